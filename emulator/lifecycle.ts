@@ -1,0 +1,382 @@
+// Connection lifecycle with Nango's semantics (see DESIGN.md and the event-functions guide):
+// - connect: validate-connection runs first with empty metadata; a throw rejects the attempt and the
+//   just-created connection is hard-deleted (auth error connection_validation_failed). On success the
+//   connection stays and post-connection-creation runs; its failures are reported, the connection stays.
+// - reconnect: credentials and connection_config are upserted to the new account BEFORE validation;
+//   metadata is kept; a throw marks the connection refresh_exhausted (kept, auth error); success clears it.
+// - delete: pre-connection-deletion runs, then the connection is deleted whatever the hooks did.
+// Every handler of the integration for the event runs, in file order.
+import path from 'node:path';
+import { compileFile } from './compile';
+import { EmulatorError } from './errors';
+import { FIXTURES_DIR, fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures } from './fixtures';
+import { withFileLock, LockTimeoutError } from './lock';
+import type { AccountInfo, HandlerErrorInfo, RunRequest } from './protocol';
+import { baseUrlTemplate, providerInfo, resolveBaseUrl } from './providers';
+import { Redactor, secretsOf } from './redact';
+import type { HandlerResult, Operation, Outcome, RunResult } from './result';
+import { DEFAULT_TIMEOUT_MS, HandlerWorker, type RunOptions } from './runner';
+import { listHandlerFiles, resolveHandler, type HandlerFile } from './project';
+import { readState, resetState, writeState, type ConnectionRecord, type EmulatorState } from './state';
+
+export interface EmulatorOptions {
+    timeoutMs?: number;
+    /** Record request and response bodies in results (redacted). */
+    captureBodies?: boolean;
+    maxBodyBytes?: number;
+    /** Node flags for the worker, e.g. to attach a debugger. */
+    workerExecArgv?: string[];
+    onLog?: RunOptions['onLog'];
+    signal?: AbortSignal;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+interface DescribedHandler extends HandlerFile {
+    compiled: string;
+    event: EventName;
+}
+
+/** The mutable part of one run: the connection as it evolves, and everything reported so far. */
+interface RunContext {
+    operation: Operation;
+    integration: string;
+    connectionId: string;
+    account: string | null;
+    connection: ConnectionRecord;
+    metadataBefore: Record<string, unknown>;
+    handlers: HandlerResult[];
+    logs: RunResult['logs'];
+    requests: RunResult['requests'];
+    redactor: Redactor;
+    started: number;
+}
+
+export class Emulator {
+    readonly root: string;
+    private readonly worker: HandlerWorker;
+    private fixturesCache: Fixtures | undefined;
+
+    constructor(
+        root: string,
+        private readonly options: EmulatorOptions = {}
+    ) {
+        this.root = path.resolve(root);
+        this.worker = new HandlerWorker(options.workerExecArgv ? { execArgv: options.workerExecArgv } : {});
+    }
+
+    get fixturesFile(): string {
+        return fixturesPath(this.root);
+    }
+
+    fixtures(): Fixtures {
+        return (this.fixturesCache ??= loadFixtures(this.root));
+    }
+
+    dispose(): void {
+        this.worker.dispose();
+    }
+
+    // ---- Queries ---------------------------------------------------------------------------------
+
+    /** Connections with their status and metadata; credentials redacted. */
+    connections(): ConnectionRecord[] {
+        const fixtures = this.fixtures();
+        const state = readState(this.root, fixtures);
+        const redactor = this.redactorFor(fixtures);
+        return Object.values(state.connections).map((c) => redactor.value(c));
+    }
+
+    reset(): EmulatorState {
+        return resetState(this.root, this.fixtures());
+    }
+
+    // ---- Lifecycle -------------------------------------------------------------------------------
+
+    async connect(integration: string, connectionId: string, account: string): Promise<RunResult> {
+        const fixtures = this.fixtures();
+        requireAccount(fixtures, integration, account, this.fixturesFile);
+        return this.withConnectionLock(connectionId, async () => {
+            const existing = this.liveConnection(connectionId);
+            if (existing) {
+                throw new EmulatorError('connection_exists', `connection "${connectionId}" already exists (${existing.integration}, account "${existing.account}", ${existing.status}). Use "reconnect" to authorize it again, or "delete" it first.`);
+            }
+            const handlers = await this.handlersFor(integration);
+            const ctx = this.newContext('connect', integration, connectionId, account, this.newConnection(integration, connectionId, account));
+            return this.firstConnect(ctx, handlers);
+        });
+    }
+
+    async reconnect(integration: string, connectionId: string, account: string): Promise<RunResult> {
+        requireAccount(this.fixtures(), integration, account, this.fixturesFile);
+        return this.withConnectionLock(connectionId, async () => {
+            const existing = this.requireConnection(connectionId, integration);
+            const handlers = await this.handlersFor(integration);
+            const ctx = this.newContext('reconnect', integration, connectionId, account, this.upsertAccount(existing, account));
+            return this.reconnectValidation(ctx, handlers.filter((h) => h.event === 'validate-connection'));
+        });
+    }
+
+    async delete(integration: string, connectionId: string): Promise<RunResult> {
+        return this.withConnectionLock(connectionId, async () => {
+            const existing = this.requireConnection(connectionId, integration);
+            const handlers = (await this.handlersFor(integration)).filter((h) => h.event === 'pre-connection-deletion');
+            const ctx = this.newContext('delete', integration, connectionId, existing.account, structuredClone(existing));
+            for (const h of handlers) await this.runHandler(ctx, h);
+            // Hook failures are logged; they never block the deletion.
+            const now = new Date().toISOString();
+            ctx.connection = { ...ctx.connection, status: 'deleted', deletedAt: now, updatedAt: now };
+            this.saveConnection(ctx.connection);
+            return this.finish(ctx, 'deleted', ['pre-connection-deletion'], 'pre-connection-deletion');
+        });
+    }
+
+    /**
+     * Runs one handler, like `nango dryrun`. Against an existing connection it just runs (metadata writes
+     * persist, as they do against Nango). With --reconnect, the connection is first re-authorized as
+     * --account (credentials and connection_config upserted), and a validate-connection handler's outcome
+     * sets the status. Against a connection that does not exist yet (needs --account), it is a first connect.
+     */
+    async dryrun(ref: string, opts: { connectionId: string; account?: string; reconnect?: boolean; integration?: string }): Promise<RunResult> {
+        const handlerFile = resolveHandler(this.root, ref, opts.integration);
+        const integration = handlerFile.integration;
+        const fixtures = this.fixtures();
+        requireIntegration(fixtures, integration, this.fixturesFile);
+        if (opts.account) requireAccount(fixtures, integration, opts.account, this.fixturesFile);
+        return this.withConnectionLock(opts.connectionId, async () => {
+            const [handler] = await this.describe([handlerFile]);
+            const existing = this.liveConnection(opts.connectionId);
+            if (!existing) {
+                if (!opts.account) {
+                    throw new EmulatorError('unknown_connection', `connection "${opts.connectionId}" does not exist. Pass --account <account> to create it as a first connect (accounts: ${Object.keys(fixtures.integrations[integration]!.accounts).join(', ')}), or use an existing connection (see "nango-emulator connections").`);
+                }
+                if (handler!.event === 'pre-connection-deletion') {
+                    throw new EmulatorError('unknown_connection', `connection "${opts.connectionId}" does not exist, so there is nothing to delete. Connect it first ("nango-emulator connect ${integration} --connection ${opts.connectionId} --account ${opts.account}").`);
+                }
+                const ctx = this.newContext('dryrun', integration, opts.connectionId, opts.account, this.newConnection(integration, opts.connectionId, opts.account));
+                return this.firstConnect(ctx, [handler!], handler!.event);
+            }
+            this.assertIntegration(existing, integration);
+            if (opts.reconnect) {
+                const account = opts.account ?? existing.account;
+                const ctx = this.newContext('dryrun', integration, opts.connectionId, account, this.upsertAccount(existing, account));
+                if (handler!.event === 'validate-connection') return this.reconnectValidation(ctx, [handler!], 'validate-connection');
+                await this.runHandler(ctx, handler!);
+                this.saveConnection(ctx.connection);
+                return this.finish(ctx, 'ran', [handler!.event], handler!.event);
+            }
+            if (opts.account && opts.account !== existing.account) {
+                throw new EmulatorError('bad_usage', `connection "${opts.connectionId}" is authorized as account "${existing.account}". Add --reconnect to re-authorize it as "${opts.account}" before the run.`);
+            }
+            const ctx = this.newContext('dryrun', integration, opts.connectionId, existing.account, structuredClone(existing));
+            await this.runHandler(ctx, handler!);
+            this.saveConnection(ctx.connection);
+            return this.finish(ctx, 'ran', [handler!.event], handler!.event);
+        });
+    }
+
+    // ---- Lifecycle steps -------------------------------------------------------------------------
+
+    private async firstConnect(ctx: RunContext, handlers: DescribedHandler[], single?: EventName): Promise<RunResult> {
+        const validators = handlers.filter((h) => h.event === 'validate-connection');
+        for (const h of validators) {
+            const result = await this.runHandler(ctx, h);
+            if (!result.ok) {
+                // The connection was created for the attempt only: it is hard-deleted, nothing is saved.
+                const run = this.finish(ctx, 'connection_validation_failed', ['validate-connection'], single ?? null, 'not_created');
+                run.authError = { type: 'connection_validation_failed', message: result.error?.message ?? 'validation failed', ...(result.error?.payload !== undefined ? { payload: result.error.payload } : {}) };
+                return run;
+            }
+        }
+        this.saveConnection(ctx.connection);
+        const events: EventName[] = validators.length ? ['validate-connection'] : [];
+        const setup = handlers.filter((h) => h.event === 'post-connection-creation');
+        for (const h of setup) {
+            await this.runHandler(ctx, h);
+            this.saveConnection(ctx.connection);
+        }
+        if (setup.length) events.push('post-connection-creation');
+        return this.finish(ctx, 'created', events, single ?? null);
+    }
+
+    private async reconnectValidation(ctx: RunContext, validators: DescribedHandler[], single?: EventName): Promise<RunResult> {
+        let failed = false;
+        for (const h of validators) {
+            if (!(await this.runHandler(ctx, h)).ok) {
+                failed = true;
+                break;
+            }
+        }
+        ctx.connection = { ...ctx.connection, status: failed ? 'refresh_exhausted' : 'active', updatedAt: new Date().toISOString() };
+        this.saveConnection(ctx.connection);
+        return this.finish(ctx, failed ? 'refresh_exhausted' : 'reconnected', validators.length ? ['validate-connection'] : [], single ?? null);
+    }
+
+    private async runHandler(ctx: RunContext, handler: DescribedHandler): Promise<HandlerResult> {
+        const fixtures = this.fixtures();
+        const integration = requireIntegration(fixtures, ctx.integration, this.fixturesFile);
+        const template = baseUrlTemplate(ctx.integration, integration, this.fixturesFile);
+        const accounts: AccountInfo[] = Object.entries(integration.accounts).map(([id, a]) => ({
+            id,
+            credentials: a.credentials,
+            identity: a.identity,
+            baseUrl: resolveBaseUrl(template, { connectionConfig: a.connectionConfig, credentials: a.credentials }, `${this.fixturesFile}: integrations.${ctx.integration}.accounts.${id}.connectionConfig`)
+        }));
+        const conn = ctx.connection;
+        const userMsw = userMswHandlersPath(this.root);
+        const request: Omit<RunRequest, 'type' | 'id'> = {
+            compiledFile: handler.compiled,
+            handlerFile: handler.file,
+            ...(userMsw ? { userMswFile: (await compileFile(this.root, userMsw)).compiled } : {}),
+            fixturesFile: this.fixturesFile,
+            expectedEvent: handler.event,
+            connection: { id: conn.id, numericId: conn.numericId, integration: conn.integration, provider: conn.provider, credentials: conn.credentials, connectionConfig: conn.connectionConfig, metadata: conn.metadata, createdAt: conn.createdAt, updatedAt: conn.updatedAt },
+            provider: providerInfo(integration.provider),
+            baseUrl: resolveBaseUrl(template, { connectionConfig: conn.connectionConfig, credentials: conn.credentials }, `connection "${conn.id}" connection_config`),
+            accounts,
+            responses: integration.responses,
+            environment: fixtures.environment,
+            webhookUrl: integration.webhookUrl ?? null,
+            captureBodies: this.options.captureBodies ?? false,
+            maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+        };
+        const label = `${handler.integration}/${handler.name}`;
+        const outcome = await this.worker.run(request, {
+            timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            ...(this.options.signal ? { signal: this.options.signal } : {}),
+            ...(this.options.onLog ? { onLog: this.options.onLog } : {})
+        });
+        // Metadata writes are API calls in Nango: they persist even when the handler fails later.
+        if (outcome.metadataWritten) ctx.connection = { ...ctx.connection, metadata: outcome.metadataWritten, updatedAt: new Date().toISOString() };
+        for (const entry of outcome.logs) ctx.logs.push({ ...entry, handler: label });
+        for (const entry of outcome.requests) ctx.requests.push({ ...entry, handler: label });
+        const result: HandlerResult = { integration: handler.integration, name: handler.name, file: handler.file, event: handler.event, ok: outcome.ok, durationMs: outcome.durationMs, ...(outcome.error ? { error: ctx.redactor.value(outcome.error) } : {}) };
+        ctx.handlers.push(result);
+        return result;
+    }
+
+    // ---- Helpers ---------------------------------------------------------------------------------
+
+    private async handlersFor(integration: string): Promise<DescribedHandler[]> {
+        requireIntegration(this.fixtures(), integration, this.fixturesFile);
+        return this.describe(listHandlerFiles(this.root).filter((h) => h.integration === integration));
+    }
+
+    /** Compiles handlers and asks the worker which event each handles (top-level code runs there, not here). */
+    private async describe(files: HandlerFile[]): Promise<DescribedHandler[]> {
+        const out: DescribedHandler[] = [];
+        for (const h of files) {
+            const compiled = await compileFile(this.root, h.file);
+            const described = await this.worker.describe(compiled.compiled, h.file, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+            if (!described.definition) {
+                throw new EmulatorError('handler_invalid', described.error?.message ?? `${h.file}: could not be loaded`);
+            }
+            out.push({ ...h, compiled: compiled.compiled, event: described.definition.event });
+        }
+        return out;
+    }
+
+    private newContext(operation: Operation, integration: string, connectionId: string, account: string | null, connection: ConnectionRecord): RunContext {
+        return { operation, integration, connectionId, account, connection, metadataBefore: structuredClone(connection.metadata), handlers: [], logs: [], requests: [], redactor: this.redactorFor(this.fixtures()), started: performance.now() };
+    }
+
+    private newConnection(integration: string, connectionId: string, account: string): ConnectionRecord {
+        const fixtures = this.fixtures();
+        const acct = requireAccount(fixtures, integration, account, this.fixturesFile);
+        const state = readState(this.root, fixtures);
+        const now = new Date().toISOString();
+        return {
+            id: connectionId,
+            numericId: state.nextNumericId,
+            integration,
+            provider: fixtures.integrations[integration]!.provider,
+            account,
+            status: 'active',
+            credentials: structuredClone(acct.credentials),
+            connectionConfig: structuredClone(acct.connectionConfig),
+            metadata: {},
+            createdAt: now,
+            updatedAt: now
+        };
+    }
+
+    /** Reconnect: Nango upserts the new credentials and overwrites connection_config before validation. */
+    private upsertAccount(existing: ConnectionRecord, account: string): ConnectionRecord {
+        const acct = requireAccount(this.fixtures(), existing.integration, account, this.fixturesFile);
+        return { ...structuredClone(existing), account, credentials: structuredClone(acct.credentials), connectionConfig: structuredClone(acct.connectionConfig), updatedAt: new Date().toISOString() };
+    }
+
+    private liveConnection(connectionId: string): ConnectionRecord | undefined {
+        const c = readState(this.root, this.fixtures()).connections[connectionId];
+        return c && c.status !== 'deleted' ? c : undefined;
+    }
+
+    private requireConnection(connectionId: string, integration: string): ConnectionRecord {
+        const c = this.liveConnection(connectionId);
+        if (!c) {
+            const known = this.connections().filter((x) => x.status !== 'deleted').map((x) => `${x.id} (${x.integration})`).join(', ') || 'none';
+            throw new EmulatorError('unknown_connection', `no connection "${connectionId}" (live connections: ${known}). Create it with "nango-emulator connect ${integration} --connection ${connectionId} --account <account>".`);
+        }
+        this.assertIntegration(c, integration);
+        return c;
+    }
+
+    private assertIntegration(c: ConnectionRecord, integration: string): void {
+        if (c.integration !== integration) {
+            throw new EmulatorError('bad_usage', `connection "${c.id}" belongs to integration "${c.integration}", not "${integration}".`);
+        }
+    }
+
+    /** Re-reads the state and replaces just this connection, so concurrent runs on others are not lost. */
+    private saveConnection(connection: ConnectionRecord): void {
+        const fixtures = this.fixtures();
+        const state = readState(this.root, fixtures);
+        if (!state.connections[connection.id] || state.connections[connection.id]!.status === 'deleted') {
+            if (connection.numericId >= state.nextNumericId) state.nextNumericId = connection.numericId + 1;
+        }
+        state.connections[connection.id] = connection;
+        writeState(this.root, state);
+    }
+
+    private async withConnectionLock<T>(connectionId: string, fn: () => Promise<T>): Promise<T> {
+        const lockDir = path.join(this.root, FIXTURES_DIR, 'locks');
+        const waitMs = (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 10_000;
+        try {
+            // The state lock is held for the whole run: runs are short, and the state file is small.
+            return await withFileLock(path.join(lockDir, `${connectionId}.lock`), waitMs, () => withFileLock(path.join(lockDir, 'state.lock'), waitMs, fn));
+        } catch (err) {
+            if (err instanceof LockTimeoutError) {
+                throw new EmulatorError('connection_busy', `connection "${connectionId}" is busy with another run that did not finish in ${waitMs} ms. Wait for it, or stop the other emulator process.`);
+            }
+            throw err;
+        }
+    }
+
+    private redactorFor(fixtures: Fixtures): Redactor {
+        const secrets = Object.values(fixtures.integrations).flatMap((i) => Object.values(i.accounts).flatMap((a) => secretsOf(a.credentials)));
+        return new Redactor(secrets);
+    }
+
+    private finish(ctx: RunContext, outcome: Outcome, events: EventName[], event: EventName | null, status?: RunResult['status']): RunResult {
+        const firstFailure = ctx.handlers.find((h) => !h.ok);
+        const error: (HandlerErrorInfo & { handler: string }) | null = firstFailure?.error ? { ...firstFailure.error, handler: `${firstFailure.integration}/${firstFailure.name}` } : null;
+        const notCreated = status === 'not_created';
+        return ctx.redactor.value({
+            ok: !firstFailure,
+            operation: ctx.operation,
+            event,
+            events,
+            integration: ctx.integration,
+            connectionId: ctx.connectionId,
+            account: ctx.account,
+            outcome,
+            status: status ?? ctx.connection.status,
+            handlers: ctx.handlers,
+            logs: ctx.logs,
+            requests: ctx.requests,
+            metadata: { before: ctx.metadataBefore, after: notCreated ? null : ctx.connection.metadata },
+            durationMs: Math.round(performance.now() - ctx.started),
+            error
+        });
+    }
+}

@@ -1,0 +1,102 @@
+// Messages between the orchestrating process and the worker that runs user handler code.
+import type { Credentials, EventName, ResponseFixture } from './fixtures';
+import type { ProviderInfo } from './providers';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogEntry {
+    level: LogLevel;
+    message: string;
+    /** Milliseconds since the handler started. */
+    at: number;
+    /** 'nango' for nango.log, 'console' for console.*, 'emulator' for the emulator's own notes. */
+    source: 'nango' | 'console' | 'emulator';
+}
+
+export interface ProviderRequest {
+    method: string;
+    url: string;
+    status: number | null;
+    durationMs: number;
+    /** The provider account whose credentials the request carried, if any. */
+    account?: string;
+    /** Set when no fixture matched; the run fails. */
+    unmatched?: boolean;
+    /** Which fixture answered: "responses[3]" or "handlers.ts". */
+    matchedBy?: string;
+    requestHeaders?: Record<string, string>;
+    requestBody?: unknown;
+    responseBody?: unknown;
+}
+
+export interface HandlerErrorInfo {
+    /** 'ActionError', 'AxiosError', 'TypeError', 'timeout', 'process_exit', … */
+    type: string;
+    message: string;
+    stack?: string;
+    payload?: unknown;
+    /** TS source location of the top user frame, when the stack has one. */
+    location?: { file: string; line: number; column: number };
+}
+
+export interface AccountInfo {
+    id: string;
+    credentials: Credentials;
+    identity: Record<string, unknown>;
+    baseUrl: string;
+}
+
+export interface ConnectionSnapshot {
+    id: string;
+    numericId: number;
+    integration: string;
+    provider: string;
+    credentials: Credentials;
+    connectionConfig: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+    createdAt: string;
+    updatedAt: string;
+}
+
+export interface RunRequest {
+    type: 'run';
+    id: number;
+    compiledFile: string;
+    handlerFile: string;
+    userMswFile?: string;
+    fixturesFile: string;
+    expectedEvent?: EventName;
+    connection: ConnectionSnapshot;
+    provider: ProviderInfo | undefined;
+    baseUrl: string;
+    accounts: AccountInfo[];
+    responses: ResponseFixture[];
+    environment: { name: string; variables: Record<string, string> };
+    webhookUrl: string | null;
+    captureBodies: boolean;
+    /** Response bodies larger than this fail the request: it protects the editor from a runaway fixture. */
+    maxBodyBytes: number;
+}
+
+export interface DescribeRequest {
+    type: 'describe';
+    id: number;
+    compiledFile: string;
+    handlerFile: string;
+}
+
+export type WorkerRequest = RunRequest | DescribeRequest;
+
+export interface HandlerDefinition {
+    event: EventName;
+    description: string;
+    version: string;
+}
+
+export type WorkerMessage =
+    | { type: 'ready' }
+    | { type: 'log'; id: number; entry: LogEntry }
+    | { type: 'request'; id: number; entry: ProviderRequest }
+    | { type: 'metadata'; id: number; metadata: Record<string, unknown> }
+    | { type: 'described'; id: number; definition?: HandlerDefinition; error?: HandlerErrorInfo }
+    | { type: 'done'; id: number; ok: boolean; definition?: HandlerDefinition; error?: HandlerErrorInfo };

@@ -1,0 +1,171 @@
+// Runs handler code in a child process (worker.ts) with a timeout. A handler that hangs is killed; one
+// that crashes the worker is reported; the orchestrating process (the CLI, the server or the editor)
+// keeps going and starts a fresh worker for the next request.
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { DescribeRequest, HandlerDefinition, HandlerErrorInfo, LogEntry, ProviderRequest, RunRequest, WorkerMessage } from './protocol';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface RunOutcome {
+    ok: boolean;
+    definition?: HandlerDefinition;
+    error?: HandlerErrorInfo;
+    logs: LogEntry[];
+    requests: ProviderRequest[];
+    /** The last metadata the handler wrote, if it wrote any. */
+    metadataWritten?: Record<string, unknown>;
+    durationMs: number;
+}
+
+export interface RunOptions {
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    onLog?: (entry: LogEntry) => void;
+}
+
+/** The worker script shipped next to this module (bundled) or built into dist/ (from sources, in tests). */
+export function workerScript(): string {
+    const candidates = [path.join(__dirname, 'worker.js'), path.join(__dirname, 'emulator', 'worker.js'), path.join(__dirname, '..', 'dist', 'emulator', 'worker.js')];
+    const found = candidates.find((f) => existsSync(f));
+    if (!found) throw new Error(`the emulator worker was not found (looked in ${candidates.join(', ')}); run "npm run build"`);
+    return found;
+}
+
+export interface WorkerOptions {
+    /** Extra node flags, e.g. ["--inspect-brk=9229"] to debug a handler. */
+    execArgv?: string[];
+}
+
+export class HandlerWorker {
+    private child: ChildProcess | undefined;
+    private ready: Promise<void> | undefined;
+    private nextId = 1;
+    private listeners = new Map<number, (m: WorkerMessage) => void>();
+    private exitListeners = new Set<(reason: string) => void>();
+
+    constructor(private readonly options: WorkerOptions = {}) {}
+
+    private start(): Promise<void> {
+        if (this.ready && this.child && this.child.exitCode === null && !this.child.killed) return this.ready;
+        const child = fork(workerScript(), [], {
+            execArgv: ['--enable-source-maps', ...(this.options.execArgv ?? [])],
+            stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+            // Handlers see no credentials from the parent's environment (e.g. NANGO_SECRET_KEY).
+            env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'development', NANGO_EMULATOR: '1' },
+            serialization: 'advanced'
+        });
+        this.child = child;
+        const stderr: string[] = [];
+        child.stderr?.on('data', (chunk: Buffer) => {
+            stderr.push(chunk.toString());
+            if (stderr.length > 50) stderr.shift();
+        });
+        child.stdout?.resume();
+        child.on('message', (m: WorkerMessage) => {
+            if ('id' in m) this.listeners.get(m.id)?.(m);
+        });
+        child.on('exit', (code, signal) => {
+            if (this.child === child) {
+                this.child = undefined;
+                this.ready = undefined;
+            }
+            const tail = stderr.join('').trim().split('\n').slice(-5).join('\n');
+            const reason = `the handler's worker process exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}`;
+            for (const l of this.exitListeners) l(reason);
+        });
+        this.ready = new Promise((resolve, reject) => {
+            const onMessage = (m: WorkerMessage): void => {
+                if (m.type === 'ready') {
+                    child.off('message', onMessage);
+                    resolve();
+                }
+            };
+            child.on('message', onMessage);
+            child.once('exit', () => reject(new Error(`the emulator worker failed to start: ${stderr.join('').trim() || 'no output'}`)));
+            child.once('error', reject);
+        });
+        return this.ready;
+    }
+
+    private kill(): void {
+        const child = this.child;
+        this.child = undefined;
+        this.ready = undefined;
+        child?.kill('SIGKILL');
+    }
+
+    async describe(compiledFile: string, handlerFile: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<{ definition?: HandlerDefinition; error?: HandlerErrorInfo }> {
+        const id = this.nextId++;
+        const request: DescribeRequest = { type: 'describe', id, compiledFile, handlerFile };
+        return this.exchange(request, timeoutMs, undefined, (m, resolve) => {
+            if (m.type === 'described') resolve({ ...(m.definition ? { definition: m.definition } : {}), ...(m.error ? { error: m.error } : {}) });
+        }, (error) => ({ error }));
+    }
+
+    async run(request: Omit<RunRequest, 'type' | 'id'>, options: RunOptions = {}): Promise<RunOutcome> {
+        const id = this.nextId++;
+        const started = performance.now();
+        const logs: LogEntry[] = [];
+        const requests: ProviderRequest[] = [];
+        let metadataWritten: Record<string, unknown> | undefined;
+        const outcome = await this.exchange<Omit<RunOutcome, 'logs' | 'requests' | 'durationMs' | 'metadataWritten'>>(
+            { ...request, type: 'run', id },
+            options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            options.signal,
+            (m, resolve) => {
+                if (m.type === 'log') {
+                    logs.push(m.entry);
+                    options.onLog?.(m.entry);
+                } else if (m.type === 'request') requests.push(m.entry);
+                else if (m.type === 'metadata') metadataWritten = m.metadata;
+                else if (m.type === 'done') resolve({ ok: m.ok, ...(m.definition ? { definition: m.definition } : {}), ...(m.error ? { error: m.error } : {}) });
+            },
+            (error) => ({ ok: false, error })
+        );
+        return { ...outcome, logs, requests, ...(metadataWritten ? { metadataWritten } : {}), durationMs: Math.round(performance.now() - started) };
+    }
+
+    private async exchange<T>(
+        request: RunRequest | DescribeRequest,
+        timeoutMs: number,
+        signal: AbortSignal | undefined,
+        onMessage: (m: WorkerMessage, resolve: (v: T) => void) => void,
+        onFailure: (error: HandlerErrorInfo) => T
+    ): Promise<T> {
+        await this.start();
+        return new Promise<T>((resolve) => {
+            let finished = false;
+            const finish = (value: T): void => {
+                if (finished) return;
+                finished = true;
+                clearTimeout(timer);
+                this.listeners.delete(request.id);
+                this.exitListeners.delete(onExit);
+                signal?.removeEventListener('abort', onAbort);
+                resolve(value);
+            };
+            const fail = (type: string, message: string): void => {
+                this.kill();
+                finish(onFailure({ type, message }));
+            };
+            const timer = setTimeout(() => fail('timeout', `${request.handlerFile}: the handler did not finish within ${timeoutMs} ms and was stopped. Look for a missing await, an endless loop or a request that never answers; or raise the timeout (--timeout, or the "nango.emulator.timeoutMs" setting).`), timeoutMs);
+            const onAbort = (): void => fail('cancelled', `${request.handlerFile}: the run was cancelled.`);
+            const onExit = (reason: string): void => finish(onFailure({ type: 'worker_exit', message: `${request.handlerFile}: ${reason}` }));
+            if (signal?.aborted) return onAbort();
+            signal?.addEventListener('abort', onAbort);
+            this.exitListeners.add(onExit);
+            this.listeners.set(request.id, (m) => onMessage(m, finish));
+            this.child!.send(request);
+        });
+    }
+
+    dispose(): void {
+        const child = this.child;
+        this.child = undefined;
+        this.ready = undefined;
+        if (child && child.connected) child.disconnect();
+        child?.kill('SIGTERM');
+    }
+}

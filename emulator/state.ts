@@ -1,0 +1,116 @@
+// Emulator state: what runs change (connections, their credentials, metadata and status). Kept apart
+// from fixtures, written atomically (temp file + fsync + rename) so a crash leaves the old or the new
+// version, never a torn one.
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import * as z from 'zod';
+import { EmulatorError } from './errors';
+import { CredentialsSchema, FIXTURES_DIR, describeIssues, type Fixtures } from './fixtures';
+
+export const STATE_FILE = 'state.json';
+export const CONNECTION_STATUSES = ['active', 'refresh_exhausted', 'deleted'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+export const ConnectionRecordSchema = z.object({
+    id: z.string(),
+    // Numeric id, as Nango's connection rows have; stable for the life of the connection.
+    numericId: z.number().int(),
+    integration: z.string(),
+    provider: z.string(),
+    account: z.string(),
+    status: z.enum(CONNECTION_STATUSES),
+    credentials: CredentialsSchema,
+    connectionConfig: z.record(z.string(), z.unknown()),
+    metadata: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    deletedAt: z.string().optional()
+});
+export type ConnectionRecord = z.infer<typeof ConnectionRecordSchema>;
+
+export const StateSchema = z.object({
+    version: z.literal(1),
+    nextNumericId: z.number().int(),
+    connections: z.record(z.string(), ConnectionRecordSchema)
+});
+export type EmulatorState = z.infer<typeof StateSchema>;
+
+export function statePath(root: string): string {
+    return path.join(root, FIXTURES_DIR, STATE_FILE);
+}
+
+/** The state a fresh emulator starts from: the fixtures' connections, nothing else. */
+export function initialState(fixtures: Fixtures, now = new Date()): EmulatorState {
+    const state: EmulatorState = { version: 1, nextNumericId: 1, connections: {} };
+    for (const c of fixtures.connections) {
+        const integration = fixtures.integrations[c.integration]!;
+        const account = integration.accounts[c.account]!;
+        state.connections[c.id] = {
+            id: c.id,
+            numericId: state.nextNumericId++,
+            integration: c.integration,
+            provider: integration.provider,
+            account: c.account,
+            status: c.status,
+            credentials: structuredClone(account.credentials),
+            connectionConfig: structuredClone(account.connectionConfig),
+            metadata: structuredClone(c.metadata),
+            createdAt: now.toISOString(),
+            updatedAt: now.toISOString()
+        };
+    }
+    return state;
+}
+
+/** Reads the state file, or starts from the fixtures when there is none yet. */
+export function readState(root: string, fixtures: Fixtures): EmulatorState {
+    const file = statePath(root);
+    let text: string;
+    try {
+        text = readFileSync(file, 'utf8');
+    } catch {
+        return initialState(fixtures);
+    }
+    let json: unknown;
+    try {
+        json = JSON.parse(text);
+    } catch (err) {
+        throw new EmulatorError('state_invalid', `${file}: not valid JSON (${(err as Error).message}). Run "nango-emulator reset" to start again from the fixtures.`);
+    }
+    const parsed = StateSchema.safeParse(json);
+    if (!parsed.success) {
+        throw new EmulatorError('state_invalid', `${describeIssues(file, parsed.error.issues)}\nThis file is written by the emulator; run "nango-emulator reset" to start again from the fixtures.`);
+    }
+    return parsed.data;
+}
+
+let tempCounter = 0;
+
+/** Atomic replace: write a temp file in the same folder, fsync it, rename over the target. */
+export function writeFileAtomic(file: string, contents: string): void {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
+    const fd = openSync(temp, 'w', 0o600);
+    try {
+        writeSync(fd, contents);
+        fsyncSync(fd);
+    } finally {
+        closeSync(fd);
+    }
+    try {
+        renameSync(temp, file);
+    } catch (err) {
+        rmSync(temp, { force: true });
+        throw err;
+    }
+}
+
+export function writeState(root: string, state: EmulatorState): void {
+    writeFileAtomic(statePath(root), JSON.stringify(state, null, 2) + '\n');
+}
+
+export function resetState(root: string, fixtures: Fixtures): EmulatorState {
+    const state = initialState(fixtures);
+    writeState(root, state);
+    return state;
+}
