@@ -69,8 +69,9 @@ export function formatResult(r: RunResult, opts: FormatOptions): string {
     }
     if (r.error) {
         lines.push(p.bad(p.bold(`Error in ${r.error.handler}: ${r.error.type}: ${r.error.message}`)));
-        if (r.error.location) lines.push(`  at ${r.error.location.file}:${r.error.location.line}:${r.error.location.column}`);
-        if (r.error.stack) lines.push(p.dim(r.error.stack.split('\n').slice(1, 8).join('\n')));
+        const frames = r.error.stack?.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 6) ?? [];
+        if (frames.length) lines.push(p.dim(frames.join('\n')));
+        else if (r.error.location) lines.push(`    at ${r.error.location.file}:${r.error.location.line}:${r.error.location.column}`);
     }
     if (r.authError) lines.push(p.bad(`Auth error returned to the user: ${r.authError.type}: ${r.authError.message}`));
     return lines.join('\n');

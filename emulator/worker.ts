@@ -92,17 +92,30 @@ export function describeError(err: unknown, handlerFile: string, redactor: Redac
     }
     const isAction = err instanceof nangoShim.ActionError || (err as { type?: unknown }).type === 'action_script_runtime_error';
     const payload = (err as { payload?: unknown }).payload;
+    // `new ActionError(payload)` leaves message empty: Nango reports the payload, and so do we.
     let message = err.message;
-    if (!message && payload !== undefined) message = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    if (!message && payload !== undefined) {
+        const inner = payload && typeof payload === 'object' ? (payload as { message?: unknown }).message : undefined;
+        message = typeof payload === 'string' ? payload : typeof inner === 'string' ? inner : JSON.stringify(payload);
+    }
     const response = (err as { response?: { status?: number; data?: unknown } }).response;
     if (err.name === 'AxiosError' && response) message += ` (${(err as { config?: { method?: string; url?: string } }).config?.method ?? ''} ${(err as { config?: { url?: string } }).config?.url ?? ''} → ${JSON.stringify(response.data)})`;
-    const stack = err.stack ? redactor.text(err.stack) : undefined;
+    const stack = err.stack ? redactor.text(userStack(err.stack)) : undefined;
     const info: HandlerErrorInfo = { type: isAction ? 'ActionError' : err.name || 'Error', message: redactor.text(message || '(no message)') };
     if (stack) info.stack = stack;
     if (payload !== undefined) info.payload = redactor.value(payload);
     const location = stack ? userFrame(stack, handlerFile) : undefined;
     if (location) info.location = location;
     return info;
+}
+
+/** The stack without the emulator's own frames: what is left is the user's code and Node's. */
+function userStack(stack: string): string {
+    const own = [__filename, __filename.replace(/\.js$/, '.ts')];
+    return stack
+        .split('\n')
+        .filter((line) => !own.some((f) => line.includes(f)) && !/[\\/]emulator[\\/](worker|worker[\\/][^:]+)\.ts:/.test(line))
+        .join('\n');
 }
 
 /** The first stack frame in user code (a .ts file outside node_modules), preferring the handler. */

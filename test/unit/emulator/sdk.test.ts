@@ -180,6 +180,25 @@ describe('the nango object', () => {
         }
     });
 
+    describe('secrets', () => {
+        it('never appear in the result: logs, console, errors, requests, metadata', async () => {
+            const r = await runBody(
+                `const token = await nango.getToken();
+                 await nango.log('token is', token);
+                 console.log(JSON.stringify(await nango.getConnection()));
+                 await nango.get({ endpoint: '/services/oauth2/userinfo', params: { t: String(token) } });
+                 await nango.updateMetadata({ copied: 'x' + token });
+                 throw new Error('failed with ' + token);`,
+                { captureBodies: true }
+            );
+            const json = JSON.stringify(r);
+            assert.equal(r.ok, false);
+            for (const secret of [ACME_TOKEN, 'acme-refresh-token-789']) assert.ok(!json.includes(secret), `${secret} leaked: ${json}`);
+            assert.match(r.logs[0]!.message, /token is «redacted»/);
+            assert.match(r.error!.message, /failed with «redacted»/);
+        });
+    });
+
     describe('errors', () => {
         it('ActionError with a string payload (as the docs write it) reports the string', async () => {
             const r = await runBody(`throw new nango.ActionError('Salesforce org mismatch' as any);`);
