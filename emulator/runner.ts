@@ -53,7 +53,13 @@ export class HandlerWorker {
             execArgv: ['--enable-source-maps', ...(this.options.execArgv ?? [])],
             stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
             // Handlers see no credentials from the parent's environment (e.g. NANGO_SECRET_KEY).
-            env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'development', NANGO_EMULATOR: '1' },
+            env: {
+                PATH: process.env['PATH'] ?? '',
+                NODE_ENV: 'development',
+                NANGO_EMULATOR: '1',
+                // Inside VS Code desktop process.execPath is Electron: keep it acting as plain Node.
+                ...(process.env['ELECTRON_RUN_AS_NODE'] ? { ELECTRON_RUN_AS_NODE: '1' } : {})
+            },
             serialization: 'advanced'
         });
         this.child = child;

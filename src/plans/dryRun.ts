@@ -1,0 +1,87 @@
+// What a dry-run code lens or command runs, decided without VS Code: the nango-emulator CLI arguments
+// for each kind of run, and the choices offered in the pickers. Pure: no vscode import.
+import type { EventName } from '../../emulator/fixtures';
+
+export type DryRunKind = 'dryrun' | 'first-connect' | 'reconnect' | 'delete';
+
+export interface DryRunRequest {
+    kind: DryRunKind;
+    root: string;
+    handlerFile: string;
+    integration: string;
+    connectionId: string;
+    account?: string;
+    timeoutMs: number;
+}
+
+/** The code lenses above a handler of this event, in order. */
+export function lensKinds(event: string | undefined): DryRunKind[] {
+    switch (event as EventName | undefined) {
+        case 'validate-connection':
+            return ['first-connect', 'reconnect', 'dryrun'];
+        case 'pre-connection-deletion':
+            return ['dryrun', 'delete'];
+        default:
+            return ['dryrun'];
+    }
+}
+
+export const LENS_TITLES: Record<DryRunKind, string> = {
+    dryrun: '▶ Dry run',
+    'first-connect': '▶ First connect',
+    reconnect: '▶ Reconnect…',
+    delete: '▶ Delete'
+};
+
+/** Arguments for `nango-emulator` (the CLI bundle) that perform the run and print JSON. */
+export function emulatorArgs(r: DryRunRequest): string[] {
+    const common = ['--root', r.root, '--json', '--timeout', String(r.timeoutMs)];
+    switch (r.kind) {
+        case 'dryrun':
+            return ['dryrun', r.handlerFile, '--connection', r.connectionId, ...common];
+        case 'first-connect':
+            if (!r.account) throw new Error('a first connect needs an account');
+            return ['dryrun', r.handlerFile, '--connection', r.connectionId, '--account', r.account, ...common];
+        case 'reconnect':
+            if (!r.account) throw new Error('a reconnect needs an account');
+            return ['dryrun', r.handlerFile, '--connection', r.connectionId, '--account', r.account, '--reconnect', ...common];
+        case 'delete':
+            return ['delete', r.integration, '--connection', r.connectionId, ...common];
+    }
+}
+
+/** A connection id for a first connect that no live connection uses: "<integration>-<account>[-n]". */
+export function freshConnectionId(integration: string, account: string, taken: ReadonlySet<string>): string {
+    const base = `${integration}-${account}`.replace(/[^A-Za-z0-9._-]/g, '-');
+    if (!taken.has(base)) return base;
+    for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+export interface PickItem {
+    id: string;
+    label: string;
+    description?: string;
+    detail?: string;
+}
+
+export interface ConnectionSummary {
+    id: string;
+    integration: string;
+    account: string;
+    status: string;
+    metadata: Record<string, unknown>;
+}
+
+/** Connections of the integration that a run can use, the last used one first. */
+export function connectionItems(connections: readonly ConnectionSummary[], integration: string, lastUsed: string | undefined): PickItem[] {
+    return connections
+        .filter((c) => c.integration === integration && c.status !== 'deleted')
+        .sort((a, b) => Number(b.id === lastUsed) - Number(a.id === lastUsed) || a.id.localeCompare(b.id))
+        .map((c) => ({ id: c.id, label: c.id, description: `${c.account} · ${c.status}${c.id === lastUsed ? ' · last used' : ''}`, detail: `metadata ${JSON.stringify(c.metadata)}` }));
+}
+
+export function accountItems(accounts: Readonly<Record<string, { description?: string | undefined }>>, current: string | undefined, lastUsed: string | undefined): PickItem[] {
+    return Object.entries(accounts)
+        .sort(([a], [b]) => Number(b === lastUsed) - Number(a === lastUsed) || a.localeCompare(b))
+        .map(([id, a]) => ({ id, label: id, description: [id === current ? 'current account' : undefined, id === lastUsed ? 'last used' : undefined].filter(Boolean).join(' · ') || undefined, detail: a.description } as PickItem));
+}
