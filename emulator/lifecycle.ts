@@ -126,7 +126,7 @@ export class Emulator {
             // Hook failures are logged; they never block the deletion.
             const now = new Date().toISOString();
             ctx.connection = { ...ctx.connection, status: 'deleted', deletedAt: now, updatedAt: now };
-            this.saveConnection(ctx.connection);
+            await this.saveConnection(ctx.connection);
             return this.finish(ctx, 'deleted', ['pre-connection-deletion'], 'pre-connection-deletion');
         });
     }
@@ -162,7 +162,7 @@ export class Emulator {
                 const ctx = this.newContext('dryrun', integration, opts.connectionId, account, this.upsertAccount(existing, account));
                 if (handler!.event === 'validate-connection') return this.reconnectValidation(ctx, [handler!], 'validate-connection');
                 await this.runHandler(ctx, handler!);
-                this.saveConnection(ctx.connection);
+                await this.saveConnection(ctx.connection);
                 return this.finish(ctx, 'ran', [handler!.event], handler!.event);
             }
             if (opts.account && opts.account !== existing.account) {
@@ -170,7 +170,7 @@ export class Emulator {
             }
             const ctx = this.newContext('dryrun', integration, opts.connectionId, existing.account, structuredClone(existing));
             await this.runHandler(ctx, handler!);
-            this.saveConnection(ctx.connection);
+            await this.saveConnection(ctx.connection);
             return this.finish(ctx, 'ran', [handler!.event], handler!.event);
         });
     }
@@ -188,12 +188,12 @@ export class Emulator {
                 return run;
             }
         }
-        this.saveConnection(ctx.connection);
+        await this.saveConnection(ctx.connection);
         const events: EventName[] = validators.length ? ['validate-connection'] : [];
         const setup = handlers.filter((h) => h.event === 'post-connection-creation');
         for (const h of setup) {
             await this.runHandler(ctx, h);
-            this.saveConnection(ctx.connection);
+            await this.saveConnection(ctx.connection);
         }
         if (setup.length) events.push('post-connection-creation');
         return this.finish(ctx, 'created', events, single ?? null);
@@ -208,7 +208,7 @@ export class Emulator {
             }
         }
         ctx.connection = { ...ctx.connection, status: failed ? 'refresh_exhausted' : 'active', updatedAt: new Date().toISOString() };
-        this.saveConnection(ctx.connection);
+        await this.saveConnection(ctx.connection);
         return this.finish(ctx, failed ? 'refresh_exhausted' : 'reconnected', validators.length ? ['validate-connection'] : [], single ?? null);
     }
 
@@ -327,23 +327,29 @@ export class Emulator {
         }
     }
 
-    /** Re-reads the state and replaces just this connection, so concurrent runs on others are not lost. */
-    private saveConnection(connection: ConnectionRecord): void {
-        const fixtures = this.fixtures();
-        const state = readState(this.root, fixtures);
-        if (!state.connections[connection.id] || state.connections[connection.id]!.status === 'deleted') {
-            if (connection.numericId >= state.nextNumericId) state.nextNumericId = connection.numericId + 1;
-        }
-        state.connections[connection.id] = connection;
-        writeState(this.root, state);
+    /**
+     * Re-reads the state and replaces just this connection, under the state lock: runs on other
+     * connections may have saved in the meantime, and their writes must not be lost.
+     */
+    private async saveConnection(connection: ConnectionRecord): Promise<void> {
+        await withFileLock(path.join(this.lockDir, 'state.lock'), 10_000, () => {
+            const state = readState(this.root, this.fixtures());
+            const previous = state.connections[connection.id];
+            if ((!previous || previous.status === 'deleted') && connection.numericId >= state.nextNumericId) state.nextNumericId = connection.numericId + 1;
+            state.connections[connection.id] = connection;
+            writeState(this.root, state);
+        });
     }
 
+    private get lockDir(): string {
+        return path.join(this.root, FIXTURES_DIR, 'locks');
+    }
+
+    /** Runs on one connection are serialized (across processes); runs on different connections overlap. */
     private async withConnectionLock<T>(connectionId: string, fn: () => Promise<T>): Promise<T> {
-        const lockDir = path.join(this.root, FIXTURES_DIR, 'locks');
         const waitMs = (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 10_000;
         try {
-            // The state lock is held for the whole run: runs are short, and the state file is small.
-            return await withFileLock(path.join(lockDir, `${connectionId}.lock`), waitMs, () => withFileLock(path.join(lockDir, 'state.lock'), waitMs, fn));
+            return await withFileLock(path.join(this.lockDir, `${connectionId}.lock`), waitMs, fn);
         } catch (err) {
             if (err instanceof LockTimeoutError) {
                 throw new EmulatorError('connection_busy', `connection "${connectionId}" is busy with another run that did not finish in ${waitMs} ms. Wait for it, or stop the other emulator process.`);
