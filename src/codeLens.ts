@@ -1,0 +1,33 @@
+// "▶ Dry run" (and per event "▶ First connect", "▶ Reconnect…", "▶ Delete") plus "Debug" above each
+// createOnEvent(...) call. In an untrusted workspace the lens says why runs are off.
+import * as vscode from 'vscode';
+import { toRange } from './convert';
+import { LENS_TITLES, lensKinds } from './plans/dryRun';
+import type { NangoProjects } from './projects';
+
+export const COMMAND_RUN_HANDLER = 'nango.runHandler';
+export const COMMAND_DEBUG_HANDLER = 'nango.debugHandler';
+
+export class DryRunCodeLenses implements vscode.CodeLensProvider {
+    private readonly changed = new vscode.EventEmitter<void>();
+    readonly onDidChangeCodeLenses = this.changed.event;
+
+    constructor(private readonly projects: NangoProjects) {
+        projects.onDidChange(() => this.changed.fire());
+        vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire());
+    }
+
+    provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+        const file = document.uri.fsPath;
+        const handler = this.projects.modelFor(file)?.handler(file);
+        if (!handler?.createOnEventRange) return [];
+        const range = toRange(handler.createOnEventRange);
+        const at = new vscode.Range(range.start, range.start);
+        if (!vscode.workspace.isTrusted) {
+            return [new vscode.CodeLens(at, { title: '$(shield) Dry run is off: this workspace is not trusted (it would run your code)', command: 'workbench.trust.manage' })];
+        }
+        const lenses = lensKinds(handler.event).map((kind) => new vscode.CodeLens(at, { title: LENS_TITLES[kind], command: COMMAND_RUN_HANDLER, arguments: [file, kind], tooltip: `Run ${handler.integration}/${handler.name} in the local Nango emulator` }));
+        lenses.push(new vscode.CodeLens(at, { title: 'Debug', command: COMMAND_DEBUG_HANDLER, arguments: [file], tooltip: 'Dry run with the debugger attached: breakpoints in this file hit' }));
+        return lenses;
+    }
+}

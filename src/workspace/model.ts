@@ -1,0 +1,411 @@
+import path from 'node:path';
+import { createMemoryFileSystem } from './file-system';
+import type { WorkspaceFileSystem } from './file-system';
+import { analyzeHandler } from './handler-analysis';
+import type { HandlerFacts } from './handler-analysis';
+import { handlerProblems } from './handler-rules';
+import { analyzeIndex } from './index-analysis';
+import type { ImportKind, IndexFacts } from './index-analysis';
+import {
+    FUNCTION_FOLDERS,
+    INDEX_FILE_NAME,
+    classifyFile,
+    handlerIdentity,
+    importSpecifierFor,
+    isSkippedFolder,
+    isUnder,
+    segmentsUnder,
+    specifierExtension
+} from './paths';
+import type { FileRole } from './paths';
+import { planImportAdditions, projectProblems, resolveImports } from './project-rules';
+import type { ProjectView, ResolvedImport } from './project-rules';
+import type { FileCreation, Problem, Range, TextEdit } from './types';
+
+/** One event function file, as the code lens, the tree and the commands see it. */
+export interface HandlerInfo {
+    readonly file: string;
+    readonly integration: string;
+    /** The file's basename: the name `nango dryrun <name>` takes. */
+    readonly name: string;
+    /** The `event` string as written (possibly not a valid event); undefined when missing or computed. */
+    readonly event: string | undefined;
+    readonly description: string | undefined;
+    readonly hasMetadataSchema: boolean;
+    /** The createOnEvent(...) call (its first line carries the code lens); undefined when there is none. */
+    readonly createOnEventRange: Range | undefined;
+    /** True when the default export is the createOnEvent(...) call, as Nango requires. */
+    readonly exportsCreateOnEvent: boolean;
+    /** How index.ts imports it, e.g. './salesforce/on-events/setup'. */
+    readonly importSpecifier: string;
+}
+
+/** An import of index.ts with what it resolves to. */
+export interface IndexImport {
+    readonly specifier: string;
+    readonly kind: ImportKind;
+    readonly range: Range;
+    readonly specifierRange: Range;
+    /** The existing file it loads; undefined for a package import or a missing file. */
+    readonly resolvedFile: string | undefined;
+    /** The file it is meant to load; undefined for a package import. */
+    readonly expectedFile: string | undefined;
+}
+
+/** A parse is replaced, never mutated, when the text or the path changes; so is its problem cache. */
+interface ParsedHandler {
+    readonly text: string;
+    readonly facts: HandlerFacts;
+    problems?: readonly Problem[];
+}
+
+interface ParsedIndex {
+    readonly text: string;
+    readonly facts: IndexFacts;
+}
+
+interface Derived {
+    readonly version: number;
+    readonly imports: readonly ResolvedImport[];
+    readonly problems: ReadonlyMap<string, readonly Problem[]>;
+}
+
+/** Bounds the walk of a root, in case of a pathological tree (symlinked folders are never followed). */
+const MAX_WALK_DEPTH = 12;
+
+/**
+ * The model of one nango-integrations root: which files exist, the parsed handlers and index.ts,
+ * and the problems they have. Mutations re-parse only the file whose text changed (a rename moves
+ * the parse along); derived data (imports, problems, lists) is recomputed lazily, once per version,
+ * in time linear in the number of files.
+ */
+export class WorkspaceModel {
+    readonly indexFile: string;
+    /** Every file under the root, parsed or not: what import resolution checks against. */
+    private readonly files = new Set<string>();
+    private readonly handlerEntries = new Map<string, ParsedHandler>();
+    private indexEntry: ParsedIndex | undefined;
+    /** Old path → new path of every rename, so a stale import can be offered its new path. */
+    private readonly renames = new Map<string, string>();
+    private changeCount = 0;
+    private parses = 0;
+    private derived: Derived | undefined;
+    private handlerList: { readonly version: number; readonly handlers: readonly HandlerInfo[] } | undefined;
+
+    private constructor(
+        readonly root: string,
+        private readonly fs: WorkspaceFileSystem
+    ) {
+        this.indexFile = path.join(root, INDEX_FILE_NAME);
+    }
+
+    /** Reads the whole root through `fs` (which may answer from unsaved editor buffers). */
+    static async load(root: string, fs: WorkspaceFileSystem): Promise<WorkspaceModel> {
+        const model = new WorkspaceModel(path.resolve(root), fs);
+        await model.refresh(model.root);
+        return model;
+    }
+
+    /** Builds a model from texts held in memory (absolute path → text), without any I/O; `refresh` reads these texts. */
+    static fromFiles(root: string, files: Iterable<readonly [string, string]> | Readonly<Record<string, string>>): WorkspaceModel {
+        const pairs = Symbol.iterator in files ? [...(files as Iterable<readonly [string, string]>)] : Object.entries(files);
+        const model = new WorkspaceModel(path.resolve(root), createMemoryFileSystem(pairs));
+        for (const [file, text] of pairs) model.update(file, text);
+        return model;
+    }
+
+    /** Increases with every change that can alter what the model reports. */
+    get version(): number {
+        return this.changeCount;
+    }
+
+    /** How many times a file was parsed: a rename, or an update with the same text, costs none. */
+    get parseCount(): number {
+        return this.parses;
+    }
+
+    /** What `file` is to this model; 'outside' for files it ignores (not under the root, node_modules …). */
+    roleOf(file: string): FileRole {
+        return classifyFile(this.root, path.resolve(file));
+    }
+
+    contains(file: string): boolean {
+        return this.roleOf(file) !== 'outside';
+    }
+
+    /** Whether `file` exists as far as the model knows. */
+    hasFile(file: string): boolean {
+        return this.files.has(path.resolve(file));
+    }
+
+    /**
+     * Sets the text of a file (saved or not) and marks it as existing. Only index.ts and handler
+     * files are parsed, and only when their text changed; returns whether anything changed.
+     */
+    update(file: string, text: string): boolean {
+        const absolute = path.resolve(file);
+        const role = classifyFile(this.root, absolute);
+        if (role === 'outside') return false;
+        let changed = !this.files.has(absolute);
+        this.files.add(absolute);
+        if (role === 'handler') {
+            if (this.handlerEntries.get(absolute)?.text !== text) {
+                this.handlerEntries.set(absolute, { text, facts: analyzeHandler(text) });
+                this.parses++;
+                changed = true;
+            }
+        } else if (role === 'index') {
+            if (this.indexEntry?.text !== text) {
+                this.indexEntry = { text, facts: analyzeIndex(text) };
+                this.parses++;
+                changed = true;
+            }
+        }
+        if (changed) this.changeCount++;
+        return changed;
+    }
+
+    /** Forgets a deleted file, or every file under a deleted folder. Returns whether anything was known. */
+    remove(target: string): boolean {
+        const absolute = path.resolve(target);
+        const removed = this.files.has(absolute) ? [absolute] : this.filesUnder(absolute);
+        for (const file of removed) this.forget(file);
+        if (removed.length > 0) this.changeCount++;
+        return removed.length > 0;
+    }
+
+    /**
+     * Moves a file, or every file under a folder, keeping parses (a handler's facts do not depend
+     * on its path). Returns the paths the model could not fill from what it knew, because their text
+     * was never read (a helper moved into on-events/) or because `from` was unknown (moved in from
+     * outside the root): pass each to `refresh`.
+     */
+    rename(from: string, to: string): string[] {
+        const source = path.resolve(from);
+        const target = path.resolve(to);
+        const moves: [string, string][] = this.files.has(source)
+            ? [[source, target]]
+            : this.filesUnder(source).map((file) => [file, path.join(target, path.relative(source, file))]);
+        const unresolved: string[] = [];
+        for (const [oldFile, newFile] of moves) {
+            const reused = this.handlerEntries.get(oldFile);
+            const text = reused?.text ?? (oldFile === this.indexFile ? this.indexEntry?.text : undefined);
+            this.forget(oldFile);
+            this.renames.set(oldFile, newFile);
+            const role = classifyFile(this.root, newFile);
+            if (role === 'outside') continue;
+            this.files.add(newFile);
+            // A new entry (same parse) so that problems cached with the old path are not reused.
+            if (role === 'handler' && reused) this.handlerEntries.set(newFile, { text: reused.text, facts: reused.facts });
+            else if (role === 'handler' || role === 'index') {
+                if (text !== undefined) this.update(newFile, text);
+                else unresolved.push(newFile);
+            }
+        }
+        if (moves.length === 0 && this.contains(target)) unresolved.push(target);
+        if (moves.length > 0) this.changeCount++;
+        return unresolved;
+    }
+
+    /**
+     * Re-reads a file or a folder through the file system: a new, changed or deleted path, or one
+     * that `rename` returned. A path that is neither a file nor a folder any more is removed.
+     */
+    async refresh(target: string): Promise<void> {
+        const absolute = path.resolve(target);
+        if (!this.contains(absolute) && absolute !== this.root) return;
+        const text = absolute === this.root ? undefined : await this.fs.readFile(absolute);
+        if (text !== undefined) {
+            this.update(absolute, text);
+            return;
+        }
+        const found = await this.walk(absolute, segmentsUnder(this.root, absolute)?.length ?? 0);
+        const stale = this.filesUnder(absolute).filter((file) => !found.has(file));
+        if (this.files.has(absolute)) stale.push(absolute);
+        for (const file of stale) this.remove(file);
+        const needText = [...found].filter((file) => {
+            const role = classifyFile(this.root, file);
+            return role === 'handler' || role === 'index';
+        });
+        const texts = await Promise.all(needText.map((file) => this.fs.readFile(file)));
+        for (const file of found) {
+            if (classifyFile(this.root, file) === 'other' && !this.files.has(file)) {
+                this.files.add(file);
+                this.changeCount++;
+            }
+        }
+        needText.forEach((file, i) => {
+            const fileText = texts[i];
+            if (fileText !== undefined) this.update(file, fileText);
+        });
+    }
+
+    /** Integration folders: direct subfolders of the root holding on-events/, syncs/ or actions/. */
+    integrations(): string[] {
+        const names = new Set<string>();
+        for (const file of this.files) {
+            const segments = segmentsUnder(this.root, file);
+            if (segments && segments.length >= 3 && FUNCTION_FOLDERS.includes(segments[1]!)) names.add(segments[0]!);
+        }
+        return [...names].sort();
+    }
+
+    /** Every parsed handler, sorted by file. */
+    handlers(): readonly HandlerInfo[] {
+        if (this.handlerList?.version !== this.changeCount) {
+            const files = [...this.handlerEntries.keys()].sort();
+            this.handlerList = { version: this.changeCount, handlers: files.map((file) => this.handlerInfo(file, this.handlerEntries.get(file)!)) };
+        }
+        return this.handlerList.handlers;
+    }
+
+    handler(file: string): HandlerInfo | undefined {
+        const absolute = path.resolve(file);
+        const entry = this.handlerEntries.get(absolute);
+        return entry ? this.handlerInfo(absolute, entry) : undefined;
+    }
+
+    hasIndexFile(): boolean {
+        return this.indexEntry !== undefined;
+    }
+
+    /** The line break index.ts uses ('\n' when there is none), for new files to match. */
+    indexEol(): '\n' | '\r\n' {
+        return this.indexEntry?.facts.style.eol ?? '\n';
+    }
+
+    indexImports(): readonly IndexImport[] {
+        return this.derive().imports.map(({ specifier, kind, range, specifierRange, resolvedFile, expectedFile }) => ({ specifier, kind, range, specifierRange, resolvedFile, expectedFile }));
+    }
+
+    /** All problems, grouped by file; files without problems are absent (replace, do not merge). */
+    problems(): ReadonlyMap<string, readonly Problem[]> {
+        return this.derive().problems;
+    }
+
+    /**
+     * The index.ts edits that keep imports pointing at `from` (a file or folder) valid after it
+     * moves to `to`. Call it before the move happens (VS Code's onWillRenameFiles), then `rename`.
+     */
+    importEditsForRename(from: string, to: string): TextEdit[] {
+        const source = path.resolve(from);
+        const target = path.resolve(to);
+        const edits: TextEdit[] = [];
+        for (const entry of this.derive().imports) {
+            const file = entry.resolvedFile;
+            if (!file || (file !== source && !isUnder(source, file))) continue;
+            const moved = file === source ? target : path.join(target, path.relative(source, file));
+            if (!isUnder(this.root, moved)) continue;
+            edits.push({ file: this.indexFile, range: entry.specifierRange, newText: importSpecifierFor(this.root, moved, specifierExtension(entry.specifier)) });
+        }
+        return edits;
+    }
+
+    /** The change that adds imports of `files` to index.ts in its style (creating it when missing). */
+    planImportAdditions(files: readonly string[]): { edits: TextEdit[]; createFiles: FileCreation[] } {
+        const extension = this.indexEntry?.facts.style.extension ?? '';
+        return planImportAdditions(
+            this.indexFile,
+            this.indexEntry?.facts,
+            files.map((file) => importSpecifierFor(this.root, path.resolve(file), extension))
+        );
+    }
+
+    private handlerInfo(file: string, entry: ParsedHandler): HandlerInfo {
+        const { integration, name } = handlerIdentity(this.root, file);
+        const call = entry.facts.createOnEvent;
+        const event = call?.event.kind === 'literal' ? call.event.value : undefined;
+        return {
+            file,
+            integration,
+            name,
+            event,
+            description: call?.description,
+            hasMetadataSchema: call?.hasMetadataSchema ?? false,
+            createOnEventRange: call?.range,
+            exportsCreateOnEvent: entry.facts.defaultExport.kind === 'create-on-event',
+            importSpecifier: importSpecifierFor(this.root, file, this.indexEntry?.facts.style.extension ?? '')
+        };
+    }
+
+    private derive(): Derived {
+        if (this.derived?.version === this.changeCount) return this.derived;
+        const handlerFiles = [...this.handlerEntries.keys()].sort();
+        const view: ProjectView = {
+            root: this.root,
+            indexFile: this.indexFile,
+            index: this.indexEntry?.facts,
+            handlerFiles,
+            files: this.files,
+            renamedTo: (file) => this.renamedTo(file),
+            handlerRange: (file) => {
+                const facts = this.handlerEntries.get(file)?.facts;
+                return facts?.createOnEvent?.nameRange ?? facts?.firstLineRange ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+            }
+        };
+        const imports = resolveImports(view);
+        const byFile = new Map<string, Problem[]>();
+        const add = (p: Problem): void => {
+            const list = byFile.get(p.file);
+            if (list) list.push(p);
+            else byFile.set(p.file, [p]);
+        };
+        for (const file of handlerFiles) {
+            const entry = this.handlerEntries.get(file)!;
+            entry.problems ??= handlerProblems(file, entry.facts);
+            entry.problems.forEach(add);
+        }
+        projectProblems(view, imports).forEach(add);
+        for (const list of byFile.values()) list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+        this.derived = { version: this.changeCount, imports, problems: byFile };
+        return this.derived;
+    }
+
+    /** Follows a chain of renames to the file's current path, if it still exists. */
+    private renamedTo(file: string): string | undefined {
+        let current = file;
+        for (let hops = 0; hops < this.renames.size; hops++) {
+            const next = this.renames.get(current);
+            if (next === undefined) break;
+            current = next;
+            if (this.files.has(current)) return current;
+        }
+        return undefined;
+    }
+
+    private forget(file: string): void {
+        this.files.delete(file);
+        this.handlerEntries.delete(file);
+        if (file === this.indexFile) this.indexEntry = undefined;
+    }
+
+    private filesUnder(folder: string): string[] {
+        return [...this.files].filter((file) => isUnder(folder, file));
+    }
+
+    /** Lists the files under `folder` (skipping dependencies, build output and hidden folders). */
+    private async walk(folder: string, depth: number): Promise<Set<string>> {
+        const found = new Set<string>();
+        const visit = async (dir: string, level: number): Promise<void> => {
+            const entries = await this.fs.readDirectory(dir);
+            const subfolders: string[] = [];
+            for (const entry of entries) {
+                const child = path.join(dir, entry.name);
+                if (entry.kind === 'file') found.add(child);
+                else if (!isSkippedFolder(entry.name) && level < MAX_WALK_DEPTH) subfolders.push(child);
+            }
+            await Promise.all(subfolders.map((sub) => visit(sub, level + 1)));
+        };
+        await visit(folder, depth);
+        return found;
+    }
+}
+
+/** The model whose root holds `file` (the deepest, should roots nest). */
+export function modelForFile(models: Iterable<WorkspaceModel>, file: string): WorkspaceModel | undefined {
+    let best: WorkspaceModel | undefined;
+    for (const model of models) {
+        if (model.contains(file) && (!best || model.root.length > best.root.length)) best = model;
+    }
+    return best;
+}

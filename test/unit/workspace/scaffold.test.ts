@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { analyzeHandler } from '../../../src/workspace/handler-analysis';
+import { EVENT_FUNCTION_TEMPLATES, expandSnippet, renderScaffold, scaffoldEventFunction, snippetDefinitions } from '../../../src/workspace/scaffold';
+import { ProblemCode } from '../../../src/workspace/types';
+import { Project } from './helpers';
+
+interface SnippetFileEntry {
+    prefix: string;
+    scope: string;
+    description: string;
+    body: string[];
+}
+
+const SNIPPETS_FILE = path.resolve(__dirname, '../../../snippets/nango.code-snippets');
+const snippets = JSON.parse(readFileSync(SNIPPETS_FILE, 'utf8')) as Record<string, SnippetFileEntry>;
+
+describe('snippets and scaffolds', () => {
+    it('the snippets file offers the four documented prefixes', () => {
+        assert.deepEqual(
+            Object.values(snippets)
+                .map((s) => s.prefix)
+                .sort(),
+            ['nango-post-connection-creation', 'nango-pre-connection-deletion', 'nango-same-account', 'nango-validate-connection']
+        );
+        for (const snippet of Object.values(snippets)) assert.equal(snippet.scope, 'typescript');
+    });
+
+    it('the snippets file is exactly what the templates define', () => {
+        assert.deepEqual(snippets, JSON.parse(JSON.stringify(snippetDefinitions())));
+    });
+
+    for (const template of EVENT_FUNCTION_TEMPLATES) {
+        describe(template.snippetPrefix, () => {
+            const snippet = Object.values(snippets).find((s) => s.prefix === template.snippetPrefix);
+
+            it('expands, with every default accepted, to the text the New Event Function command writes', () => {
+                assert.ok(snippet, `no snippet with prefix ${template.snippetPrefix}`);
+                assert.equal(expandSnippet(snippet.body.join('\n')).text, scaffoldEventFunction(template.id));
+            });
+
+            it('imports createOnEvent and zod, declares a metadata schema and the right event', () => {
+                const text = scaffoldEventFunction(template.id);
+                assert.ok(text.startsWith("import { createOnEvent } from 'nango';\nimport * as z from 'zod';\n"));
+                const facts = analyzeHandler(text);
+                assert.equal(facts.defaultExport.kind, 'create-on-event');
+                assert.equal(facts.createOnEvent?.hasMetadataSchema, true);
+                assert.deepEqual(facts.createOnEvent?.event.kind === 'literal' && facts.createOnEvent.event.value, template.event);
+            });
+
+            it('has no problem of its own once imported', () => {
+                const project = new Project({
+                    'index.ts': "import './salesforce/on-events/new-function';\n",
+                    'salesforce/on-events/new-function.ts': scaffoldEventFunction(template.id)
+                });
+                assert.deepEqual(project.problems(), []);
+            });
+        });
+    }
+
+    it('the same-account pattern compares metadata with a live identity call and throws ActionError on mismatch', () => {
+        const text = scaffoldEventFunction('same-account-validation');
+        assert.match(text, /event: 'validate-connection'/);
+        assert.match(text, /await nango\.getMetadata\(\)/);
+        assert.match(text, /await nango\.get<\{ id: string \}>\(\{\n\s+endpoint: '\/me'/);
+        assert.match(text, /await nango\.setMetadata\(\{ accountId: accountId \}\)/);
+        assert.match(text, /if \(lockedAccountId !== accountId\) \{\n\s+throw new nango\.ActionError\(`Account mismatch: expected \$\{lockedAccountId\}, got \$\{accountId\}`\)/);
+        assert.equal(new Project({ 'index.ts': "import './a/on-events/v';\n", 'a/on-events/v.ts': text }).problems(ProblemCode.ConnectionConfigAccountCheck).length, 0);
+    });
+
+    it('fills in a description, escaped for its quotes, and says where it is', () => {
+        const scaffold = renderScaffold('post-connection-creation', { description: "Set up the team's webhook" });
+        assert.match(scaffold.text, /description: 'Set up the team\\'s webhook',/);
+        assert.equal(scaffold.text.slice(scaffold.description.start, scaffold.description.end), "Set up the team\\'s webhook");
+        assert.equal(analyzeHandler(scaffold.text).createOnEvent?.description, "Set up the team's webhook");
+    });
+
+    it('writes CRLF line breaks when asked', () => {
+        const text = scaffoldEventFunction('validate-connection', { eol: '\r\n' });
+        assert.ok(text.includes('\r\n'));
+        assert.ok(!/[^\r]\n/.test(text));
+    });
+});
+
+describe('expandSnippet', () => {
+    it('replaces placeholders and their mirrors by defaults or given values, and removes $0', () => {
+        const body = 'a ${1:one} b $1 c ${2:two} ${2} $0\\$x \\} \\\\';
+        assert.equal(expandSnippet(body).text, 'a one b one c two two $x } \\');
+        const expanded = expandSnippet(body, new Map([[1, 'ONE']]));
+        assert.equal(expanded.text, 'a ONE b ONE c two two $x } \\');
+        assert.deepEqual(expanded.tabStops.get(1), [
+            { start: 2, end: 5 },
+            { start: 8, end: 11 }
+        ]);
+    });
+
+    it('refuses syntax it does not model', () => {
+        assert.throws(() => expandSnippet('${TM_FILENAME}'), /variables/);
+        assert.throws(() => expandSnippet('$TM_FILENAME'), /variables/);
+        assert.throws(() => expandSnippet('${1|a,b|}'), /choices/);
+        assert.throws(() => expandSnippet('${1:a ${2:b}}'), /nested/);
+        assert.throws(() => expandSnippet('${1:open'), /unclosed/);
+    });
+});
