@@ -2,6 +2,7 @@
 // from unsaved editor buffers, updated incrementally on edits, creates, deletes and renames.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { toRange } from './convert';
 import { findNangoRoots, modelForFile, nodeFileSystem, overlayFileSystem, WorkspaceModel } from './workspace';
 
 export class NangoProjects implements vscode.Disposable {
@@ -24,6 +25,7 @@ export class NangoProjects implements vscode.Disposable {
             watcher.onDidDelete((uri) => this.onDelete(uri)),
             vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e.document)),
             vscode.workspace.onDidCloseTextDocument((d) => void this.onDiskChange(d.uri)),
+            vscode.workspace.onWillRenameFiles((e) => e.waitUntil(Promise.resolve(this.importEditsForRenames(e)))),
             vscode.workspace.onDidRenameFiles((e) => void this.onRename(e)),
             vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discover()),
             vscode.workspace.onDidChangeConfiguration((e) => {
@@ -87,6 +89,17 @@ export class NangoProjects implements vscode.Disposable {
     private onDelete(uri: vscode.Uri): void {
         const model = this.modelFor(uri.fsPath);
         if (model && model.remove(uri.fsPath)) this.changed.fire(model);
+    }
+
+    /** A handler moved or renamed in the explorer keeps its index.ts import pointing at it. */
+    private importEditsForRenames(e: vscode.FileWillRenameEvent): vscode.WorkspaceEdit {
+        const edit = new vscode.WorkspaceEdit();
+        for (const { oldUri, newUri } of e.files) {
+            for (const change of this.modelFor(oldUri.fsPath)?.importEditsForRename(oldUri.fsPath, newUri.fsPath) ?? []) {
+                edit.replace(vscode.Uri.file(change.file), toRange(change.range), change.newText);
+            }
+        }
+        return edit;
     }
 
     private async onRename(e: vscode.FileRenameEvent): Promise<void> {
