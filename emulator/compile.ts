@@ -24,13 +24,19 @@ interface CacheManifest {
 
 const CACHE_VERSION = 1;
 
+/**
+ * esbuild (native, per platform) where npm installed it, as for the CLI; esbuild-wasm (portable, the
+ * same API) otherwise, as in the platform-neutral .vsix. NANGO_EMULATOR_ESBUILD=wasm forces the latter.
+ */
 function loadEsbuild(): typeof esbuildTypes {
-    // esbuild (native, per platform) where npm installed it; esbuild-wasm (portable) otherwise.
-    try {
-        return require('esbuild') as typeof esbuildTypes;
-    } catch {
-        return require('esbuild-wasm') as typeof esbuildTypes;
+    if (process.env['NANGO_EMULATOR_ESBUILD'] !== 'wasm') {
+        try {
+            return require('esbuild') as typeof esbuildTypes;
+        } catch {
+            // fall through to the portable build
+        }
     }
+    return require('esbuild-wasm') as typeof esbuildTypes;
 }
 
 export function cacheDir(root: string): string {
