@@ -1,0 +1,191 @@
+// npm run bench: figures, not pass/fail. Prints tables (median and spread over repeated runs) and
+// writes bench/results/latest.json (plus a timestamped copy) to compare a change with the one before
+// on the same machine.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Emulator } from '../emulator/lifecycle';
+import type { RunResult } from '../emulator/result';
+import { WorkspaceModel } from '../src/workspace/model';
+import { generateWorkspace } from './synthetic-workspace';
+
+const repo = path.resolve(__dirname, '..');
+const cli = path.join(repo, 'dist/emulator/cli.js');
+const example = path.join(repo, 'examples/nango-integrations');
+const quick = process.argv.includes('--quick');
+const REPEAT = quick ? 3 : 9;
+
+interface Stat {
+    median: number;
+    min: number;
+    max: number;
+    n: number;
+}
+
+function stat(samples: number[]): Stat {
+    const s = [...samples].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+    const round = (x: number) => Math.round(x * 10) / 10;
+    return { median: round(median), min: round(s[0]!), max: round(s[s.length - 1]!), n: s.length };
+}
+
+function fmt(st: Stat): string {
+    return `${st.median} ms (${st.min}–${st.max}, n=${st.n})`;
+}
+
+function table(title: string, rows: Record<string, string>[]): void {
+    console.log(`\n${title}`);
+    const cols = Object.keys(rows[0] ?? {});
+    const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
+    console.log(cols.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of rows) console.log(cols.map((c, i) => (r[c] ?? '').padEnd(widths[i]!)).join('  '));
+}
+
+function copyExample(): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nango-bench-'));
+    cpSync(example, dir, { recursive: true, filter: (src) => !/node_modules|state\.json|[\\/](cache|locks)([\\/]|$)/.test(path.relative(example, src)) });
+    return dir;
+}
+
+/** One dry run per example handler, against a connection of its integration. */
+const CASES = [
+    { handler: 'salesforce/validate-connection', connection: 'sf-acme' },
+    { handler: 'salesforce/post-connection-setup', connection: 'sf-acme' },
+    { handler: 'salesforce/pre-connection-cleanup', connection: 'sf-acme' },
+    { handler: 'github/validate-scopes', connection: 'gh-admin' },
+    { handler: 'github/seed-metadata', connection: 'gh-admin' }
+];
+
+function cliRun(root: string, handler: string, connection: string): { wallMs: number; result: RunResult } {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'dryrun', handler, '--connection', connection, '--root', root, '--json'], { encoding: 'utf8' });
+    const wallMs = performance.now() - started;
+    const result = JSON.parse(r.stdout) as RunResult;
+    if (!result.ok) throw new Error(`${handler}: ${JSON.stringify(result.error)}`);
+    return { wallMs, result };
+}
+
+async function dryRuns(): Promise<Record<string, unknown>> {
+    const root = copyExample();
+    const out: Record<string, unknown> = {};
+    const rows: Record<string, string>[] = [];
+    try {
+        for (const c of CASES) {
+            const coldCompile: number[] = [];
+            const coldCached: number[] = [];
+            const handlerMs: number[] = [];
+            const providerMs: number[] = [];
+            for (let i = 0; i < REPEAT; i++) {
+                rmSync(path.join(root, '.nango-emulator/cache'), { recursive: true, force: true });
+                coldCompile.push(cliRun(root, c.handler, c.connection).wallMs);
+                const cached = cliRun(root, c.handler, c.connection);
+                coldCached.push(cached.wallMs);
+                handlerMs.push(cached.result.handlers[0]!.durationMs);
+                providerMs.push(cached.result.requests.reduce((sum, q) => sum + q.durationMs, 0));
+            }
+            const emulator = new Emulator(root);
+            const warm: number[] = [];
+            try {
+                await emulator.dryrun(c.handler, { connectionId: c.connection });
+                for (let i = 0; i < REPEAT; i++) {
+                    const started = performance.now();
+                    const r = await emulator.dryrun(c.handler, { connectionId: c.connection });
+                    warm.push(performance.now() - started);
+                    if (!r.ok) throw new Error(JSON.stringify(r.error));
+                }
+            } finally {
+                emulator.dispose();
+            }
+            const entry = { coldWithCompile: stat(coldCompile), coldCompiled: stat(coldCached), warm: stat(warm), handlerInWorker: stat(handlerMs), providerFakes: stat(providerMs) };
+            out[c.handler] = entry;
+            rows.push({ handler: c.handler, 'cold (compile)': fmt(entry.coldWithCompile), 'cold (cached)': fmt(entry.coldCompiled), warm: fmt(entry.warm), 'handler in worker': fmt(entry.handlerInWorker), 'provider fakes': fmt(entry.providerFakes) });
+        }
+    } finally {
+        rmSync(root, { recursive: true, force: true });
+    }
+    table('Dry run, end to end (targets: warm ≤ 150 ms, cold ≤ 800 ms)', rows);
+    // Where the cold time goes: a bare node start, and the CLI doing no run at all.
+    const nodeStart = stat(Array.from({ length: REPEAT }, () => time(() => spawnSync(process.execPath, ['-e', '0']))));
+    const cliStart = stat(Array.from({ length: REPEAT }, () => time(() => spawnSync(process.execPath, [cli, '--help']))));
+    table('Process start-up (part of every cold run: the CLI, then its worker)', [
+        { what: 'node -e 0', time: fmt(nodeStart) },
+        { what: 'nango-emulator --help (CLI bundle load)', time: fmt(cliStart) }
+    ]);
+    out['nodeStart'] = nodeStart;
+    out['cliStart'] = cliStart;
+    return out;
+}
+
+function time(fn: () => unknown): number {
+    const started = performance.now();
+    fn();
+    return performance.now() - started;
+}
+
+function workspaceAnalysis(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const rows: Record<string, string>[] = [];
+    for (const handlers of [100, 1000, 5000]) {
+        const integrations = Math.max(10, handlers / 10);
+        const { root, files, oneHandler } = generateWorkspace({ integrations, handlers, missingImportEvery: 25 });
+        const build: number[] = [];
+        const handlerEdit: number[] = [];
+        const indexEdit: number[] = [];
+        let problems = 0;
+        const reps = handlers >= 5000 ? Math.min(REPEAT, 3) : REPEAT;
+        for (let i = 0; i < reps; i++) {
+            let model!: WorkspaceModel;
+            build.push(time(() => {
+                model = WorkspaceModel.fromFiles(root, files);
+                problems = [...model.problems().values()].reduce((n, p) => n + p.length, 0);
+            }));
+            const text = files.get(oneHandler)!;
+            handlerEdit.push(time(() => {
+                model.update(oneHandler, text.replace("description: '", `description: 'edited ${i} `));
+                model.problems();
+            }));
+            const indexFile = path.join(root, 'index.ts');
+            const indexText = files.get(indexFile)!;
+            indexEdit.push(time(() => {
+                model.update(indexFile, `${indexText}// edit ${i}\n`);
+                model.problems();
+            }));
+        }
+        const entry = { integrations, handlers, problems, fullBuild: stat(build), editHandler: stat(handlerEdit), editIndex: stat(indexEdit) };
+        out[String(handlers)] = entry;
+        rows.push({ handlers: String(handlers), integrations: String(integrations), problems: String(problems), 'full build + diagnostics': fmt(entry.fullBuild), 'edit a handler': fmt(entry.editHandler), 'edit index.ts': fmt(entry.editIndex) });
+    }
+    table('Workspace analysis (targets at 1,000 handlers: ≤ 200 ms full, ≤ 10 ms per edit)', rows);
+    return out;
+}
+
+function sizes(): Record<string, unknown> {
+    const files = ['dist/extension.js', 'dist/emulator/cli.js', 'dist/emulator/worker.js', 'dist/emulator/providers.json'];
+    const out: Record<string, number> = {};
+    for (const f of files) if (existsSync(path.join(repo, f))) out[f] = statSync(path.join(repo, f)).size;
+    const vsix = readdirSync(repo).find((f) => f.endsWith('.vsix'));
+    if (vsix) out[vsix] = statSync(path.join(repo, vsix)).size;
+    table(
+        'Sizes (target: .vsix ≤ 3 MB)',
+        Object.entries(out).map(([file, bytes]) => ({ file, size: `${(bytes / 1024).toFixed(0)} KiB` }))
+    );
+    return out;
+}
+
+async function main(): Promise<void> {
+    if (!existsSync(cli)) throw new Error('dist/ is missing: run "npm run build" first (npm run bench does)');
+    const results = { machine: { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model }, at: new Date().toISOString(), dryRun: await dryRuns(), workspace: workspaceAnalysis(), sizes: sizes() };
+    const dir = path.join(repo, 'bench/results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2));
+    writeFileSync(path.join(dir, `${results.at.replace(/[:.]/g, '-')}.json`), JSON.stringify(results, null, 2));
+    console.log(`\nwritten: bench/results/latest.json`);
+}
+
+void main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+});
