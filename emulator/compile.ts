@@ -25,18 +25,27 @@ interface CacheManifest {
 const CACHE_VERSION = 1;
 
 /**
- * esbuild (native, per platform) where npm installed it, as for the CLI; esbuild-wasm (portable, the
- * same API) otherwise, as in the platform-neutral .vsix. NANGO_EMULATOR_ESBUILD=wasm forces the latter.
+ * The esbuild to compile with, first found of: the emulator's own (the CLI installed from npm, which
+ * picks the platform's binary); the project's (the `nango` package depends on esbuild, so every Nango
+ * project has it once installed: this is what the platform-neutral .vsix uses); esbuild-wasm (same
+ * API, portable, slower to start). NANGO_EMULATOR_ESBUILD=wasm forces the last one.
  */
-function loadEsbuild(): typeof esbuildTypes {
-    if (process.env['NANGO_EMULATOR_ESBUILD'] !== 'wasm') {
+function loadEsbuild(root: string): typeof esbuildTypes {
+    const forceWasm = process.env['NANGO_EMULATOR_ESBUILD'] === 'wasm';
+    const candidates: (() => unknown)[] = forceWasm
+        ? [() => require('esbuild-wasm')]
+        : [() => require('esbuild'), () => require(require.resolve('esbuild', { paths: [root] })), () => require('esbuild-wasm')];
+    for (const load of candidates) {
         try {
-            return require('esbuild') as typeof esbuildTypes;
+            return load() as typeof esbuildTypes;
         } catch {
-            // fall through to the portable build
+            // try the next one
         }
     }
-    return require('esbuild-wasm') as typeof esbuildTypes;
+    throw new EmulatorError(
+        'handler_compile_failed',
+        `${root}: no esbuild to compile event functions with. Run "npm install" in ${root} (the nango package brings esbuild), or install the emulator CLI from npm.`
+    );
 }
 
 export function cacheDir(root: string): string {
@@ -81,7 +90,7 @@ export async function compileFile(root: string, source: string): Promise<Compile
         return { source: abs, compiled: outFile, fromCache: true, durationMs: performance.now() - started };
     }
     mkdirSync(dir, { recursive: true });
-    const esbuild = loadEsbuild();
+    const esbuild = loadEsbuild(root);
     let result: esbuildTypes.BuildResult<{ metafile: true; write: false }>;
     try {
         result = await esbuild.build({

@@ -3,7 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toRange } from './convert';
-import { findNangoRoots, modelForFile, nodeFileSystem, overlayFileSystem, WorkspaceModel } from './workspace';
+import { loadCore } from './loadCore';
+import type { WorkspaceFileSystem, WorkspaceModel } from './workspace';
 
 export class NangoProjects implements vscode.Disposable {
     private models: WorkspaceModel[] = [];
@@ -13,9 +14,13 @@ export class NangoProjects implements vscode.Disposable {
     private readonly disposables: vscode.Disposable[] = [this.changed];
     private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
 
-    private readonly fs = overlayFileSystem(nodeFileSystem, (file) => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file)?.getText());
+    private fs: WorkspaceFileSystem | undefined;
 
     async start(): Promise<void> {
+        // Yield first: the parser loads after activation has returned, not during it.
+        await new Promise((resolve) => setImmediate(resolve));
+        const { nodeFileSystem, overlayFileSystem } = loadCore();
+        this.fs = overlayFileSystem(nodeFileSystem, (file) => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file)?.getText());
         await this.discover();
         const watcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,json}');
         this.disposables.push(
@@ -39,19 +44,22 @@ export class NangoProjects implements vscode.Disposable {
     }
 
     modelFor(file: string): WorkspaceModel | undefined {
-        return modelForFile(this.models, file);
+        return this.models.length ? loadCore().modelForFile(this.models, file) : undefined;
     }
 
     private async discover(): Promise<void> {
+        const fs = this.fs;
+        if (!fs) return;
+        const { findNangoRoots, WorkspaceModel } = loadCore();
         const roots = new Set<string>();
         for (const folder of vscode.workspace.workspaceFolders ?? []) {
             if (folder.uri.scheme !== 'file') continue;
             const configured = vscode.workspace.getConfiguration('nango', folder.uri).get<string>('integrationsPath');
             if (configured) roots.add(path.resolve(folder.uri.fsPath, configured));
-            else for (const root of await findNangoRoots(folder.uri.fsPath, this.fs)) roots.add(root);
+            else for (const root of await findNangoRoots(folder.uri.fsPath, fs)) roots.add(root);
         }
         const kept = this.models.filter((m) => roots.has(m.root));
-        const added = await Promise.all([...roots].filter((r) => !kept.some((m) => m.root === r)).map((r) => WorkspaceModel.load(r, this.fs)));
+        const added = await Promise.all([...roots].filter((r) => !kept.some((m) => m.root === r)).map((r) => WorkspaceModel.load(r, fs)));
         this.models = [...kept, ...added].sort((a, b) => b.root.length - a.root.length);
         await vscode.commands.executeCommand('setContext', 'nango.hasProject', this.models.length > 0);
         this.changed.fire(undefined);

@@ -3,11 +3,9 @@
 // result in the "Nango Emulator" output channel, and notify on failure.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadFixtures } from '../../emulator/fixtures';
-import { formatResult } from '../../emulator/format';
-import { Emulator } from '../../emulator/lifecycle';
 import type { RunResult } from '../../emulator/result';
 import { runEmulatorCli } from '../emulatorProcess';
+import { loadCore } from '../loadCore';
 import { accountItems, connectionItems, emulatorArgs, freshConnectionId, LENS_TITLES, type DryRunKind, type DryRunRequest, type PickItem } from '../plans/dryRun';
 import type { NangoProjects } from '../projects';
 import type { HandlerInfo } from '../workspace';
@@ -63,6 +61,7 @@ export class DryRunController {
 
     /** Asks for what the run needs; undefined when the user cancelled or nothing fits. */
     private async buildRequest(kind: DryRunKind, handler: HandlerInfo, root: string): Promise<DryRunRequest | undefined> {
+        const { Emulator, loadFixtures } = loadCore();
         const emulator = new Emulator(root);
         let connections;
         let accounts: Record<string, { description?: string | undefined }>;
@@ -163,7 +162,7 @@ export class DryRunController {
     }
 
     show(result: RunResult): void {
-        this.output.info(`\n${formatResult(result, { color: false, bodies: true })}`);
+        this.output.info(`\n${loadCore().formatResult(result, { color: false, bodies: true })}`);
         if (!result.ok) {
             const message = result.error ? `${result.error.handler}: ${result.error.type}: ${result.error.message}` : `${result.operation} failed`;
             void vscode.window.showErrorMessage(`Nango dry run failed (${result.status}). ${message}`, 'Show output', ...(result.error?.location ? ['Go to error'] : [])).then((choice) => {

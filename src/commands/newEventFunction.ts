@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { toRange, toWorkspaceEdit } from '../convert';
 import type { NangoProjects } from '../projects';
-import { EVENT_FUNCTION_TEMPLATES, planNewEventFunction, suggestFunctionName, validateFunctionName, validateIntegrationName, type WorkspaceModel } from '../workspace';
+import { loadCore } from '../loadCore';
+import type { WorkspaceModel } from '../workspace';
 
 async function pickModel(projects: NangoProjects): Promise<WorkspaceModel | undefined> {
     const models = projects.all();
@@ -20,6 +21,7 @@ async function pickModel(projects: NangoProjects): Promise<WorkspaceModel | unde
 
 /** QuickPick of existing integrations that also accepts a new name typed in its filter box. */
 function pickIntegration(model: WorkspaceModel): Promise<string | undefined> {
+    const { validateIntegrationName } = loadCore();
     return new Promise((resolve) => {
         const qp = vscode.window.createQuickPick<vscode.QuickPickItem>();
         qp.title = 'New event function: integration';
@@ -54,6 +56,7 @@ function pickIntegration(model: WorkspaceModel): Promise<string | undefined> {
 }
 
 export async function newEventFunction(projects: NangoProjects): Promise<vscode.Uri | undefined> {
+    const { EVENT_FUNCTION_TEMPLATES, planNewEventFunction, suggestFunctionName, validateFunctionName } = loadCore();
     const model = await pickModel(projects);
     if (!model) {
         void vscode.window.showErrorMessage('No nango-integrations folder in this workspace. Open one, or set "nango.integrationsPath".');
