@@ -137,12 +137,114 @@ export function describeIssues(file: string, issues: readonly z.core.$ZodIssue[]
     return issues.map((issue) => `${file}: ${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`).join('\n');
 }
 
+/**
+ * Where and why `text` is not JSON, for files the user edits. It never quotes the text: these files hold
+ * credentials, and JSON.parse's own messages echo a snippet of the input
+ * (`Unexpected token 'X', ..."s_token": Xq7Vn2Lw9R"... is not valid JSON`) and give no line.
+ */
+export function jsonSyntaxError(text: string, err: unknown): { line: number; column: number; problem: string } {
+    let offset = 0;
+    let problem: string;
+    try {
+        scanJson(text);
+        // JSON.parse refused what the scanner accepts (not expected): its message, without the quoted input.
+        const message = err instanceof Error ? err.message : String(err);
+        offset = Number(/at position (\d+)/.exec(message)?.[1] ?? 0);
+        problem = message.replace(/,?\s*(\.\.\.)?".*$/s, '').replace(/ in JSON at position \d+$/, '');
+    } catch (found) {
+        if (!(found instanceof JsonSyntaxError)) throw found;
+        offset = found.offset;
+        problem = found.message;
+    }
+    const before = text.slice(0, offset);
+    return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n'), problem };
+}
+
+class JsonSyntaxError extends Error {
+    constructor(
+        readonly offset: number,
+        message: string
+    ) {
+        super(message);
+    }
+}
+
+/** A strict JSON (RFC 8259) scanner: throws a JsonSyntaxError at the first problem, saying what to write instead. */
+function scanJson(text: string): void {
+    let i = 0;
+    const fail = (problem: string, offset = i): never => {
+        throw new JsonSyntaxError(offset, offset >= text.length ? 'the file ends too early: a closing "}", "]" or \'"\' is missing' : problem);
+    };
+    const space = (): void => {
+        while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r') i++;
+    };
+    const string = (): void => {
+        i++;
+        for (;;) {
+            const c = text[i];
+            if (c === undefined) return fail('');
+            if (c === '"') return void i++;
+            if (c === '\\') {
+                const e = text[i + 1] ?? '';
+                if (e !== '' && '"\\/bfnrt'.includes(e)) i += 2;
+                else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+                else fail('a backslash in a string must start an escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX): write \\\\ for a backslash itself');
+                continue;
+            }
+            if (c < ' ') fail(c === '\n' || c === '\r' ? 'a string is not closed on its line: add the closing " (a line break inside a string is written \\n)' : 'a control character inside a string: escape it (\\t, \\uXXXX)');
+            i++;
+        }
+    };
+    const value = (): void => {
+        space();
+        const c = text[i] ?? '';
+        if (c === '{') return members('}', true);
+        if (c === '[') return members(']', false);
+        if (c === '"') return string();
+        const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+        number.lastIndex = i;
+        if (/[-0-9]/.test(c) && number.test(text)) return void (i = number.lastIndex);
+        for (const word of ['true', 'false', 'null']) if (text.startsWith(word, i)) return void (i += word.length);
+        if (c === '/') fail('comments are not allowed in JSON: remove them');
+        if (c === "'") fail('strings need double quotes (") in JSON, not single quotes');
+        fail('expected a value: a string in double quotes, a number, true, false, null, an object or an array');
+    };
+    const members = (close: '}' | ']', object: boolean): void => {
+        i++;
+        space();
+        if (text[i] === close) return void i++;
+        for (;;) {
+            space();
+            if (object) {
+                if (text[i] !== '"') fail(text[i] === "'" ? 'property names need double quotes (") in JSON, not single quotes' : 'expected a property name in double quotes');
+                string();
+                space();
+                if (text[i] !== ':') fail('expected ":" after the property name');
+                i++;
+            }
+            value();
+            space();
+            if (text[i] === close) return void i++;
+            if (text[i] !== ',') fail(`expected "," or "${close}" after ${object ? 'the property value' : 'the array item'} (a missing comma?)`);
+            const comma = i++;
+            space();
+            if (text[i] === close) fail(`a comma with nothing after it before "${close}": remove the trailing comma`, comma);
+        }
+    };
+    if (text.startsWith('\uFEFF')) throw new JsonSyntaxError(0, 'the file starts with a byte order mark (BOM): save it as UTF-8 without BOM');
+    if (!text.trim()) throw new JsonSyntaxError(0, 'the file is empty: it must hold one JSON object');
+    value();
+    space();
+    if (i < text.length) fail('more text after the end of the JSON value: remove it (or the opening "{" is missing)');
+}
+
 export function parseFixtures(text: string, file: string): Fixtures {
     let json: unknown;
     try {
         json = JSON.parse(text);
     } catch (err) {
-        throw new EmulatorError('fixtures_invalid_json', `${file}: not valid JSON (${(err as Error).message}). Fix the syntax; see the README's "Fixtures" section for a full example.`);
+        const { line, column, problem } = jsonSyntaxError(text, err);
+        throw new EmulatorError('fixtures_invalid_json', `${file}: not valid JSON (line ${line}, column ${column}: ${problem}). Fix the syntax at ${file}:${line}:${column}; see the README's "Fixtures" section for a full example.`);
     }
     const parsed = FixturesSchema.safeParse(json);
     if (!parsed.success) {

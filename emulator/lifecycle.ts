@@ -224,10 +224,11 @@ export class Emulator {
         }));
         const conn = ctx.connection;
         const userMsw = userMswHandlersPath(this.root);
+        const userMswCompiled = userMsw ? await this.compileUserHandlers(userMsw) : undefined;
         const request: Omit<RunRequest, 'type' | 'id'> = {
             compiledFile: handler.compiled,
             handlerFile: handler.file,
-            ...(userMsw ? { userMswFile: (await compileFile(this.root, userMsw)).compiled } : {}),
+            ...(userMswCompiled ? { userMswFile: userMswCompiled } : {}),
             fixturesFile: this.fixturesFile,
             expectedEvent: handler.event,
             connection: { id: conn.id, numericId: conn.numericId, integration: conn.integration, provider: conn.provider, credentials: conn.credentials, connectionConfig: conn.connectionConfig, metadata: conn.metadata, createdAt: conn.createdAt, updatedAt: conn.updatedAt },
@@ -246,6 +247,12 @@ export class Emulator {
             ...(this.options.signal ? { signal: this.options.signal } : {}),
             ...(this.options.onLog ? { onLog: this.options.onLog } : {})
         });
+        // A broken .nango-emulator/handlers.ts is bad input, found before the handler ran: nothing to save.
+        if (outcome.error?.type === 'UserHandlersError' && userMsw) {
+            const at = outcome.error.location;
+            const where = at && path.resolve(at.file) === userMsw ? `${userMsw}:${at.line}:${at.column}` : userMsw;
+            throw new EmulatorError('user_handlers_invalid', `${where}: ${ctx.redactor.text(outcome.error.message)}`);
+        }
         // Metadata writes are API calls in Nango: they persist even when the handler fails later.
         if (outcome.metadataWritten) ctx.connection = { ...ctx.connection, metadata: outcome.metadataWritten, updatedAt: new Date().toISOString() };
         for (const entry of outcome.logs) ctx.logs.push({ ...entry, handler: label });
@@ -256,6 +263,16 @@ export class Emulator {
     }
 
     // ---- Helpers ---------------------------------------------------------------------------------
+
+    /** Compiles .nango-emulator/handlers.ts; its syntax errors are user_handlers_invalid, like its other mistakes. */
+    private async compileUserHandlers(file: string): Promise<string> {
+        try {
+            return (await compileFile(this.root, file)).compiled;
+        } catch (err) {
+            if (err instanceof EmulatorError && err.code === 'handler_compile_failed') throw new EmulatorError('user_handlers_invalid', err.message);
+            throw err;
+        }
+    }
 
     private async handlersFor(integration: string): Promise<DescribedHandler[]> {
         requireIntegration(this.fixtures(), integration, this.fixturesFile);
@@ -269,7 +286,14 @@ export class Emulator {
             const compiled = await compileFile(this.root, h.file);
             const described = await this.worker.describe(compiled.compiled, h.file, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
             if (!described.definition) {
-                throw new EmulatorError('handler_invalid', described.error?.message ?? `${h.file}: could not be loaded`);
+                const e = described.error;
+                // The emulator's own checks (and its timeout) name the file and the fix; anything else was thrown by the file's top-level code.
+                if (!e || e.message.startsWith(`${h.file}: `)) throw new EmulatorError('handler_invalid', e?.message ?? `${h.file}: could not be loaded`);
+                const where = e.location ? `${e.location.file}:${e.location.line}:${e.location.column}` : h.file;
+                throw new EmulatorError(
+                    'handler_invalid',
+                    `${where}: loading the file threw ${e.type}: ${e.message}. Top-level code runs when the file is loaded, before any event (in Nango too): fix it, or move it into exec.`
+                );
             }
             out.push({ ...h, compiled: compiled.compiled, event: described.definition.event });
         }

@@ -158,7 +158,8 @@ export class HandlerWorker {
             };
             const timer = setTimeout(() => fail('timeout', `${request.handlerFile}: the handler did not finish within ${timeoutMs} ms and was stopped. Look for a missing await, an endless loop or a request that never answers; or raise the timeout (--timeout, or the "nango.emulator.timeoutMs" setting).`), timeoutMs);
             const onAbort = (): void => fail('cancelled', `${request.handlerFile}: the run was cancelled.`);
-            const onExit = (reason: string): void => finish(onFailure({ type: 'worker_exit', message: `${request.handlerFile}: ${reason}` }));
+            const onExit = (reason: string): void =>
+                finish(onFailure({ type: 'worker_exit', message: `${request.handlerFile}: ${reason}. Something the handler ran ended its process (process.kill, process.abort, a native crash or running out of memory); event functions must return or throw instead. The next run starts a fresh worker.` }));
             if (signal?.aborted) return onAbort();
             signal?.addEventListener('abort', onAbort);
             this.exitListeners.add(onExit);

@@ -5,7 +5,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import path from 'node:path';
 import * as z from 'zod';
 import { EmulatorError } from './errors';
-import { CredentialsSchema, FIXTURES_DIR, describeIssues, type Fixtures } from './fixtures';
+import { CredentialsSchema, FIXTURES_DIR, describeIssues, jsonSyntaxError, type Fixtures } from './fixtures';
 
 export const STATE_FILE = 'state.json';
 export const CONNECTION_STATUSES = ['active', 'refresh_exhausted', 'deleted'] as const;
@@ -75,7 +75,8 @@ export function readState(root: string, fixtures: Fixtures): EmulatorState {
     try {
         json = JSON.parse(text);
     } catch (err) {
-        throw new EmulatorError('state_invalid', `${file}: not valid JSON (${(err as Error).message}). Run "nango-emulator reset" to start again from the fixtures.`);
+        const { line, column, problem } = jsonSyntaxError(text, err);
+        throw new EmulatorError('state_invalid', `${file}: not valid JSON (line ${line}, column ${column}: ${problem}). This file is written by the emulator; run "nango-emulator reset" to start again from the fixtures.`);
     }
     const parsed = StateSchema.safeParse(json);
     if (!parsed.success) {

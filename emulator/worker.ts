@@ -2,6 +2,7 @@
 // IPC; it answers with logs, provider requests, metadata writes and a final outcome. Anything the
 // handler does wrong (throws, hangs, exits, rejects unhandled) stays in here; the parent survives.
 import Module from 'node:module';
+import { Worker } from 'node:worker_threads';
 import * as msw from 'msw';
 import * as zod from 'zod';
 import { EVENT_NAMES, type EventName } from './fixtures';
@@ -34,7 +35,11 @@ function send(message: WorkerMessage): void {
 }
 
 let fakes: ProviderFakes | undefined;
-let current: { id: number; startedAt: number; redactor: Redactor; finish: (error: unknown) => void } | undefined;
+/** A failure of the running handler. Boxed, because a handler can throw `undefined`. */
+interface Failure {
+    error: unknown;
+}
+let current: { id: number; handlerFile: string; redactor: Redactor; finish: (failure?: Failure) => void } | undefined;
 
 function loadFresh(compiledFile: string): unknown {
     const resolved = require.resolve(compiledFile);
@@ -79,16 +84,24 @@ function readDefinition(mod: unknown, handlerFile: string): LoadedDefinition {
     };
 }
 
+/** "a string (\"…\")", "an object ({…})", "undefined": what a non-Error value is, redacted, short. */
+function describeValue(value: unknown, redactor: Redactor): string {
+    if (value === undefined || value === null) return String(value);
+    const kind = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+    let shown: string;
+    try {
+        shown = JSON.stringify(value) ?? String(value);
+    } catch {
+        shown = String(value);
+    }
+    // Redact before shortening: a cut secret would no longer be recognised.
+    shown = redactor.text(shown);
+    return `${kind} (${shown.length > 300 ? `${shown.slice(0, 300)}…` : shown})`;
+}
+
 export function describeError(err: unknown, handlerFile: string, redactor: Redactor): HandlerErrorInfo {
     if (!(err instanceof Error)) {
-        const shown = typeof err === 'string' ? JSON.stringify(err) : (() => {
-            try {
-                return JSON.stringify(err);
-            } catch {
-                return String(err);
-            }
-        })();
-        return { type: 'NonErrorThrown', message: redactor.text(`the handler threw a ${err === null ? 'null' : typeof err} (${shown}), not an Error. Throw new nango.ActionError({ message: ... }) or an Error so Nango can report the failure.`) };
+        return { type: 'NonErrorThrown', message: redactor.text(`${handlerFile}: the handler threw ${describeValue(err, redactor)}, not an Error. Throw new nango.ActionError({ message: ... }) or an Error so Nango can report the failure.`) };
     }
     const isAction = err instanceof nangoShim.ActionError || (err as { type?: unknown }).type === 'action_script_runtime_error';
     const payload = (err as { payload?: unknown }).payload;
@@ -141,23 +154,29 @@ async function handleRun(req: RunRequest): Promise<void> {
     const log = (entry: Omit<LogEntry, 'at'>): void => send({ type: 'log', id: req.id, entry: { ...entry, message: redactor.text(entry.message), at: Math.round(performance.now() - startedAt) } });
 
     let settled = false;
+    let failure: Failure | undefined;
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
     let definition: HandlerDefinition | undefined;
-    const finish = (error: unknown): void => {
+    const finish = (f?: Failure): void => {
+        // A failure that surfaces while the run is wrapping up (a promise the handler did not await,
+        // rejected in its last tick) still fails it.
+        failure ??= f;
         if (settled) return;
         settled = true;
-        current = undefined;
         void (async () => {
+            // Node reports unhandled rejections after the current tick: give them one turn to arrive.
+            await new Promise((r) => setImmediate(r));
             await fakes?.settle();
+            if (current?.id === req.id) current = undefined;
             const unmatched = fakes?.unmatchedErrors ?? [];
-            let errorInfo = error === undefined ? undefined : describeError(error, req.handlerFile, redactor);
+            let errorInfo = failure ? describeError(failure.error, req.handlerFile, redactor) : undefined;
             if (!errorInfo && unmatched.length) errorInfo = { type: 'UnmatchedRequest', message: redactor.text(unmatched[0]!) };
             send({ type: 'done', id: req.id, ok: !errorInfo, ...(definition ? { definition } : {}), ...(errorInfo ? { error: errorInfo } : {}) });
             resolveDone();
         })();
     };
-    current = { id: req.id, startedAt, redactor, finish };
+    current = { id: req.id, handlerFile: req.handlerFile, redactor, finish };
 
     try {
         const loaded = readDefinition(loadFresh(req.compiledFile), req.handlerFile);
@@ -165,7 +184,7 @@ async function handleRun(req: RunRequest): Promise<void> {
         if (req.expectedEvent && loaded.definition.event !== req.expectedEvent) {
             throw new InvalidHandlerError(`${req.handlerFile}: handles '${loaded.definition.event}', not '${req.expectedEvent}'.`);
         }
-        const userHandlers = req.userMswFile ? loadUserHandlers(req.userMswFile) : [];
+        const userHandlers = req.userMswFile ? loadUserHandlers(req.userMswFile, redactor) : [];
         fakes ??= new ProviderFakes();
         fakes.use({
             accounts: req.accounts,
@@ -184,19 +203,38 @@ async function handleRun(req: RunRequest): Promise<void> {
         });
         captureConsole(log);
         await loaded.exec(nango);
-        finish(undefined);
+        finish();
     } catch (err) {
-        finish(err);
+        finish({ error: err });
     }
     await done;
 }
 
-function loadUserHandlers(file: string): msw.RequestHandler[] {
-    const mod = loadFresh(file) as { default?: unknown; handlers?: unknown };
-    const list = mod.default ?? mod.handlers;
-    if (!Array.isArray(list) || !list.every((h) => h instanceof msw.RequestHandler)) {
-        throw new InvalidHandlerError(`${file}: must "export default [ ... ]" an array of msw handlers, e.g. export default [http.get('https://api.example.com/me', () => HttpResponse.json({ id: 1 }))]`);
+/**
+ * A problem with .nango-emulator/handlers.ts, found before the handler ran. The orchestrator reports it
+ * as bad input (user_handlers_invalid) naming the source file: this process only sees the compiled copy.
+ */
+class UserHandlersError extends Error {
+    override readonly name = 'UserHandlersError';
+}
+
+function loadUserHandlers(file: string, redactor: Redactor): msw.RequestHandler[] {
+    let mod: { default?: unknown; handlers?: unknown };
+    try {
+        mod = loadFresh(file) as typeof mod;
+    } catch (err) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        const wrapped = new UserHandlersError(`loading it threw ${e.name}: ${e.message}. Top-level code there runs before every handler run: fix it, or move it into a handler's resolver.`);
+        if (e.stack) wrapped.stack = `${wrapped.name}: ${wrapped.message}\n${e.stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n')}`;
+        throw wrapped;
     }
+    const list = mod.default ?? mod.handlers;
+    const example = `export default [http.get('https://api.example.com/me', () => HttpResponse.json({ id: 1 }))]`;
+    if (list === undefined) throw new UserHandlersError(`no default export. Export an array of msw handlers: ${example}`);
+    if (list instanceof msw.RequestHandler) throw new UserHandlersError(`the default export is a single msw handler, not an array. Wrap it in [ ]: ${example}`);
+    if (!Array.isArray(list)) throw new UserHandlersError(`the default export is ${describeValue(list, redactor)}, not an array of msw handlers. Export an array: ${example}`);
+    const bad = list.findIndex((h) => !(h instanceof msw.RequestHandler));
+    if (bad >= 0) throw new UserHandlersError(`item ${bad} of the exported array is ${describeValue(list[bad], redactor)}, not an msw handler (made with http.get(...), http.post(...), … from 'msw'). Export only handlers: ${example}`);
     return list as msw.RequestHandler[];
 }
 
@@ -214,12 +252,16 @@ function captureConsole(log: (entry: Omit<LogEntry, 'at'>) => void): void {
 
 // Failures outside the awaited exec chain still belong to the running handler.
 process.on('unhandledRejection', (reason) => {
-    const message = reason instanceof Error ? reason : new Error(`unhandled promise rejection: ${String(reason)}`);
-    if (reason instanceof Error) reason.message = `unhandled promise rejection: ${reason.message}`;
-    current?.finish(message);
+    if (!current) return;
+    const hint = 'a promise the handler started was rejected and nothing awaited or caught it: await it, or add .catch()';
+    if (reason instanceof Error) {
+        reason.message = `unhandled promise rejection: ${reason.message} (${hint})`;
+        return current.finish({ error: reason });
+    }
+    current.finish({ error: new Error(`${current.handlerFile}: unhandled promise rejection with ${describeValue(reason, current.redactor)} (${hint})`) });
 });
 process.on('uncaughtException', (err) => {
-    current?.finish(err);
+    current?.finish({ error: err });
 });
 
 let queue: Promise<void> = Promise.resolve();
@@ -231,4 +273,17 @@ process.on('disconnect', () => {
     fakes?.close();
     process.kill(process.pid, 'SIGTERM');
 });
+
+// A handler stuck in a synchronous loop keeps this event loop busy, so 'disconnect' never fires when the
+// parent goes away (a cancelled or killed CLI, a closed editor) and the loop would spin on as an orphan.
+// A watchdog thread runs beside it and ends this process when the parent is gone.
+if (process.send) {
+    const watchdog = new Worker(
+        `const { workerData } = require('node:worker_threads');
+        const gone = () => { if (process.ppid !== workerData.parent) return true; try { process.kill(workerData.parent, 0); return false; } catch (err) { return err.code === 'ESRCH'; } };
+        setInterval(() => { if (gone()) process.kill(workerData.self, 'SIGKILL'); }, 250);`,
+        { eval: true, workerData: { parent: process.ppid, self: process.pid } }
+    );
+    watchdog.unref();
+}
 send({ type: 'ready' });

@@ -50,6 +50,11 @@ export class EventFunctionRestrictionError extends Error {
     override readonly name = 'EventFunctionRestrictionError';
 }
 
+/** A provider response over the emulator's --max-body-bytes limit. */
+export class ResponseTooLargeError extends Error {
+    override readonly name = 'ResponseTooLargeError';
+}
+
 export class MetadataValidationError extends Error {
     override readonly name = 'MetadataValidationError';
 }
@@ -146,7 +151,13 @@ export class EmulatedNango {
                 throw new UnmatchedRequestError(this.fakes.unmatchedErrors.at(-1) ?? `No fixture matches ${method} ${url}`);
             }
             const text = await res.text();
-            this.fakes.checkBodySize(text, method, url.toString());
+            try {
+                this.fakes.checkBodySize(text, method, url.toString());
+            } catch (err) {
+                // Give the failure a name of its own (the check throws a plain Error).
+                if (err instanceof Error && err.constructor === Error) throw new ResponseTooLargeError(err.message);
+                throw err;
+            }
             let data: unknown = text;
             if (config.responseType !== 'text' && text) {
                 try {

@@ -1,0 +1,2 @@
+import './salesforce/on-events/register-webhook';
+import './hubspot/on-events/register-webhook';

@@ -1,0 +1,2 @@
+import './salesforce/on-events/register-webhook';
+import './salesforce/on-events/check-org';

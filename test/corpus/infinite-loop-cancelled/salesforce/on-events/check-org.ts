@@ -1,0 +1,10 @@
+import { createOnEvent } from 'nango';
+
+export default createOnEvent({
+    description: 'Check the org',
+    event: 'validate-connection',
+    exec: async (nango) => {
+        const res = await nango.get<{ organization_id: string }>({ endpoint: '/services/oauth2/userinfo' });
+        await nango.log('org', res.data.organization_id);
+    }
+});

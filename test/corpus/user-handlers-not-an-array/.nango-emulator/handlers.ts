@@ -1,0 +1,6 @@
+import { http, HttpResponse } from 'msw';
+
+// One handler, not wrapped in [ ... ].
+export default http.get('https://acme.my.salesforce.com/services/data/v60.0/limits', () =>
+    HttpResponse.json({ DailyApiRequests: { Max: 15000, Remaining: 14999 } })
+);
