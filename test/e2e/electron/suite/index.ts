@@ -1,0 +1,24 @@
+/**
+ * Entry point that VS Code loads in the extension host (`extensionTestsPath`): runs the bundled
+ * *.electron.test.js files next to this file with mocha and rejects when a test fails.
+ * Used by ../runTest.ts (desktop VS Code, @vscode/test-electron) and ../runInCodeServer.ts (the
+ * code-server harness). With NANGO_E2E_REPORT_FILE set, the mocha report goes to that file (the web
+ * workbench's log forwarding would mangle mocha's printf-style console output).
+ */
+import Mocha from 'mocha';
+import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { format } from 'node:util';
+
+export function run(): Promise<void> {
+    const reportFile = process.env.NANGO_E2E_REPORT_FILE;
+    if (reportFile) {
+        writeFileSync(reportFile, '');
+        Mocha.reporters.Base.consoleLog = (...args: unknown[]) => appendFileSync(reportFile, format(...args) + '\n');
+    }
+    const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: !reportFile });
+    for (const f of readdirSync(__dirname).filter((f) => f.endsWith('.electron.test.js'))) mocha.addFile(path.join(__dirname, f));
+    return new Promise((resolve, reject) => {
+        mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
+    });
+}

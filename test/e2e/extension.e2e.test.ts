@@ -1,0 +1,141 @@
+/**
+ * The real extension in a real VS Code (code-server 1.100 + headless Chromium), used as a user would:
+ * open the example project, see the "not imported" diagnostic and apply its quick fix, see the Dry run
+ * code lenses, reconnect to another org and read the result in the output, create a new event
+ * function from the palette, insert a snippet. Screenshots land in test-results/e2e/extension/.
+ *
+ * Needs `npm run package` (the .vsix under test) and `bash scripts/e2e/setup-vscode.sh`.
+ * Run: npx mocha --config test/e2e/.mocharc.json
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launchVSCode, repoRoot, until, type VSCodeSession } from './harness';
+
+/** Waits until a file on disk matches: the editor saves asynchronously. */
+function waitForFile(file: string, pattern: RegExp): Promise<unknown> {
+    return until(`${file} to match ${pattern}`, () => pattern.test(readFileSync(file, 'utf8')), { timeoutMs: 15_000 });
+}
+
+const EXTENSION_ID = 'nango-event-functions.nango-event-functions';
+const example = path.join(repoRoot, 'examples/nango-integrations');
+
+const vsix = path.join(repoRoot, 'nango-event-functions.vsix');
+
+/**
+ * A copy of the example project, installed as a user's is (its node_modules, with the nango package
+ * and so esbuild), whose index.ts forgets one handler.
+ */
+function exampleWorkspace(): string {
+    if (!existsSync(path.join(example, 'node_modules/nango'))) execFileSync('bash', [path.join(repoRoot, 'scripts/check-examples.sh')], { stdio: 'inherit' });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nango-e2e-example-'));
+    const root = path.join(dir, 'nango-integrations');
+    cpSync(example, root, { recursive: true, filter: (src) => !/node_modules|state\.json|[\\/](cache|locks)([\\/]|$)/.test(path.relative(example, src)) });
+    symlinkSync(path.join(example, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    const index = path.join(root, 'index.ts');
+    writeFileSync(index, readFileSync(index, 'utf8').replace("import './github/on-events/seed-metadata';\n", ''));
+    return dir;
+}
+
+describe('the Nango extension in a real VS Code', function () {
+    let vscode: VSCodeSession | undefined;
+    let workspace: string;
+    let root: string;
+
+    before(async function () {
+        workspace = exampleWorkspace();
+        root = path.join(workspace, 'nango-integrations');
+        // The packaged extension, exactly as users install it (npm run package makes it).
+        if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run "npm run package" first`);
+        vscode = await launchVSCode({ workspace, extensions: [{ vsix }], name: 'extension' });
+        await vscode.waitForExtensionActivated(EXTENSION_ID);
+    });
+    afterEach(async function () {
+        const v = vscode;
+        if (this.currentTest?.state === 'failed' && v) {
+            const slug = (this.currentTest.title || 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+            await v.screenshot(path.join(v.artifactsDir, `FAILED-${slug}.png`)).catch(() => undefined);
+            v.saveLogs();
+            await v.resetUI();
+        }
+    });
+    after(async function () {
+        await vscode?.close();
+        rmSync(workspace, { recursive: true, force: true });
+    });
+
+    it('activates cheaply and builds the workspace model in the background', async function () {
+        const v = vscode!;
+        const text = await v.waitForOutput('Nango Emulator', /workspace model ready in/);
+        const activation = /activated in ([\d.]+) ms \(module load ([\d.]+) ms\)/.exec(text);
+        const model = /workspace model ready in ([\d.]+) ms: .*\((\d+) event functions\)/.exec(text);
+        assert.ok(activation && model, text);
+        assert.equal(model[2], '5');
+        // A figure for the benchmark (npm run bench reads it), not a timed assertion.
+        writeFileSync(path.join(v.artifactsDir, 'activation.json'), JSON.stringify({ activationMs: Number(activation[1]), moduleLoadMs: Number(activation[2]), modelReadyMs: Number(model[1]) }));
+    });
+
+    it('flags a handler that index.ts does not import, and the quick fix adds the import', async function () {
+        const v = vscode!;
+        await v.openFile(path.join(root, 'github/on-events/seed-metadata.ts'));
+        const problem = await v.waitForProblem(/not imported|does not import/i);
+        assert.match(problem.message, /seed-metadata/);
+        assert.equal(problem.source, 'nango');
+        await v.screenshot('diagnostic-not-imported');
+        await v.applyQuickFix('Add import to index.ts', { line: problem.line, column: problem.column });
+        await v.waitForNoProblem(/not imported|does not import/i);
+        // The fix edits index.ts in an editor (undoable); save it as a user would.
+        await v.openFile(path.join(root, 'index.ts'));
+        assert.match(await v.editorText(), /import '\.\/github\/on-events\/seed-metadata';/);
+        await v.save();
+        await waitForFile(path.join(root, 'index.ts'), /import '\.\/github\/on-events\/seed-metadata';/);
+    });
+
+    it('shows the Dry run code lenses above createOnEvent', async function () {
+        const v = vscode!;
+        await v.openFile(path.join(root, 'salesforce/on-events/validate-connection.ts'));
+        await v.waitForCodeLens('▶ Reconnect…');
+        const titles = await v.codeLensTitles();
+        for (const t of ['▶ First connect', '▶ Reconnect…', '▶ Dry run', 'Debug']) assert.ok(titles.some((x) => x.includes(t)), `missing lens ${t} in ${JSON.stringify(titles)}`);
+        await v.screenshot('code-lens');
+    });
+
+    it('reconnects to another org from the lens and shows the rejection in the output', async function () {
+        const v = vscode!;
+        await v.clickCodeLens('▶ Reconnect…');
+        await v.pickQuickPickItem('sf-acme');
+        await v.pickQuickPickItem('globex');
+        const text = await v.waitForOutput('Nango Emulator', /status: {2}refresh_exhausted/, 60_000);
+        assert.match(text, /Salesforce org mismatch: expected 00D5g00000AcmeXEAR, got 00D8c00000GlbxYEAQ/);
+        assert.match(text, /GET {4}https:\/\/globex\.my\.salesforce\.com\/services\/oauth2\/userinfo → 200/);
+        assert.doesNotMatch(text, /access_token|fake-access/i);
+        await v.waitForNotification(/Nango dry run failed \(refresh_exhausted\)/);
+        await v.screenshot('dry-run-result');
+    });
+
+    it('creates a new event function from the palette and imports it', async function () {
+        const v = vscode!;
+        await v.runCommand('Nango: New Event Function…');
+        await v.pickQuickPickItem('salesforce');
+        await v.pickQuickPickItem('post-connection-creation');
+        await v.answerInputBox('sync-org-settings');
+        await v.waitForActiveTab('sync-org-settings.ts');
+        assert.match(await v.editorText(), /event: 'post-connection-creation'/);
+        await waitForFile(path.join(root, 'index.ts'), /import '\.\/salesforce\/on-events\/sync-org-settings';/);
+        await v.screenshot('new-event-function');
+    });
+
+    it('inserts the pre-connection-deletion snippet', async function () {
+        const v = vscode!;
+        const file = path.join(root, 'github/on-events/cleanup.ts');
+        writeFileSync(file, '');
+        await v.openFile(file);
+        await v.insertCompletion('nango-pre-connection-deletion');
+        const text = await v.editorText();
+        assert.match(text, /import \{ createOnEvent \} from 'nango';/);
+        assert.match(text, /event: 'pre-connection-deletion'/);
+        await v.screenshot('snippet');
+    });
+});
