@@ -4,4 +4,5 @@
 export { EVENT_FUNCTION_TEMPLATES, findNangoRoots, modelForFile, nodeFileSystem, overlayFileSystem, planNewEventFunction, suggestFunctionName, validateFunctionName, validateIntegrationName, WorkspaceModel } from './workspace';
 export { loadFixtures } from '../emulator/fixtures';
 export { formatResult } from '../emulator/format';
+export { diffMetadata } from '../emulator/result';
 export { Emulator } from '../emulator/lifecycle';

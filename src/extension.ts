@@ -1,11 +1,13 @@
 // The extension: wires VS Code events to the pure workspace model and the emulator, and renders what
 // they return. Activation stays cheap: the model loads in the background, and nothing runs user code.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMAND_DEBUG_HANDLER, COMMAND_RUN_HANDLER, DryRunCodeLenses } from './codeLens';
 import { deploy } from './commands/deploy';
 import { DryRunController } from './commands/dryRun';
 import { newEventFunction } from './commands/newEventFunction';
 import { NangoDiagnostics, NangoQuickFixes } from './diagnostics';
+import { EmulatorView, type EmulatorNode } from './emulatorView';
 import type { DryRunKind } from './plans/dryRun';
 import { NangoProjects } from './projects';
 import { loadCore } from './loadCore';
@@ -28,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
     const projects = new NangoProjects();
     const diagnostics = new NangoDiagnostics(projects);
     const runs = new DryRunController(context, projects, output);
+    const view = new EmulatorView(projects);
 
     context.subscriptions.push(
         output,
@@ -42,7 +45,34 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
         vscode.commands.registerCommand('nango.newEventFunction', () => newEventFunction(projects)),
         vscode.commands.registerCommand('nango.deploy', () => deploy(projects)),
         vscode.commands.registerCommand('nango.showOutput', () => output.show()),
-        vscode.commands.registerCommand('nango.resetEmulator', () => resetEmulator(projects, output))
+        vscode.commands.registerCommand('nango.resetEmulator', async (node?: EmulatorNode) => {
+            await resetEmulator(projects, output, node?.kind === 'project' ? node.root : undefined);
+            view.refresh();
+        }),
+        vscode.window.createTreeView('nango.emulator', { treeDataProvider: view, showCollapseAll: true }),
+        runs.onDidRun(({ root, result }) => view.recordRun(root, result)),
+        vscode.commands.registerCommand('nango.view.refresh', () => view.refresh()),
+        vscode.commands.registerCommand('nango.openFixtures', async (node?: EmulatorNode) => {
+            const root = node && 'root' in node ? node.root : projects.all()[0]?.root;
+            if (root) await vscode.window.showTextDocument(vscode.Uri.file(path.join(root, '.nango-emulator', 'fixtures.json')));
+        }),
+        vscode.commands.registerCommand('nango.view.connect', async (node: EmulatorNode) => {
+            if (node.kind !== 'integration') return;
+            const account = await runs.pickAccount(node.root, node.integration, undefined, `Connect ${node.integration}: first connect`);
+            if (!account) return;
+            const connectionId = await vscode.window.showInputBox({ title: `Connect ${node.integration} as ${account}`, prompt: 'Connection id', value: `${node.integration}-${account}`, validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) ? undefined : 'Use letters, digits, ".", "_" or "-".') });
+            if (connectionId) await runs.lifecycle(node.root, 'connect', node.integration, connectionId, account);
+        }),
+        vscode.commands.registerCommand('nango.view.reconnect', async (node: EmulatorNode) => {
+            if (node.kind !== 'connection') return;
+            const account = await runs.pickAccount(node.root, node.connection.integration, node.connection.account, `Reconnect ${node.connection.id} as… (another account simulates an account switch)`);
+            if (account) await runs.lifecycle(node.root, 'reconnect', node.connection.integration, node.connection.id, account);
+        }),
+        vscode.commands.registerCommand('nango.view.delete', async (node: EmulatorNode) => {
+            if (node.kind !== 'connection') return;
+            const ok = await vscode.window.showWarningMessage(`Delete emulated connection ${node.connection.id}? Its pre-connection-deletion handlers run first.`, { modal: true }, 'Delete');
+            if (ok === 'Delete') await runs.lifecycle(node.root, 'delete', node.connection.integration, node.connection.id);
+        })
     );
 
     // Module evaluation plus activate(); VS Code's own work between the two is not ours to count.
@@ -57,9 +87,9 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
     return { ready, projects };
 }
 
-async function resetEmulator(projects: NangoProjects, output: vscode.LogOutputChannel): Promise<void> {
+async function resetEmulator(projects: NangoProjects, output: vscode.LogOutputChannel, onlyRoot?: string): Promise<void> {
     const { Emulator } = loadCore();
-    for (const model of projects.all()) {
+    for (const model of projects.all().filter((m) => !onlyRoot || m.root === onlyRoot)) {
         const emulator = new Emulator(model.root);
         try {
             const state = emulator.reset();

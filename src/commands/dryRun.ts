@@ -14,6 +14,10 @@ const LAST_CONNECTION = 'nango.lastConnection';
 const LAST_ACCOUNT = 'nango.lastAccount';
 
 export class DryRunController {
+    private readonly didRun = new vscode.EventEmitter<{ root: string; result: RunResult }>();
+    /** Fires after every run that produced a result (the emulator view refreshes on it). */
+    readonly onDidRun = this.didRun.event;
+
     constructor(
         private readonly context: vscode.ExtensionContext,
         private readonly projects: NangoProjects,
@@ -119,10 +123,19 @@ export class DryRunController {
         const request = await this.buildRequest(kind, found.handler, found.root);
         if (!request) return undefined;
         const label = `${LENS_TITLES[kind].replace('▶ ', '')} ${found.handler.integration}/${found.handler.name} on ${request.connectionId}${request.account ? ` as ${request.account}` : ''}`;
+        return this.runCli(found.root, emulatorArgs(request), label);
+    }
+
+    /** Runs the emulator CLI with progress and cancellation, then shows and announces the result. */
+    async runCli(root: string, args: string[], label: string): Promise<RunResult | undefined> {
+        if (!vscode.workspace.isTrusted) {
+            void vscode.window.showWarningMessage('Emulator runs execute your event function code, so they are off until you trust this workspace.', 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+            return undefined;
+        }
         return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Nango emulator: ${label}`, cancellable: true }, async (_progress, token) => {
             const abort = new AbortController();
             token.onCancellationRequested(() => abort.abort());
-            const outcome = await runEmulatorCli({ cliPath: this.cliPath, args: emulatorArgs(request), cwd: found.root, signal: abort.signal });
+            const outcome = await runEmulatorCli({ cliPath: this.cliPath, args, cwd: root, signal: abort.signal });
             if (outcome.kind === 'cancelled') {
                 this.output.warn(`${label}: cancelled`);
                 return undefined;
@@ -132,8 +145,32 @@ export class DryRunController {
                 return undefined;
             }
             this.show(outcome.result);
+            this.didRun.fire({ root, result: outcome.result });
             return outcome.result;
         });
+    }
+
+    /** Lifecycle runs of a whole integration (every handler of the event), from the emulator view. */
+    lifecycle(root: string, operation: 'connect' | 'reconnect' | 'delete', integration: string, connectionId: string, account?: string): Promise<RunResult | undefined> {
+        const args = [operation, integration, '--connection', connectionId, ...(account ? ['--account', account] : []), '--root', root, '--json', '--timeout', String(this.timeoutMs(root))];
+        return this.runCli(root, args, `${operation} ${integration}/${connectionId}${account ? ` as ${account}` : ''}`);
+    }
+
+    /** The account pick the lenses use, for the view's connect and reconnect actions. */
+    async pickAccount(root: string, integration: string, current: string | undefined, title: string): Promise<string | undefined> {
+        let accounts: Record<string, { description?: string | undefined }>;
+        try {
+            const found = loadCore().loadFixtures(root).integrations[integration];
+            if (!found) throw new Error(`no integration "${integration}" in the fixtures of ${root}`);
+            accounts = found.accounts;
+        } catch (err) {
+            this.reportProblem((err as Error).message);
+            return undefined;
+        }
+        const lastAccount = this.context.workspaceState.get<string>(`${LAST_ACCOUNT}:${integration}`);
+        const account = await this.pick(accountItems(accounts, current, lastAccount), title, 'Which provider account?');
+        if (account) await this.context.workspaceState.update(`${LAST_ACCOUNT}:${integration}`, account);
+        return account;
     }
 
     /** Runs the same dry run with the Node inspector attached (js-debug follows the CLI into its worker). */

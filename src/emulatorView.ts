@@ -1,0 +1,156 @@
+// The "Nango Emulator" view: emulated integrations and their connections with status and metadata,
+// refreshed after each run, with actions (connect, reconnect as…, delete, reset, open fixtures) and
+// the metadata change of the last run.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunResult } from '../emulator/result';
+import { loadCore } from './loadCore';
+import type { NangoProjects } from './projects';
+
+type ConnectionSummary = { id: string; integration: string; account: string; status: string; metadata: Record<string, unknown> };
+
+export type EmulatorNode =
+    | { kind: 'project'; root: string }
+    | { kind: 'integration'; root: string; integration: string; provider: string; accounts: string[] }
+    | { kind: 'connection'; root: string; connection: ConnectionSummary }
+    | { kind: 'metadata'; key: string; value: unknown }
+    | { kind: 'lastRun'; root: string; result: RunResult }
+    | { kind: 'change'; label: string; description: string; icon: string }
+    | { kind: 'problem'; root: string; message: string };
+
+function show(value: unknown): string {
+    return JSON.stringify(value) ?? 'undefined';
+}
+
+export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
+    private readonly changed = new vscode.EventEmitter<EmulatorNode | undefined>();
+    readonly onDidChangeTreeData = this.changed.event;
+    private readonly lastRuns = new Map<string, RunResult>();
+
+    constructor(private readonly projects: NangoProjects) {
+        projects.onDidChange((model) => {
+            if (!model) this.refresh();
+        });
+    }
+
+    refresh(): void {
+        this.changed.fire(undefined);
+    }
+
+    /** Called after every run so the view shows the new state and the metadata change. */
+    recordRun(root: string, result: RunResult): void {
+        this.lastRuns.set(root, result);
+        this.refresh();
+    }
+
+    getTreeItem(node: EmulatorNode): vscode.TreeItem {
+        switch (node.kind) {
+            case 'project': {
+                const item = new vscode.TreeItem(path.basename(node.root), vscode.TreeItemCollapsibleState.Expanded);
+                item.description = vscode.workspace.asRelativePath(path.dirname(node.root));
+                item.contextValue = 'nangoProject';
+                item.iconPath = new vscode.ThemeIcon('plug');
+                item.tooltip = node.root;
+                return item;
+            }
+            case 'integration': {
+                const item = new vscode.TreeItem(node.integration, vscode.TreeItemCollapsibleState.Expanded);
+                item.description = `${node.provider} · accounts: ${node.accounts.join(', ')}`;
+                item.contextValue = 'nangoIntegration';
+                item.iconPath = new vscode.ThemeIcon('extensions');
+                return item;
+            }
+            case 'connection': {
+                const c = node.connection;
+                const item = new vscode.TreeItem(c.id, Object.keys(c.metadata).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+                item.description = `${c.account} · ${c.status}`;
+                item.contextValue = c.status === 'deleted' ? 'nangoConnectionDeleted' : 'nangoConnection';
+                item.iconPath = new vscode.ThemeIcon(c.status === 'active' ? 'pass' : c.status === 'deleted' ? 'trash' : 'warning', c.status === 'refresh_exhausted' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+                item.tooltip = new vscode.MarkdownString(`**${c.id}** (${c.integration})\n\naccount \`${c.account}\`, status \`${c.status}\`\n\n\`\`\`json\n${JSON.stringify(c.metadata, null, 2)}\n\`\`\``);
+                return item;
+            }
+            case 'metadata': {
+                const item = new vscode.TreeItem(node.key);
+                item.description = show(node.value);
+                item.iconPath = new vscode.ThemeIcon('symbol-field');
+                return item;
+            }
+            case 'lastRun': {
+                const r = node.result;
+                const item = new vscode.TreeItem(`Last run: ${r.operation} ${r.connectionId}`, vscode.TreeItemCollapsibleState.Expanded);
+                item.description = `${r.ok ? 'passed' : 'failed'} · ${r.outcome} · ${r.status}`;
+                item.iconPath = new vscode.ThemeIcon(r.ok ? 'check' : 'error');
+                item.command = { command: 'nango.showOutput', title: 'Show output' };
+                return item;
+            }
+            case 'change': {
+                const item = new vscode.TreeItem(node.label);
+                item.description = node.description;
+                item.iconPath = new vscode.ThemeIcon(node.icon);
+                return item;
+            }
+            case 'problem': {
+                const item = new vscode.TreeItem(node.message.split('\n')[0]!);
+                item.iconPath = new vscode.ThemeIcon('error');
+                item.tooltip = node.message;
+                item.command = { command: 'nango.openFixtures', title: 'Open fixtures', arguments: [{ kind: 'project', root: node.root }] };
+                return item;
+            }
+        }
+    }
+
+    getChildren(node?: EmulatorNode): EmulatorNode[] {
+        if (!node) return this.projects.all().map((m) => ({ kind: 'project', root: m.root }));
+        const core = loadCore();
+        switch (node.kind) {
+            case 'project': {
+                const emulator = new core.Emulator(node.root);
+                try {
+                    const fixtures = emulator.fixtures();
+                    const last = this.lastRuns.get(node.root);
+                    const integrations: EmulatorNode[] = Object.entries(fixtures.integrations).map(([integration, i]) => ({ kind: 'integration', root: node.root, integration, provider: i.provider, accounts: Object.keys(i.accounts) }));
+                    return [...(last ? [{ kind: 'lastRun', root: node.root, result: last } as EmulatorNode] : []), ...integrations];
+                } catch (err) {
+                    return [{ kind: 'problem', root: node.root, message: (err as Error).message }];
+                } finally {
+                    emulator.dispose();
+                }
+            }
+            case 'integration': {
+                const emulator = new core.Emulator(node.root);
+                try {
+                    return emulator
+                        .connections()
+                        .filter((c) => c.integration === node.integration)
+                        .map((connection) => ({ kind: 'connection', root: node.root, connection }));
+                } catch (err) {
+                    return [{ kind: 'problem', root: node.root, message: (err as Error).message }];
+                } finally {
+                    emulator.dispose();
+                }
+            }
+            case 'connection':
+                return Object.entries(node.connection.metadata).map(([key, value]) => ({ kind: 'metadata', key, value }));
+            case 'lastRun': {
+                const { before, after } = node.result.metadata;
+                const changes = loadCoreDiff(before, after);
+                return changes.length ? changes : [{ kind: 'change', label: 'metadata unchanged', description: '', icon: 'circle-slash' }];
+            }
+            default:
+                return [];
+        }
+    }
+}
+
+function loadCoreDiff(before: Record<string, unknown>, after: Record<string, unknown> | null): EmulatorNode[] {
+    if (after === null) return [{ kind: 'change', label: 'connection not created', description: 'no metadata kept', icon: 'circle-slash' }];
+    return loadCore()
+        .diffMetadata(before, after)
+        .map((c) =>
+            c.kind === 'added'
+                ? { kind: 'change', label: `+ ${c.key}`, description: show(c.after), icon: 'diff-added' }
+                : c.kind === 'removed'
+                  ? { kind: 'change', label: `- ${c.key}`, description: show(c.before), icon: 'diff-removed' }
+                  : { kind: 'change', label: `~ ${c.key}`, description: `${show(c.before)} → ${show(c.after)}`, icon: 'diff-modified' }
+        );
+}
