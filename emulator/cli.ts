@@ -1,11 +1,15 @@
 // nango-emulator: the command-line face of the emulator.
 // Exit codes: 0 success, 1 a handler failed or validation rejected, 2 bad usage or bad input.
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerTestCommand } from './scenarios-cli';
 import { EmulatorError } from './errors';
 import { formatConnections, formatResult } from './format';
 import { Emulator } from './lifecycle';
 import { findRoot } from './project';
 import type { RunResult } from './result';
+// The server and recordings (msw and friends) load only for the commands that use them: the CLI starts fast.
+import { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from './server/http';
 
 interface GlobalOptions {
     root?: string;
@@ -18,6 +22,21 @@ interface GlobalOptions {
 function positiveInt(value: string): number {
     const n = Number(value);
     if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+    return n;
+}
+
+/** The project around the current folder, else the one around `fallback` (e.g. the recording's folder). */
+function rootFromCwdOr(fallback: string): string {
+    try {
+        return findRoot(process.cwd());
+    } catch {
+        return findRoot(fallback);
+    }
+}
+
+function portNumber(value: string): number {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number (0-65535; 0 picks a free port)');
     return n;
 }
 
@@ -113,6 +132,76 @@ export function buildProgram(): Command {
             })
         );
 
+    program
+        .command('serve')
+        .description("serve the part of Nango's HTTP API the nango CLI and SDK use (for NANGO_HOSTPORT) from the fixtures and state, plus /_emulator/* for editors")
+        .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').argParser(portNumber).default(DEFAULT_PORT))
+        .option('--host <host>', `address to listen on (default ${DEFAULT_HOST}); a non-loopback address is only used when given here, with a warning`)
+        .option('--quiet', 'no access log')
+        .action(async (o: { port: number; host?: string; quiet?: boolean }, cmd: Command) => {
+            const opts = cmd.optsWithGlobals<GlobalOptions>();
+            const root = opts.root ? findRoot(opts.root) : findRoot(process.cwd());
+            const host = o.host ?? DEFAULT_HOST;
+            if (o.host !== undefined && !isLoopbackHost(o.host)) {
+                process.stderr.write(`nango-emulator: WARNING: serving on ${o.host}, not a loopback address. Anyone who can reach it can read the emulated connections (with their fixture credentials) and run your event functions.\n`);
+            }
+            const out = opts.json ? process.stderr : process.stdout;
+            const { startServer } = await import('./server');
+            const server = await startServer({
+                root,
+                host,
+                port: o.port,
+                allowNonLoopback: o.host !== undefined,
+                ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
+                ...(opts.bodies ? { captureBodies: true } : {}),
+                ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+                ...(o.quiet ? {} : { log: (line: string) => out.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`) })
+            });
+            if (opts.json) {
+                process.stdout.write(JSON.stringify({ ok: true, url: server.url, host: server.host, port: server.port, root, pid: process.pid }) + '\n');
+            } else {
+                process.stdout.write(
+                    `nango-emulator: serving ${root} at ${server.url}\n` +
+                        `  use it with the nango CLI: NANGO_HOSTPORT=${server.url} NANGO_SECRET_KEY_DEV=any-key nango dryrun <function> <connection-id> -e dev --no-interactive\n` +
+                        `  (nango 0.71.10 cannot dry run event functions without the workaround in the README: "Running the real nango CLI against the emulator")\n` +
+                        `  editor API: ${server.url}/_emulator/health; stop with Ctrl+C\n`
+                );
+            }
+            await new Promise<void>((resolve) => {
+                const stop = (): void => {
+                    process.off('SIGINT', stop);
+                    process.off('SIGTERM', stop);
+                    void server.close().then(resolve);
+                };
+                process.on('SIGINT', stop);
+                process.on('SIGTERM', stop);
+            });
+        });
+
+    program
+        .command('import-recording')
+        .description('add the provider responses of a "nango dryrun --save-responses" recording (<integration>/tests/<function>.test.json) to the fixtures')
+        .argument('<file>', 'the recording')
+        .option('--integration <id>', 'the integration to add the responses to (default: the recording\'s <integration> folder)')
+        .option('--account <account>', 'answer only requests made with this account\'s credentials')
+        .action(async (file: string, o: { integration?: string; account?: string }, cmd: Command) => {
+            const opts = cmd.optsWithGlobals<GlobalOptions>();
+            const root = opts.root ? findRoot(opts.root) : rootFromCwdOr(path.dirname(path.resolve(file)));
+            const { importRecording } = await import('./recordings');
+            const result = importRecording(root, file, { ...(o.integration ? { integration: o.integration } : {}), ...(o.account ? { account: o.account } : {}) });
+            if (opts.json) {
+                process.stdout.write(JSON.stringify({ ok: true, ...result, added: result.responses.length }, null, 2) + '\n');
+                return;
+            }
+            const lines = [`${result.responses.length ? `added ${result.responses.length} response${result.responses.length === 1 ? '' : 's'}` : 'nothing new to add'} to ${result.fixturesFile} (integrations.${result.integration}.responses)${result.alreadyPresent ? `; ${result.alreadyPresent} already there` : ''}`];
+            for (const r of result.responses) lines.push(`  + ${r.method} ${r.path}${r.query ? `?${new URLSearchParams(r.query).toString()}` : ''} → ${r.status}${r.account ? ` (account ${[r.account].flat().join(', ')})` : ''}`);
+            for (const s of result.skipped) lines.push(`  - skipped ${s.entry}: ${s.reason}`);
+            for (const w of result.warnings) lines.push(`  ! ${w}`);
+            if (result.responses.length) lines.push('Fixtures are tried in order and the first match wins: responses already in the file answer before the imported ones.');
+            process.stdout.write(lines.join('\n') + '\n');
+        });
+
+    registerTestCommand(program);
     return program;
 }
 

@@ -43,6 +43,55 @@ export type Account = z.infer<typeof AccountSchema>;
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
+/** How long a `"timeout": true` fault holds a request before the SDK call fails (see FaultSchema). */
+export const DEFAULT_FAULT_TIMEOUT_MS = 1000;
+
+// A fault turns a response fixture's answer into a failure: an error status (401, 403, 429 with
+// Retry-After, 5xx), a slow answer, no answer at all (a timeout), or a body that is not JSON although
+// it says it is. With `times`, only the first N requests the fixture matches (in one handler run) fail,
+// later ones get the normal answer: that is how retries are shown.
+export const FaultSchema = z
+    .strictObject({
+        // Answer with this error status instead of the response's own.
+        status: z.number().int().min(400, 'a fault status is an error status (400-599): for another answer, change the response\'s own "status"').max(599).optional(),
+        // Sets the Retry-After header of the faulted answer: seconds, or an HTTP date.
+        retryAfter: z.union([z.number().int().min(0), nonEmpty]).optional(),
+        // Headers and JSON body of the faulted answer (default body: {"error": "<status text>"}).
+        headers: z.record(z.string(), z.string()).optional(),
+        body: z.unknown().optional(),
+        // Wait this long before answering (with the fault, or with the normal answer when only delayed).
+        delayMs: z.number().int().min(0).max(60_000).optional(),
+        // Never answer: the SDK call fails with a timeout error (axios-style, code ECONNABORTED) after
+        // this many ms (true: 1000 ms). Keep it below the handler timeout so the handler sees the error.
+        timeout: z.union([z.literal(true), z.number().int().min(1).max(60_000)]).optional(),
+        // Send a body that is not valid JSON with a JSON content type: true cuts the normal body in
+        // half; a string is sent as it is (e.g. an HTML error page from a gateway).
+        malformedBody: z.union([z.literal(true), z.string()]).optional(),
+        // Only the first N matching requests of each handler run fail; later ones get the normal answer.
+        times: z.number().int().min(1).optional(),
+        description: z.string().optional()
+    })
+    .superRefine((f, ctx) => {
+        const kinds = (['status', 'delayMs', 'timeout', 'malformedBody'] as const).filter((k) => f[k] !== undefined);
+        if (kinds.length === 0) {
+            ctx.addIssue({ code: 'custom', path: [], message: 'a fault needs one of "status" (e.g. 503), "delayMs", "timeout" (true or ms) or "malformedBody" (true or a string)' });
+        }
+        if (f.timeout !== undefined) {
+            for (const k of ['status', 'malformedBody', 'retryAfter', 'headers', 'body', 'delayMs'] as const) {
+                if (f[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" has no effect with "timeout": a request that times out gets no answer. Remove one of them` });
+            }
+        }
+        if (f.status === undefined) {
+            for (const k of ['retryAfter', 'body'] as const) {
+                if (f[k] !== undefined && f.timeout === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" belongs to a faulted answer: add "status" (e.g. 429 or 503)` });
+            }
+        }
+        if (f.malformedBody !== undefined && f.body !== undefined && f.timeout === undefined) {
+            ctx.addIssue({ code: 'custom', path: ['body'], message: '"body" and "malformedBody" both set the body: keep one (a string "malformedBody" is sent as it is)' });
+        }
+    });
+export type Fault = z.infer<typeof FaultSchema>;
+
 export const ResponseSchema = z.strictObject({
     method: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(HTTP_METHODS)),
     // Relative to the provider's base URL for the connection (e.g. "/services/oauth2/userinfo"), or an
@@ -57,6 +106,8 @@ export const ResponseSchema = z.strictObject({
     // JSON body; strings may use {{account.id}}, {{account.identity.x}}, {{params.x}}, {{query.x}}, {{body.x}}.
     body: z.unknown().optional(),
     delayMs: z.number().int().min(0).max(60_000).optional(),
+    // Fault injection: answer with an error status, late, never (timeout) or with a malformed body.
+    fault: FaultSchema.optional(),
     description: z.string().optional()
 });
 export type ResponseFixture = z.infer<typeof ResponseSchema>;

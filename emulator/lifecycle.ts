@@ -9,9 +9,9 @@
 import path from 'node:path';
 import { compileFile } from './compile';
 import { EmulatorError } from './errors';
-import { FIXTURES_DIR, fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures } from './fixtures';
+import { FIXTURES_DIR, fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures, type ResponseFixture } from './fixtures';
 import { withFileLock, LockTimeoutError } from './lock';
-import type { AccountInfo, HandlerErrorInfo, RunRequest } from './protocol';
+import type { AccountInfo, HandlerErrorInfo, ProviderRequest, RunRequest } from './protocol';
 import { baseUrlTemplate, providerInfo, resolveBaseUrl } from './providers';
 import { Redactor, secretsOf } from './redact';
 import type { HandlerResult, Operation, Outcome, RunResult } from './result';
@@ -28,9 +28,25 @@ export interface EmulatorOptions {
     workerExecArgv?: string[];
     onLog?: RunOptions['onLog'];
     signal?: AbortSignal;
+    /**
+     * Folder for state.json and the run locks (default `<root>/.nango-emulator`). Scenario runs use a
+     * throwaway folder here, so they start from the fixtures and never touch the user's state.
+     */
+    stateDir?: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Responses tried before an integration's own fixture responses, until replaced or cleared: how a
+ * scenario step brings its own answers (e.g. a fault) without touching fixtures.json.
+ */
+export interface ResponseOverlay {
+    integration: string;
+    responses: ResponseFixture[];
+    /** Where each response is written, reported as the request's `matchedBy` (e.g. "<file> scenarios.0.steps.2.responses[0]"). */
+    labels: string[];
+}
 
 interface DescribedHandler extends HandlerFile {
     compiled: string;
@@ -56,6 +72,7 @@ export class Emulator {
     readonly root: string;
     private readonly worker: HandlerWorker;
     private fixturesCache: Fixtures | undefined;
+    private overlay: ResponseOverlay | undefined;
 
     constructor(
         root: string,
@@ -73,6 +90,11 @@ export class Emulator {
         return (this.fixturesCache ??= loadFixtures(this.root));
     }
 
+    /** Answers tried first for one integration's provider requests (undefined: none). */
+    setResponseOverlay(overlay: ResponseOverlay | undefined): void {
+        this.overlay = overlay;
+    }
+
     dispose(): void {
         this.worker.dispose();
     }
@@ -82,13 +104,13 @@ export class Emulator {
     /** Connections with their status and metadata; credentials redacted. */
     connections(): ConnectionRecord[] {
         const fixtures = this.fixtures();
-        const state = readState(this.root, fixtures);
+        const state = readState(this.root, fixtures, this.options.stateDir);
         const redactor = this.redactorFor(fixtures);
         return Object.values(state.connections).map((c) => redactor.value(c));
     }
 
     reset(): EmulatorState {
-        return resetState(this.root, this.fixtures());
+        return resetState(this.root, this.fixtures(), this.options.stateDir);
     }
 
     // ---- Lifecycle -------------------------------------------------------------------------------
@@ -216,6 +238,7 @@ export class Emulator {
         const fixtures = this.fixtures();
         const integration = requireIntegration(fixtures, ctx.integration, this.fixturesFile);
         const template = baseUrlTemplate(ctx.integration, integration, this.fixturesFile);
+        const overlay = this.overlay?.integration === ctx.integration ? this.overlay : undefined;
         const accounts: AccountInfo[] = Object.entries(integration.accounts).map(([id, a]) => ({
             id,
             credentials: a.credentials,
@@ -235,7 +258,7 @@ export class Emulator {
             provider: providerInfo(integration.provider),
             baseUrl: resolveBaseUrl(template, { connectionConfig: conn.connectionConfig, credentials: conn.credentials }, `connection "${conn.id}" connection_config`),
             accounts,
-            responses: integration.responses,
+            responses: overlay ? [...overlay.responses, ...integration.responses] : integration.responses,
             environment: fixtures.environment,
             webhookUrl: integration.webhookUrl ?? null,
             captureBodies: this.options.captureBodies ?? false,
@@ -256,13 +279,24 @@ export class Emulator {
         // Metadata writes are API calls in Nango: they persist even when the handler fails later.
         if (outcome.metadataWritten) ctx.connection = { ...ctx.connection, metadata: outcome.metadataWritten, updatedAt: new Date().toISOString() };
         for (const entry of outcome.logs) ctx.logs.push({ ...entry, handler: label });
-        for (const entry of outcome.requests) ctx.requests.push({ ...entry, handler: label });
+        for (const entry of outcome.requests) ctx.requests.push({ ...(overlay ? this.relabel(entry, ctx.integration, overlay) : entry), handler: label });
         const result: HandlerResult = { integration: handler.integration, name: handler.name, file: handler.file, event: handler.event, ok: outcome.ok, durationMs: outcome.durationMs, ...(outcome.error ? { error: ctx.redactor.value(outcome.error) } : {}) };
         ctx.handlers.push(result);
         return result;
     }
 
     // ---- Helpers ---------------------------------------------------------------------------------
+
+    /** With an overlay, response indexes are shifted: name the overlay's responses by their own labels. */
+    private relabel(entry: ProviderRequest, integration: string, overlay: ResponseOverlay): ProviderRequest {
+        const prefix = `${this.fixturesFile} integrations.${integration}.responses[`;
+        if (!entry.matchedBy?.startsWith(prefix)) return entry;
+        const rest = entry.matchedBy.slice(prefix.length);
+        const index = Number(rest.slice(0, rest.indexOf(']')));
+        const tail = rest.slice(rest.indexOf(']') + 1);
+        const own = overlay.responses.length;
+        return { ...entry, matchedBy: index < own ? `${overlay.labels[index] ?? `overlay response ${index}`}${tail}` : `${prefix}${index - own}]${tail}` };
+    }
 
     /** Compiles .nango-emulator/handlers.ts; its syntax errors are user_handlers_invalid, like its other mistakes. */
     private async compileUserHandlers(file: string): Promise<string> {
@@ -307,7 +341,7 @@ export class Emulator {
     private newConnection(integration: string, connectionId: string, account: string): ConnectionRecord {
         const fixtures = this.fixtures();
         const acct = requireAccount(fixtures, integration, account, this.fixturesFile);
-        const state = readState(this.root, fixtures);
+        const state = readState(this.root, fixtures, this.options.stateDir);
         const now = new Date().toISOString();
         return {
             id: connectionId,
@@ -331,7 +365,7 @@ export class Emulator {
     }
 
     private liveConnection(connectionId: string): ConnectionRecord | undefined {
-        const c = readState(this.root, this.fixtures()).connections[connectionId];
+        const c = readState(this.root, this.fixtures(), this.options.stateDir).connections[connectionId];
         return c && c.status !== 'deleted' ? c : undefined;
     }
 
@@ -357,16 +391,16 @@ export class Emulator {
      */
     private async saveConnection(connection: ConnectionRecord): Promise<void> {
         await withFileLock(path.join(this.lockDir, 'state.lock'), 10_000, () => {
-            const state = readState(this.root, this.fixtures());
+            const state = readState(this.root, this.fixtures(), this.options.stateDir);
             const previous = state.connections[connection.id];
             if ((!previous || previous.status === 'deleted') && connection.numericId >= state.nextNumericId) state.nextNumericId = connection.numericId + 1;
             state.connections[connection.id] = connection;
-            writeState(this.root, state);
+            writeState(this.root, state, this.options.stateDir);
         });
     }
 
     private get lockDir(): string {
-        return path.join(this.root, FIXTURES_DIR, 'locks');
+        return path.join(this.options.stateDir ?? path.join(this.root, FIXTURES_DIR), 'locks');
     }
 
     /** Runs on one connection are serialized (across processes); runs on different connections overlap. */

@@ -35,8 +35,12 @@ export const StateSchema = z.object({
 });
 export type EmulatorState = z.infer<typeof StateSchema>;
 
-export function statePath(root: string): string {
-    return path.join(root, FIXTURES_DIR, STATE_FILE);
+/**
+ * Where the state lives: `<root>/.nango-emulator/state.json` by default. `stateDir` puts it elsewhere
+ * (scenario runs use a throwaway folder, so they never touch the user's state).
+ */
+export function statePath(root: string, stateDir?: string): string {
+    return path.join(stateDir ?? path.join(root, FIXTURES_DIR), STATE_FILE);
 }
 
 /** The state a fresh emulator starts from: the fixtures' connections, nothing else. */
@@ -63,8 +67,8 @@ export function initialState(fixtures: Fixtures, now = new Date()): EmulatorStat
 }
 
 /** Reads the state file, or starts from the fixtures when there is none yet. */
-export function readState(root: string, fixtures: Fixtures): EmulatorState {
-    const file = statePath(root);
+export function readState(root: string, fixtures: Fixtures, stateDir?: string): EmulatorState {
+    const file = statePath(root, stateDir);
     let text: string;
     try {
         text = readFileSync(file, 'utf8');
@@ -106,12 +110,12 @@ export function writeFileAtomic(file: string, contents: string): void {
     }
 }
 
-export function writeState(root: string, state: EmulatorState): void {
-    writeFileAtomic(statePath(root), JSON.stringify(state, null, 2) + '\n');
+export function writeState(root: string, state: EmulatorState, stateDir?: string): void {
+    writeFileAtomic(statePath(root, stateDir), JSON.stringify(state, null, 2) + '\n');
 }
 
-export function resetState(root: string, fixtures: Fixtures): EmulatorState {
+export function resetState(root: string, fixtures: Fixtures, stateDir?: string): EmulatorState {
     const state = initialState(fixtures);
-    writeState(root, state);
+    writeState(root, state, stateDir);
     return state;
 }

@@ -6,3 +6,4 @@ export { loadFixtures } from '../emulator/fixtures';
 export { formatResult } from '../emulator/format';
 export { diffMetadata } from '../emulator/result';
 export { Emulator } from '../emulator/lifecycle';
+export { loadScenarios, runScenario } from '../emulator/scenarios';

@@ -8,6 +8,7 @@ import { DryRunController } from './commands/dryRun';
 import { newEventFunction } from './commands/newEventFunction';
 import { NangoDiagnostics, NangoQuickFixes } from './diagnostics';
 import { EmulatorView, type EmulatorNode } from './emulatorView';
+import { ScenarioTests } from './scenarioTests';
 import type { DryRunKind } from './plans/dryRun';
 import { NangoProjects } from './projects';
 import { loadCore } from './loadCore';
@@ -31,6 +32,12 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
     const diagnostics = new NangoDiagnostics(projects);
     const runs = new DryRunController(context, projects, output);
     const view = new EmulatorView(projects);
+    const scenarios = new ScenarioTests(
+        projects,
+        context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js')),
+        (root) => vscode.workspace.getConfiguration('nango', vscode.Uri.file(root)).get<number>('emulator.timeoutMs', 30_000),
+        () => view.refresh()
+    );
 
     context.subscriptions.push(
         output,
@@ -51,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
         }),
         vscode.window.createTreeView('nango.emulator', { treeDataProvider: view, showCollapseAll: true }),
         runs.onDidRun(({ root, result }) => view.recordRun(root, result)),
+        scenarios,
         vscode.commands.registerCommand('nango.view.refresh', () => view.refresh()),
         vscode.commands.registerCommand('nango.openFixtures', async (node?: EmulatorNode) => {
             const root = node && 'root' in node ? node.root : projects.all()[0]?.root;
@@ -61,17 +69,17 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
             const account = await runs.pickAccount(node.root, node.integration, undefined, `Connect ${node.integration}: first connect`);
             if (!account) return;
             const connectionId = await vscode.window.showInputBox({ title: `Connect ${node.integration} as ${account}`, prompt: 'Connection id', value: `${node.integration}-${account}`, validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) ? undefined : 'Use letters, digits, ".", "_" or "-".') });
-            if (connectionId) await runs.lifecycle(node.root, 'connect', node.integration, connectionId, account);
+            if (connectionId) await runs.lifecycle(node.root, { operation: 'connect', integration: node.integration, connectionId, account });
         }),
         vscode.commands.registerCommand('nango.view.reconnect', async (node: EmulatorNode) => {
             if (node.kind !== 'connection') return;
             const account = await runs.pickAccount(node.root, node.connection.integration, node.connection.account, `Reconnect ${node.connection.id} as… (another account simulates an account switch)`);
-            if (account) await runs.lifecycle(node.root, 'reconnect', node.connection.integration, node.connection.id, account);
+            if (account) await runs.lifecycle(node.root, { operation: 'reconnect', integration: node.connection.integration, connectionId: node.connection.id, account });
         }),
         vscode.commands.registerCommand('nango.view.delete', async (node: EmulatorNode) => {
             if (node.kind !== 'connection') return;
             const ok = await vscode.window.showWarningMessage(`Delete emulated connection ${node.connection.id}? Its pre-connection-deletion handlers run first.`, { modal: true }, 'Delete');
-            if (ok === 'Delete') await runs.lifecycle(node.root, 'delete', node.connection.integration, node.connection.id);
+            if (ok === 'Delete') await runs.lifecycle(node.root, { operation: 'delete', integration: node.connection.integration, connectionId: node.connection.id });
         })
     );
 
@@ -81,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
     const modelStart = performance.now();
     const ready = projects.start().then(() => {
         diagnostics.refresh();
+        scenarios.reload();
         output.info(`workspace model ready in ${(performance.now() - modelStart).toFixed(1)} ms: ${projects.all().map((m) => `${m.root} (${m.handlers().length} event functions)`).join(', ') || 'no nango-integrations folder'}`);
     });
     ready.catch((err: unknown) => output.error(`Could not read the nango-integrations folders: ${err instanceof Error ? err.message : String(err)}`));

@@ -1,9 +1,10 @@
 // Provider APIs faked with msw inside the worker: fixture responses become msw handlers, the user's
 // own msw handlers come first, and a final catch-all turns any other request into a clear error, so
 // nothing a handler sends (fetch, axios, node http/https) can reach the real network.
+import { STATUS_CODES } from 'node:http';
 import { http, HttpResponse, delay, type HttpHandler, type RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
-import type { ResponseFixture } from '../fixtures';
+import { DEFAULT_FAULT_TIMEOUT_MS, type Fault, type ResponseFixture } from '../fixtures';
 import type { AccountInfo, ProviderRequest } from '../protocol';
 import { secretsOf } from '../redact';
 import { renderTemplate } from './templates';
@@ -48,8 +49,15 @@ function fixtureUrls(fixture: ResponseFixture, accounts: AccountInfo[]): string[
     return [...bases].map((base) => base + path);
 }
 
-function fixtureHandlers(ctx: FakeRunContext, matchedBy: Map<Request, string>): HttpHandler[] {
+/**
+ * The msw handlers that answer provider requests from fixture responses (account matching by
+ * credentials, query filters, templates). Shared with the emulator server's /proxy (server/proxy.ts).
+ */
+export function fixtureHandlers(ctx: Pick<FakeRunContext, 'accounts' | 'responses' | 'integration' | 'fixturesFile'> & { faultCounts?: Map<number, number> }, matchedBy: Map<Request, string>): HttpHandler[] {
     const handlers: HttpHandler[] = [];
+    // How many requests each faulted fixture has failed so far (for `fault.times`); pass one map for
+    // several handler builds to count across them.
+    const faultCounts = ctx.faultCounts ?? new Map<number, number>();
     ctx.responses.forEach((fixture, index) => {
         const restricted = fixture.account === undefined ? undefined : [fixture.account].flat();
         for (const url of fixtureUrls(fixture, ctx.accounts)) {
@@ -61,8 +69,18 @@ function fixtureHandlers(ctx: FakeRunContext, matchedBy: Map<Request, string>): 
                     const query = Object.fromEntries(new URL(request.url).searchParams);
                     if (fixture.query && Object.entries(fixture.query).some(([k, v]) => query[k] !== v)) return undefined;
                     matchedBy.set(request, `${ctx.fixturesFile} integrations.${ctx.integration}.responses[${index}]`);
-                    if (fixture.delayMs) await delay(fixture.delayMs);
+                    const fault = takeFault(fixture.fault, index, faultCounts);
+                    if (fault) matchedBy.set(request, `${matchedBy.get(request)!} (fault ${fault.label})`);
+                    const wait = fault?.fault.delayMs ?? fixture.delayMs;
+                    if (wait) await delay(wait);
+                    const fails = fault !== undefined && (fault.fault.timeout !== undefined || fault.fault.status !== undefined || fault.fault.malformedBody !== undefined);
+                    // A response that is only a fault (no body, status 200) is a layer in front of the
+                    // others: a request it does not fail (its `times` are spent, or it only delays) goes on
+                    // to the next matching response.
+                    if (!fails && fixture.fault && fixture.body === undefined && fixture.status === 200) return undefined;
                     const body = fixture.body === undefined ? undefined : renderTemplate(fixture.body, { account: account ? { id: account.id, identity: account.identity } : undefined, params, query, body: await readBody(request.clone()) });
+                    // A fault with only delayMs answers normally, late.
+                    if (fault && fails) return faultResponse(fault.fault, fixture, body);
                     const headers = new Headers(fixture.headers);
                     if (body === undefined || fixture.status === 204 || fixture.status === 304) return new HttpResponse(null, { status: fixture.status, headers });
                     if (typeof body === 'string' && headers.has('content-type') && !headers.get('content-type')!.includes('json')) return new HttpResponse(body, { status: fixture.status, headers });
@@ -72,6 +90,49 @@ function fixtureHandlers(ctx: FakeRunContext, matchedBy: Map<Request, string>): 
         }
     });
     return handlers;
+}
+
+/** Header on the stand-in answer of a request that timed out (a `timeout` fault); the SDK turns it into a timeout error. */
+export const TIMEOUT_MARKER = 'timeout';
+
+/** The fixture's fault, if this request gets it (the first `times` matches, or all); counts it. */
+function takeFault(fault: Fault | undefined, index: number, counts: Map<number, number>): { fault: Fault; label: string } | undefined {
+    if (!fault) return undefined;
+    const seen = counts.get(index) ?? 0;
+    if (fault.times !== undefined && seen >= fault.times) return undefined;
+    counts.set(index, seen + 1);
+    const what = fault.timeout !== undefined ? 'timeout' : fault.status !== undefined ? String(fault.status) : fault.malformedBody !== undefined ? 'malformed body' : `delay ${fault.delayMs} ms`;
+    return { fault, label: `${what}${fault.times !== undefined ? `, ${seen + 1} of ${fault.times}` : ''}` };
+}
+
+/**
+ * The faulted answer. A timeout holds the request, then answers with a marked 504 that the emulator's
+ * SDK reports as a timeout error (with no answer, as axios does); other HTTP clients see the 504.
+ */
+async function faultResponse(fault: Fault, fixture: ResponseFixture, normalBody: unknown): Promise<Response> {
+    if (fault.timeout !== undefined) {
+        const ms = fault.timeout === true ? DEFAULT_FAULT_TIMEOUT_MS : fault.timeout;
+        await delay(ms);
+        return new HttpResponse(null, { status: 504, statusText: 'Gateway Timeout', headers: { 'x-nango-emulator': TIMEOUT_MARKER, 'x-nango-emulator-timeout-ms': String(ms) } });
+    }
+    const status = fault.status ?? fixture.status;
+    const headers = new Headers(fault.status !== undefined ? fault.headers : { ...fixture.headers, ...fault.headers });
+    if (fault.retryAfter !== undefined) headers.set('retry-after', String(fault.retryAfter));
+    if (fault.malformedBody !== undefined) {
+        const full = JSON.stringify(fault.status !== undefined ? (fault.body ?? { error: STATUS_CODES[status] ?? 'Error' }) : (normalBody ?? {}));
+        headers.set('content-type', 'application/json');
+        return new HttpResponse(fault.malformedBody === true ? full.slice(0, Math.max(1, Math.floor(full.length / 2))) : fault.malformedBody, { status, headers });
+    }
+    return HttpResponse.json(fault.body ?? { error: STATUS_CODES[status] ?? 'Error' }, { status, headers });
+}
+
+/** What an unmatched provider request fails with: the method, the URL and how to add a fixture. */
+export function unmatchedRequestMessage(method: string, url: string, ctx: Pick<FakeRunContext, 'accounts' | 'integration' | 'fixturesFile'>): string {
+    return (
+        `No fixture matches ${method} ${url}. The emulator never lets a request reach the network. ` +
+        `Add a response to ${ctx.fixturesFile} under integrations.${ctx.integration}.responses, e.g. ${suggestFixture(method, url, ctx.accounts)}` +
+        `, or an msw handler in .nango-emulator/handlers.ts.`
+    );
 }
 
 export function suggestFixture(method: string, url: string, accounts: AccountInfo[]): string {
@@ -113,10 +174,12 @@ export class ProviderFakes {
         if (!ctx || !started) return;
         this.started.delete(requestId);
         const unmatched = this.unmatched.has(request);
+        // A request that timed out got no answer: no status (the 504 is the emulator's stand-in).
+        const timedOut = response.headers.get('x-nango-emulator') === TIMEOUT_MARKER;
         const entry: ProviderRequest = {
             method: started.method,
             url: started.url,
-            status: unmatched ? null : response.status,
+            status: unmatched || timedOut ? null : response.status,
             durationMs: Math.round((performance.now() - started.at) * 100) / 100,
             ...(started.account ? { account: started.account } : {}),
             ...(unmatched ? { unmatched: true } : { matchedBy: this.matchedBy.get(request) ?? ctx.userHandlersFile ?? 'msw handler' })
@@ -124,7 +187,7 @@ export class ProviderFakes {
         if (ctx.captureBodies) {
             entry.requestHeaders = started.headers;
             entry.requestBody = await started.body;
-            if (!unmatched) entry.responseBody = await readBody(response.clone()).catch(() => undefined);
+            if (!unmatched && !timedOut) entry.responseBody = await readBody(response.clone()).catch(() => undefined);
         }
         ctx.onRequest(entry);
     }
@@ -141,10 +204,7 @@ export class ProviderFakes {
         this.unmatchedErrors.length = 0;
         const catchAll = http.all('*', ({ request }) => {
             this.unmatched.add(request);
-            const message =
-                `No fixture matches ${request.method} ${request.url}. The emulator never lets a request reach the network. ` +
-                `Add a response to ${ctx.fixturesFile} under integrations.${ctx.integration}.responses, e.g. ${suggestFixture(request.method, request.url, ctx.accounts)}` +
-                `, or an msw handler in .nango-emulator/handlers.ts.`;
+            const message = unmatchedRequestMessage(request.method, request.url, ctx);
             this.unmatchedErrors.push(message);
             return HttpResponse.json({ error: { code: 'emulator_unmatched_request', message } }, { status: 501, headers: { 'x-nango-emulator': 'unmatched' } });
         });

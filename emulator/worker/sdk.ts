@@ -3,8 +3,9 @@
 // real HTTP requests built like Nango's proxy builds them; msw (provider-fakes.ts) answers them.
 import type { RunRequest, LogEntry, LogLevel } from '../protocol';
 import { authFor, type ProviderPagination } from '../providers';
+import { emulatorBackoffMs, nangoBackoffMs, nangoRetryDecision, providerReadsRetryHeader, type RetryDecision } from '../retry';
 import { ActionError } from './nango-shim';
-import { UnmatchedRequestError, type ProviderFakes } from './provider-fakes';
+import { TIMEOUT_MARKER, UnmatchedRequestError, type ProviderFakes } from './provider-fakes';
 
 export interface ProxyConfiguration {
     endpoint: string;
@@ -46,6 +47,21 @@ export class ProviderHttpError extends Error {
     }
 }
 
+/** Shaped like the error axios throws when a request times out: code ECONNABORTED, no response. */
+export class ProviderTimeoutError extends Error {
+    override readonly name = 'AxiosError';
+    readonly isAxiosError = true;
+    readonly code = 'ECONNABORTED';
+    readonly response = undefined;
+    readonly status = undefined;
+    constructor(
+        timeoutMs: number,
+        readonly config: AxiosLikeResponse['config']
+    ) {
+        super(`timeout of ${timeoutMs}ms exceeded`);
+    }
+}
+
 export class EventFunctionRestrictionError extends Error {
     override readonly name = 'EventFunctionRestrictionError';
 }
@@ -67,8 +83,6 @@ export interface SdkHooks {
     log(entry: Omit<LogEntry, 'at'>): void;
     metadataChanged(metadata: Record<string, unknown>): void;
 }
-
-const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 
 function formatLogArgs(args: unknown[]): string {
     return args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : safeJson(a))).join(' ');
@@ -144,37 +158,60 @@ export class EmulatedNango {
             }
         }
         const fullConfig = { ...config, method, url: url.toString() };
+        // Nango's proxy: `retries` more attempts at most, only for the failures its retry rule names (retry.ts).
         const retries = Math.max(0, config.retries ?? 0);
         for (let attempt = 0; ; attempt++) {
             const res = await fetch(url, { method, headers, body });
             if (res.headers.get('x-nango-emulator') === 'unmatched') {
                 throw new UnmatchedRequestError(this.fakes.unmatchedErrors.at(-1) ?? `No fixture matches ${method} ${url}`);
             }
-            const text = await res.text();
-            try {
-                this.fakes.checkBodySize(text, method, url.toString());
-            } catch (err) {
-                // Give the failure a name of its own (the check throws a plain Error).
-                if (err instanceof Error && err.constructor === Error) throw new ResponseTooLargeError(err.message);
-                throw err;
-            }
-            let data: unknown = text;
-            if (config.responseType !== 'text' && text) {
+            let failure: Error;
+            let decision: RetryDecision;
+            let what: string;
+            if (res.headers.get('x-nango-emulator') === TIMEOUT_MARKER) {
+                // A `timeout` fault: no answer came; the call fails as axios does when its timeout expires.
+                await res.body?.cancel();
+                failure = new ProviderTimeoutError(Number(res.headers.get('x-nango-emulator-timeout-ms')), fullConfig);
+                decision = nangoRetryDecision({ networkCode: 'ECONNABORTED' });
+                what = failure.message;
+            } else {
+                const text = await res.text();
                 try {
-                    data = JSON.parse(text);
-                } catch {
-                    data = text;
+                    this.fakes.checkBodySize(text, method, url.toString());
+                } catch (err) {
+                    // Give the failure a name of its own (the check throws a plain Error).
+                    if (err instanceof Error && err.constructor === Error) throw new ResponseTooLargeError(err.message);
+                    throw err;
                 }
-            } else if (!text) {
-                data = '';
+                let data: unknown = text;
+                if (config.responseType !== 'text' && text) {
+                    try {
+                        data = JSON.parse(text);
+                    } catch {
+                        // What axios does with a body that is not JSON: keeps it as a string.
+                        data = text;
+                    }
+                } else if (!text) {
+                    data = '';
+                }
+                const response: AxiosLikeResponse<T> = { data: data as T, status: res.status, statusText: res.statusText, headers: Object.fromEntries(res.headers.entries()), config: fullConfig };
+                if (res.status >= 200 && res.status < 300) return response;
+                failure = new ProviderHttpError(response, fullConfig);
+                decision = nangoRetryDecision({ status: res.status, headers: response.headers, body: data, retryOn: config.retryOn, providerRetry: this.req.provider?.proxy?.retry });
+                what = `${res.status}`;
             }
-            const response: AxiosLikeResponse<T> = { data: data as T, status: res.status, statusText: res.statusText, headers: Object.fromEntries(res.headers.entries()), config: fullConfig };
-            if (res.status >= 200 && res.status < 300) return response;
-            const retryable = RETRY_STATUSES.has(res.status) || (config.retryOn ?? []).includes(res.status);
-            if (!retryable || attempt >= retries) throw new ProviderHttpError(response, fullConfig);
-            const retryAfter = Number(res.headers.get('retry-after'));
-            const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : Math.min(100 * 2 ** attempt, 3000);
-            this.hooks.log({ level: 'warn', message: `${method} ${url}: ${res.status}, retrying in ${waitMs} ms (attempt ${attempt + 1} of ${retries})`, source: 'emulator' });
+            if (attempt >= retries) throw failure;
+            const at = `[${attempt + 1}/${retries}]`;
+            if (!decision.retry) {
+                this.hooks.log({ level: 'warn', message: `${method} ${url}: ${what}, not retried (reason: ${decision.reason}) ${at}`, source: 'emulator' });
+                throw failure;
+            }
+            const waitMs = decision.waitMs ?? emulatorBackoffMs(attempt);
+            let note = '';
+            if (decision.waitMs === undefined) {
+                note = ` (Nango waits ${nangoBackoffMs(attempt)} ms here; the emulator shortens its backoff${res.headers.has('retry-after') && !providerReadsRetryHeader(this.req.provider?.proxy?.retry, 'retry-after') ? `. Retry-After is not read: Nango reads it only for providers whose catalogue entry names it, and "${this.provider}"'s does not` : ''})`;
+            }
+            this.hooks.log({ level: 'warn', message: `${method} ${url}: ${what}, retrying (reason: ${decision.reason}). Waiting for ${waitMs} ms ${at}${note}`, source: 'emulator' });
             await new Promise((r) => setTimeout(r, waitMs));
         }
     }

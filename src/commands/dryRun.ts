@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import type { RunResult } from '../../emulator/result';
 import { runEmulatorCli } from '../emulatorProcess';
 import { loadCore } from '../loadCore';
-import { accountItems, connectionItems, emulatorArgs, freshConnectionId, LENS_TITLES, type DryRunKind, type DryRunRequest, type PickItem } from '../plans/dryRun';
+import { EmulatorServers } from '../emulatorServer';
+import { accountItems, cliArgs, connectionItems, emulatorArgs, freshConnectionId, LENS_TITLES, operationFor, type DryRunKind, type DryRunRequest, type EmulatorOperation, type PickItem } from '../plans/dryRun';
 import type { NangoProjects } from '../projects';
 import type { HandlerInfo } from '../workspace';
 
@@ -18,11 +19,16 @@ export class DryRunController {
     /** Fires after every run that produced a result (the emulator view refreshes on it). */
     readonly onDidRun = this.didRun.event;
 
+    private readonly servers: EmulatorServers;
+
     constructor(
         private readonly context: vscode.ExtensionContext,
         private readonly projects: NangoProjects,
         private readonly output: vscode.LogOutputChannel
-    ) {}
+    ) {
+        this.servers = new EmulatorServers(this.cliPath, (m) => this.output.info(m));
+        context.subscriptions.push(this.servers);
+    }
 
     private get cliPath(): string {
         return this.context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js'));
@@ -123,11 +129,14 @@ export class DryRunController {
         const request = await this.buildRequest(kind, found.handler, found.root);
         if (!request) return undefined;
         const label = `${LENS_TITLES[kind].replace('▶ ', '')} ${found.handler.integration}/${found.handler.name} on ${request.connectionId}${request.account ? ` as ${request.account}` : ''}`;
-        return this.runCli(found.root, emulatorArgs(request), label);
+        return this.runOperation(found.root, operationFor(request), label);
     }
 
-    /** Runs the emulator CLI with progress and cancellation, then shows and announces the result. */
-    async runCli(root: string, args: string[], label: string): Promise<RunResult | undefined> {
+    /**
+     * Runs an operation with progress and cancellation, on the folder's warm emulator server (or, if
+     * that cannot be used, by spawning the CLI), then shows and announces the result.
+     */
+    async runOperation(root: string, op: EmulatorOperation, label: string): Promise<RunResult | undefined> {
         if (!vscode.workspace.isTrusted) {
             void vscode.window.showWarningMessage('Emulator runs execute your event function code, so they are off until you trust this workspace.', 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
             return undefined;
@@ -135,7 +144,8 @@ export class DryRunController {
         return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Nango emulator: ${label}`, cancellable: true }, async (_progress, token) => {
             const abort = new AbortController();
             token.onCancellationRequested(() => abort.abort());
-            const outcome = await runEmulatorCli({ cliPath: this.cliPath, args, cwd: root, signal: abort.signal });
+            const timeoutMs = this.timeoutMs(root);
+            const outcome = (await this.servers.run(root, op, timeoutMs, abort.signal)) ?? (await runEmulatorCli({ cliPath: this.cliPath, args: cliArgs(op, root, timeoutMs), cwd: root, signal: abort.signal }));
             if (outcome.kind === 'cancelled') {
                 this.output.warn(`${label}: cancelled`);
                 return undefined;
@@ -151,9 +161,8 @@ export class DryRunController {
     }
 
     /** Lifecycle runs of a whole integration (every handler of the event), from the emulator view. */
-    lifecycle(root: string, operation: 'connect' | 'reconnect' | 'delete', integration: string, connectionId: string, account?: string): Promise<RunResult | undefined> {
-        const args = [operation, integration, '--connection', connectionId, ...(account ? ['--account', account] : []), '--root', root, '--json', '--timeout', String(this.timeoutMs(root))];
-        return this.runCli(root, args, `${operation} ${integration}/${connectionId}${account ? ` as ${account}` : ''}`);
+    lifecycle(root: string, op: EmulatorOperation & { operation: 'connect' | 'reconnect' | 'delete' }): Promise<RunResult | undefined> {
+        return this.runOperation(root, op, `${op.operation} ${op.integration}/${op.connectionId}${'account' in op ? ` as ${op.account}` : ''}`);
     }
 
     /** The account pick the lenses use, for the view's connect and reconnect actions. */

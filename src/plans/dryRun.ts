@@ -33,21 +33,45 @@ export const LENS_TITLES: Record<DryRunKind, string> = {
     delete: '▶ Delete'
 };
 
-/** Arguments for `nango-emulator` (the CLI bundle) that perform the run and print JSON. */
-export function emulatorArgs(r: DryRunRequest): string[] {
-    const common = ['--root', r.root, '--json', '--timeout', String(r.timeoutMs)];
+/** One emulator operation: the body of the server's POST /_emulator/run, and the CLI command. */
+export type EmulatorOperation =
+    | { operation: 'dryrun'; function: string; connectionId: string; account?: string; reconnect?: boolean }
+    | { operation: 'connect' | 'reconnect'; integration: string; connectionId: string; account: string }
+    | { operation: 'delete'; integration: string; connectionId: string };
+
+/** What a lens run does: a dry run of the handler (first connect and reconnect are dry runs with an account). */
+export function operationFor(r: DryRunRequest): EmulatorOperation {
     switch (r.kind) {
         case 'dryrun':
-            return ['dryrun', r.handlerFile, '--connection', r.connectionId, ...common];
+            return { operation: 'dryrun', function: r.handlerFile, connectionId: r.connectionId };
         case 'first-connect':
             if (!r.account) throw new Error('a first connect needs an account');
-            return ['dryrun', r.handlerFile, '--connection', r.connectionId, '--account', r.account, ...common];
+            return { operation: 'dryrun', function: r.handlerFile, connectionId: r.connectionId, account: r.account };
         case 'reconnect':
             if (!r.account) throw new Error('a reconnect needs an account');
-            return ['dryrun', r.handlerFile, '--connection', r.connectionId, '--account', r.account, '--reconnect', ...common];
+            return { operation: 'dryrun', function: r.handlerFile, connectionId: r.connectionId, account: r.account, reconnect: true };
         case 'delete':
-            return ['delete', r.integration, '--connection', r.connectionId, ...common];
+            return { operation: 'delete', integration: r.integration, connectionId: r.connectionId };
     }
+}
+
+/** Arguments for `nango-emulator` (the CLI bundle) that perform the operation and print JSON. */
+export function cliArgs(op: EmulatorOperation, root: string, timeoutMs: number): string[] {
+    const common = ['--root', root, '--json', '--timeout', String(timeoutMs)];
+    switch (op.operation) {
+        case 'dryrun':
+            return ['dryrun', op.function, '--connection', op.connectionId, ...(op.account ? ['--account', op.account] : []), ...(op.reconnect ? ['--reconnect'] : []), ...common];
+        case 'connect':
+        case 'reconnect':
+            return [op.operation, op.integration, '--connection', op.connectionId, '--account', op.account, ...common];
+        case 'delete':
+            return ['delete', op.integration, '--connection', op.connectionId, ...common];
+    }
+}
+
+/** Arguments for `nango-emulator` (the CLI bundle) that perform a lens run and print JSON. */
+export function emulatorArgs(r: DryRunRequest): string[] {
+    return cliArgs(operationFor(r), r.root, r.timeoutMs);
 }
 
 /** A connection id for a first connect that no live connection uses: "<integration>-<account>[-n]". */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { accountItems, connectionItems, emulatorArgs, freshConnectionId, lensKinds } from '../../../src/plans/dryRun';
+import { accountItems, cliArgs, connectionItems, emulatorArgs, freshConnectionId, lensKinds, operationFor } from '../../../src/plans/dryRun';
 
 describe('dry-run plan', () => {
     it('offers the lenses that fit each event', () => {
@@ -17,6 +17,14 @@ describe('dry-run plan', () => {
         assert.deepEqual(emulatorArgs({ ...base, kind: 'reconnect', account: 'b' }), ['dryrun', '/r/sf/on-events/v.ts', '--connection', 'c1', '--account', 'b', '--reconnect', ...common]);
         assert.deepEqual(emulatorArgs({ ...base, kind: 'delete' }), ['delete', 'sf', '--connection', 'c1', ...common]);
         assert.throws(() => emulatorArgs({ ...base, kind: 'reconnect' }), /needs an account/);
+    });
+
+    it('maps lens runs to server operations, and lifecycle operations to CLI arguments', () => {
+        const base = { root: '/r', handlerFile: '/r/sf/on-events/v.ts', integration: 'sf', connectionId: 'c1', timeoutMs: 5000 };
+        assert.deepEqual(operationFor({ ...base, kind: 'reconnect', account: 'b' }), { operation: 'dryrun', function: '/r/sf/on-events/v.ts', connectionId: 'c1', account: 'b', reconnect: true });
+        assert.deepEqual(operationFor({ ...base, kind: 'delete' }), { operation: 'delete', integration: 'sf', connectionId: 'c1' });
+        assert.deepEqual(cliArgs({ operation: 'connect', integration: 'sf', connectionId: 'c2', account: 'a' }, '/r', 100), ['connect', 'sf', '--connection', 'c2', '--account', 'a', '--root', '/r', '--json', '--timeout', '100']);
+        assert.deepEqual(cliArgs({ operation: 'reconnect', integration: 'sf', connectionId: 'c2', account: 'b' }, '/r', 100).slice(0, 6), ['reconnect', 'sf', '--connection', 'c2', '--account', 'b']);
     });
 
     it('picks a free connection id for a first connect', () => {

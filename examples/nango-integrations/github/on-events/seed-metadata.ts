@@ -24,11 +24,14 @@ export default createOnEvent({
     event: 'post-connection-creation',
     metadata: Metadata,
     exec: async (nango) => {
+        // retries: Nango's proxy tries again when GitHub has a short outage or rate-limits the call.
         const user = await nango.get<GitHubUser>({
-            endpoint: '/user'
+            endpoint: '/user',
+            retries: 2
         });
         const organizations = await nango.get<GitHubOrganization[]>({
-            endpoint: '/user/orgs'
+            endpoint: '/user/orgs',
+            retries: 2
         });
 
         const defaultOrg = organizations.data[0]?.login ?? null;

@@ -1,0 +1,199 @@
+// Scenarios (.nango-emulator/scenarios/*.json) in VS Code's Testing view: one test per scenario, one
+// child per step; run them (the emulator orchestrates here, handler code runs in its worker process),
+// or debug them (the CLI under the Node debugger, breakpoints in handlers hit); failures show at the
+// expectation that failed.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Scenario, ScenarioProblem, ScenarioResult, SourceLocation, StepResult } from '../emulator/scenarios';
+import { loadCore } from './loadCore';
+import type { NangoProjects } from './projects';
+
+function toRange(l: SourceLocation): vscode.Range {
+    return new vscode.Range(l.line - 1, l.column - 1, l.endLine - 1, l.endColumn - 1);
+}
+
+function locationOf(l: SourceLocation): vscode.Location {
+    return new vscode.Location(vscode.Uri.file(l.file), toRange(l));
+}
+
+export class ScenarioTests implements vscode.Disposable {
+    private readonly controller = vscode.tests.createTestController('nango.scenarios', 'Nango scenarios');
+    private readonly scenarios = new Map<string, { root: string; scenario: Scenario }>();
+    private readonly disposables: vscode.Disposable[] = [this.controller];
+    private readonly problems = vscode.languages.createDiagnosticCollection('nango-scenarios');
+
+    constructor(
+        private readonly projects: NangoProjects,
+        private readonly cliPath: string,
+        private readonly timeoutMs: (root: string) => number,
+        private readonly onDidRun: (root: string) => void
+    ) {
+        this.controller.resolveHandler = async () => this.reload();
+        this.controller.refreshHandler = async () => this.reload();
+        this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
+        this.controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => this.debug(request, token), true);
+        const watcher = vscode.workspace.createFileSystemWatcher('**/.nango-emulator/{scenarios/**/*.json,fixtures.json}');
+        this.disposables.push(watcher, this.problems, watcher.onDidChange(() => this.reload()), watcher.onDidCreate(() => this.reload()), watcher.onDidDelete(() => this.reload()), projects.onDidChange((m) => (m ? undefined : this.reload())));
+    }
+
+    /** Reads every project's scenarios into the test tree; invalid files show as diagnostics. */
+    reload(): void {
+        const { loadScenarios } = loadCore();
+        this.scenarios.clear();
+        const roots: vscode.TestItem[] = [];
+        const problems = new Map<string, vscode.Diagnostic[]>();
+        for (const model of this.projects.all()) {
+            let loaded;
+            try {
+                loaded = loadScenarios(model.root);
+            } catch (err) {
+                const item = this.controller.createTestItem(`error:${model.root}`, `${path.basename(model.root)}: ${(err as Error).message.split('\n')[0]}`);
+                item.error = (err as Error).message;
+                roots.push(item);
+                continue;
+            }
+            for (const p of loaded.problems) problems.set(p.file, [...(problems.get(p.file) ?? []), toDiagnostic(p)]);
+            for (const file of loaded.files) {
+                if (!file.scenarios.length) continue;
+                const fileItem = this.controller.createTestItem(file.file, path.relative(loaded.dir, file.file), vscode.Uri.file(file.file));
+                for (const scenario of file.scenarios) {
+                    const item = this.controller.createTestItem(scenario.id, scenario.name, vscode.Uri.file(scenario.file));
+                    item.range = toRange(scenario.location);
+                    item.description = scenario.integration;
+                    if (scenario.description) item.description += ` · ${scenario.description}`;
+                    for (const step of scenario.steps) {
+                        const stepItem = this.controller.createTestItem(`${scenario.id}/${step.index}`, `${step.index + 1}. ${step.title}`, vscode.Uri.file(step.location.file));
+                        stepItem.range = toRange(step.location);
+                        item.children.add(stepItem);
+                    }
+                    fileItem.children.add(item);
+                    this.scenarios.set(scenario.id, { root: model.root, scenario });
+                }
+                roots.push(fileItem);
+            }
+        }
+        this.controller.items.replace(roots);
+        this.problems.clear();
+        for (const [file, list] of problems) this.problems.set(vscode.Uri.file(file), list);
+    }
+
+    /** The scenarios a request covers (a file, a scenario or a step selects its scenario). */
+    private selected(request: vscode.TestRunRequest): vscode.TestItem[] {
+        const out = new Map<string, vscode.TestItem>();
+        const visit = (item: vscode.TestItem): void => {
+            if (this.scenarios.has(item.id)) out.set(item.id, item);
+            else if (item.parent && this.scenarios.has(item.parent.id)) out.set(item.parent.id, item.parent);
+            else item.children.forEach(visit);
+        };
+        if (request.include) request.include.forEach(visit);
+        else this.controller.items.forEach(visit);
+        for (const ex of request.exclude ?? []) out.delete(ex.id);
+        return [...out.values()];
+    }
+
+    private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+        if (!vscode.workspace.isTrusted) {
+            void vscode.window.showWarningMessage('Scenarios execute your event function code, so they are off until you trust this workspace.');
+            return;
+        }
+        const run = this.controller.createTestRun(request);
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const { runScenario } = loadCore();
+        for (const item of this.selected(request)) {
+            if (token.isCancellationRequested) {
+                run.skipped(item);
+                continue;
+            }
+            const { root, scenario } = this.scenarios.get(item.id)!;
+            run.started(item);
+            const steps = new Map<number, vscode.TestItem>();
+            item.children.forEach((c) => steps.set(Number(c.id.split('/').pop()), c));
+            const result = await runScenario(root, scenario, {
+                timeoutMs: this.timeoutMs(root),
+                signal: abort.signal,
+                onStepStart: (step) => {
+                    const s = steps.get(step.index);
+                    if (s) run.started(s);
+                },
+                onStep: (step) => this.reportStep(run, steps.get(step.index), step),
+                onLog: (entry) => run.appendOutput(`[${entry.level}] ${entry.message}\r\n`, undefined, item)
+            });
+            this.reportScenario(run, item, result);
+            this.onDidRun(root);
+        }
+        run.end();
+    }
+
+    private reportStep(run: vscode.TestRun, item: vscode.TestItem | undefined, step: StepResult): void {
+        if (!item) return;
+        if (step.status === 'passed') return run.passed(item, step.durationMs);
+        if (step.status === 'skipped') return run.skipped(item);
+        if (step.status === 'cancelled') return run.skipped(item);
+        const messages = step.failures.map((f) => {
+            const m = f.expected !== undefined || f.actual !== undefined ? vscode.TestMessage.diff(f.message, JSON.stringify(f.expected, null, 2) ?? 'undefined', JSON.stringify(f.actual, null, 2) ?? 'undefined') : new vscode.TestMessage(f.message);
+            m.location = locationOf(f.location);
+            return m;
+        });
+        if (step.error) {
+            const m = new vscode.TestMessage(`${step.error.code}: ${step.error.message}`);
+            m.location = locationOf(step.location);
+            messages.push(m);
+        }
+        run.failed(item, messages.length ? messages : [new vscode.TestMessage(`${step.title} failed`)], step.durationMs);
+    }
+
+    private reportScenario(run: vscode.TestRun, item: vscode.TestItem, result: ScenarioResult): void {
+        if (result.status === 'passed') run.passed(item, result.durationMs);
+        else if (result.status === 'cancelled') run.skipped(item);
+        else if (result.status === 'error') run.errored(item, new vscode.TestMessage(result.error ? `${result.error.code}: ${result.error.message}` : 'the scenario could not run'), result.durationMs);
+        else {
+            const failed = result.steps.find((s) => s.status === 'failed');
+            const m = new vscode.TestMessage(failed ? `step ${failed.index + 1} (${failed.title}) failed: ${failed.failures.map((f) => f.message).join('; ') || failed.error?.message || ''}` : 'failed');
+            if (failed) m.location = locationOf(failed.failures[0]?.location ?? failed.location);
+            run.failed(item, m, result.durationMs);
+        }
+    }
+
+    /** Debug: the CLI's test command under the Node debugger, following it into the handler worker. */
+    private async debug(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+        const items = this.selected(request);
+        if (!items.length) return;
+        const { root } = this.scenarios.get(items[0]!.id)!;
+        const session = new Promise<void>((resolve) => {
+            const ended = vscode.debug.onDidTerminateDebugSession(() => {
+                ended.dispose();
+                resolve();
+            });
+        });
+        const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)), {
+            type: 'node',
+            request: 'launch',
+            name: 'Nango: debug scenarios',
+            program: this.cliPath,
+            args: ['test', ...items.map((i) => this.scenarios.get(i.id)!.scenario.id), '--root', root, '--timeout', String(60 * 60 * 1000)],
+            cwd: root,
+            console: 'internalConsole',
+            autoAttachChildProcesses: true,
+            sourceMaps: true,
+            resolveSourceMapLocations: ['**', '!**/node_modules/**'],
+            skipFiles: ['<node_internals>/**', `${path.dirname(this.cliPath)}/**`],
+            env: { NO_COLOR: '1' }
+        });
+        if (!started) return;
+        token.onCancellationRequested(() => void vscode.debug.stopDebugging());
+        await session;
+        this.onDidRun(root);
+    }
+
+    dispose(): void {
+        for (const d of this.disposables) d.dispose();
+    }
+}
+
+function toDiagnostic(p: ScenarioProblem): vscode.Diagnostic {
+    const d = new vscode.Diagnostic(toRange(p.location), `${p.field}: ${p.message}`, vscode.DiagnosticSeverity.Error);
+    d.source = 'nango';
+    d.code = 'scenario-invalid';
+    return d;
+}
