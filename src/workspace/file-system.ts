@@ -57,22 +57,27 @@ export const nodeFileSystem: WorkspaceFileSystem = {
 /** A file system held in memory: absolute path → text. Folders exist when a file is under them. */
 export function createMemoryFileSystem(files: Iterable<readonly [string, string]> | Readonly<Record<string, string>>): WorkspaceFileSystem {
     const contents = new Map<string, string>();
-    const children = new Map<string, Map<string, DirectoryEntry['kind']>>();
     const pairs = Symbol.iterator in files ? (files as Iterable<readonly [string, string]>) : Object.entries(files);
-    for (const [file, text] of pairs) {
-        const normalized = path.resolve(file);
-        contents.set(normalized, text);
-        let child = normalized;
-        let kind: DirectoryEntry['kind'] = 'file';
-        for (let parent = path.dirname(child); parent !== child; child = parent, parent = path.dirname(parent)) {
-            let entries = children.get(parent);
-            if (!entries) children.set(parent, (entries = new Map()));
-            entries.set(path.basename(child), kind);
-            kind = 'directory';
+    for (const [file, text] of pairs) contents.set(path.resolve(file), text);
+    // The folders are listed on the first readDirectory: a model built from memory may never ask.
+    let children: Map<string, Map<string, DirectoryEntry['kind']>> | undefined;
+    const listFolders = (): Map<string, Map<string, DirectoryEntry['kind']>> => {
+        const folders = new Map<string, Map<string, DirectoryEntry['kind']>>();
+        for (const normalized of contents.keys()) {
+            let child = normalized;
+            let kind: DirectoryEntry['kind'] = 'file';
+            for (let parent = path.dirname(child); parent !== child; child = parent, parent = path.dirname(parent)) {
+                let entries = folders.get(parent);
+                if (!entries) folders.set(parent, (entries = new Map()));
+                entries.set(path.basename(child), kind);
+                kind = 'directory';
+            }
         }
-    }
+        return folders;
+    };
     return {
         async readDirectory(dir) {
+            children ??= listFolders();
             const entries = children.get(path.resolve(dir));
             return entries ? [...entries].map(([name, kind]) => ({ name, kind })) : [];
         },

@@ -64,6 +64,56 @@ export interface HandlerFacts {
     readonly firstLineRange: Range;
 }
 
+// Taken from the namespace once: a property lookup on `ts` (thousands of members) in the walk of
+// every node would cost more than the walk.
+const {
+    canHaveModifiers,
+    forEachChild,
+    getModifiers,
+    isArrayBindingPattern,
+    isArrowFunction,
+    isAsExpression,
+    isBinaryExpression,
+    isCallExpression,
+    isClassDeclaration,
+    isClassExpression,
+    isElementAccessExpression,
+    isExportAssignment,
+    isExportDeclaration,
+    isFunctionDeclaration,
+    isFunctionExpression,
+    isFunctionLike,
+    isIdentifier,
+    isImportDeclaration,
+    isLiteralExpression,
+    isMethodDeclaration,
+    isNamedExports,
+    isNamedImports,
+    isNoSubstitutionTemplateLiteral,
+    isNonNullExpression,
+    isNumericLiteral,
+    isObjectBindingPattern,
+    isObjectLiteralExpression,
+    isOmittedExpression,
+    isParameter,
+    isParenthesizedExpression,
+    isPrivateIdentifier,
+    isPropertyAccessExpression,
+    isPropertyAssignment,
+    isSatisfiesExpression,
+    isShorthandPropertyAssignment,
+    isSpreadAssignment,
+    isStringLiteral,
+    isStringLiteralLike,
+    isTemplateExpression,
+    isTypeAssertionExpression,
+    isTypeOfExpression,
+    isVariableDeclaration,
+    isVariableStatement,
+    isVoidExpression
+} = ts;
+const KEYWORD_LITERALS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword]);
+
 const MAX_RESOLVE_DEPTH = 8;
 const DEFAULT_RECEIVER = 'nango';
 const BATCH_METHOD_SET: ReadonlySet<string> = new Set(BATCH_METHODS);
@@ -94,13 +144,13 @@ export function analyzeHandler(text: string): HandlerFacts {
 
     const calleeName = (call: ts.CallExpression): string | undefined => {
         const callee = unwrap(call.expression);
-        if (ts.isIdentifier(callee)) return top.importedAs.get(callee.text) ?? callee.text;
-        if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+        if (isIdentifier(callee)) return top.importedAs.get(callee.text) ?? callee.text;
+        if (isPropertyAccessExpression(callee)) return callee.name.text;
         return undefined;
     };
     const resolve = (expression: ts.Expression): ts.Expression => {
         let current = unwrap(expression);
-        for (let depth = 0; depth < MAX_RESOLVE_DEPTH && ts.isIdentifier(current); depth++) {
+        for (let depth = 0; depth < MAX_RESOLVE_DEPTH && isIdentifier(current); depth++) {
             const value = top.variables.get(current.text);
             if (!value) break;
             current = unwrap(value);
@@ -110,7 +160,7 @@ export function analyzeHandler(text: string): HandlerFacts {
     const asCreateOnEventCall = (expression: ts.Expression | undefined): ts.CallExpression | undefined => {
         if (!expression) return undefined;
         const resolved = resolve(expression);
-        return ts.isCallExpression(resolved) && calleeName(resolved) === 'createOnEvent' ? resolved : undefined;
+        return isCallExpression(resolved) && calleeName(resolved) === 'createOnEvent' ? resolved : undefined;
     };
 
     // The default export, and which createOnEvent(...) call the handler is.
@@ -122,7 +172,7 @@ export function analyzeHandler(text: string): HandlerFacts {
     } else if (top.defaultExport) {
         const { node, expression, found } = top.defaultExport;
         const resolved = expression ? resolve(expression) : undefined;
-        const callee = resolved && ts.isCallExpression(resolved) ? (calleeName(resolved) ?? resolved.expression.getText(source)) : undefined;
+        const callee = resolved && isCallExpression(resolved) ? (calleeName(resolved) ?? resolved.expression.getText(source)) : undefined;
         const what = found ?? (resolved ? describe(resolved, source, callee) : 'an unknown value');
         defaultExport = { kind: 'other', found: what, callee, range: headRangeOf(node) };
     } else {
@@ -139,7 +189,7 @@ export function analyzeHandler(text: string): HandlerFacts {
     }
 
     const config = call?.arguments[0] ? resolve(call.arguments[0]) : undefined;
-    const objectConfig = config && ts.isObjectLiteralExpression(config) ? config : undefined;
+    const objectConfig = config && isObjectLiteralExpression(config) ? config : undefined;
     let exec: FunctionLike | undefined;
     let createOnEvent: CreateOnEventFacts | undefined;
     if (call) {
@@ -162,17 +212,17 @@ export function analyzeHandler(text: string): HandlerFacts {
         let execFunction: FunctionLike | undefined;
         let hasSpread = false;
         for (const property of object.properties) {
-            if (ts.isSpreadAssignment(property)) {
+            if (isSpreadAssignment(property)) {
                 hasSpread = true;
                 continue;
             }
             const name = property.name ? propertyNameText(property.name) : undefined;
             // `{ event }` reads the variable of that name.
-            const value = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+            const value = isPropertyAssignment(property) ? property.initializer : isShorthandPropertyAssignment(property) ? property.name : undefined;
             if (name === 'event' && value) event = eventFacts(value);
             else if (name === 'description' && value) description = stringValue(resolve(value));
             else if (name === 'metadata') hasMetadataSchema = true;
-            else if (name === 'exec') execFunction = ts.isMethodDeclaration(property) ? property : value ? functionOf(value) : undefined;
+            else if (name === 'exec') execFunction = isMethodDeclaration(property) ? property : value ? functionOf(value) : undefined;
         }
         if (!event) event = hasSpread ? { kind: 'unknown' } : { kind: 'missing', insertion: eventInsertion(object) };
         return { event, description, hasMetadataSchema, exec: execFunction };
@@ -180,11 +230,11 @@ export function analyzeHandler(text: string): HandlerFacts {
 
     function eventFacts(value: ts.Expression): EventFacts {
         const resolved = resolve(value);
-        if (ts.isStringLiteral(resolved) || ts.isNoSubstitutionTemplateLiteral(resolved)) {
+        if (isStringLiteral(resolved) || isNoSubstitutionTemplateLiteral(resolved)) {
             const start = resolved.getStart(source);
             return { kind: 'literal', value: resolved.text, range: lines.range(start, resolved.end), quote: text[start]! };
         }
-        if (ts.isNumericLiteral(resolved) || [ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword].includes(resolved.kind)) {
+        if (isNumericLiteral(resolved) || KEYWORD_LITERALS.has(resolved.kind)) {
             return { kind: 'not-a-string', text: resolved.getText(source), range: rangeOf(resolved) };
         }
         return { kind: 'unknown' };
@@ -204,9 +254,9 @@ export function analyzeHandler(text: string): HandlerFacts {
 
     function functionOf(value: ts.Expression): FunctionLike | undefined {
         const unwrapped = unwrap(value);
-        if (ts.isIdentifier(unwrapped) && top.functions.has(unwrapped.text)) return top.functions.get(unwrapped.text);
+        if (isIdentifier(unwrapped) && top.functions.has(unwrapped.text)) return top.functions.get(unwrapped.text);
         const resolved = resolve(value);
-        return ts.isArrowFunction(resolved) || ts.isFunctionExpression(resolved) ? resolved : undefined;
+        return isArrowFunction(resolved) || isFunctionExpression(resolved) ? resolved : undefined;
     }
 
     const calls = scanCalls(source, lines, exec);
@@ -222,31 +272,31 @@ export function analyzeHandler(text: string): HandlerFacts {
 function collectTopLevel(source: ts.SourceFile): TopLevel {
     const top: TopLevel = { importedAs: new Map(), variables: new Map(), functions: new Map(), exportedAs: new Map(), defaultExport: undefined };
     for (const statement of source.statements) {
-        if (ts.isImportDeclaration(statement)) {
+        if (isImportDeclaration(statement)) {
             const bindings = statement.importClause?.namedBindings;
-            if (bindings && ts.isNamedImports(bindings)) {
+            if (bindings && isNamedImports(bindings)) {
                 for (const element of bindings.elements) top.importedAs.set(element.name.text, (element.propertyName ?? element.name).text);
             }
-        } else if (ts.isVariableStatement(statement)) {
+        } else if (isVariableStatement(statement)) {
             const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
             for (const declaration of statement.declarationList.declarations) {
-                if (!ts.isIdentifier(declaration.name)) continue;
+                if (!isIdentifier(declaration.name)) continue;
                 if (declaration.initializer) top.variables.set(declaration.name.text, declaration.initializer);
                 if (exported) top.exportedAs.set(declaration.name.text, declaration.name.text);
             }
-        } else if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) {
-            if (ts.isFunctionDeclaration(statement) && statement.name) top.functions.set(statement.name.text, statement);
+        } else if (isFunctionDeclaration(statement) || isClassDeclaration(statement)) {
+            if (isFunctionDeclaration(statement) && statement.name) top.functions.set(statement.name.text, statement);
             if (hasModifier(statement, ts.SyntaxKind.ExportKeyword) && hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) {
-                const found = ts.isFunctionDeclaration(statement) ? 'a function declaration' : 'a class declaration';
+                const found = isFunctionDeclaration(statement) ? 'a function declaration' : 'a class declaration';
                 top.defaultExport = { node: statement, expression: undefined, found };
             }
-        } else if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
+        } else if (isExportAssignment(statement) && !statement.isExportEquals) {
             top.defaultExport = { node: statement, expression: statement.expression };
-        } else if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+        } else if (isExportDeclaration(statement) && statement.exportClause && isNamedExports(statement.exportClause)) {
             for (const element of statement.exportClause.elements) {
                 const local = (element.propertyName ?? element.name).text;
                 if (element.name.text !== 'default') top.exportedAs.set(local, element.name.text);
-                else if (statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+                else if (statement.moduleSpecifier && isStringLiteral(statement.moduleSpecifier)) {
                     top.defaultExport = { node: statement, expression: undefined, found: `a re-export from '${statement.moduleSpecifier.text}'` };
                 } else {
                     top.defaultExport = { node: statement, expression: ts.factory.createIdentifier(local) };
@@ -271,7 +321,7 @@ function scanCalls(source: ts.SourceFile, lines: LineMap, exec: FunctionLike | u
     /** Local name → batch method, for `({ batchSave }) =>` and `const { batchSave } = nango`. */
     const batchAliases = new Map<string, BatchMethod>();
     const execParameter = exec?.parameters[0]?.name;
-    if (execParameter && ts.isIdentifier(execParameter)) receivers.add(execParameter.text);
+    if (execParameter && isIdentifier(execParameter)) receivers.add(execParameter.text);
     if (execParameter) collectBatchAliases(execParameter, batchAliases);
 
     /** Names holding a value read from connection_config → where it was read. */
@@ -280,48 +330,48 @@ function scanCalls(source: ts.SourceFile, lines: LineMap, exec: FunctionLike | u
     const comparisons: ConnectionConfigComparison[] = [];
 
     const configReadIn = (node: ts.Node): Range | undefined => {
-        if (ts.isPropertyAccessExpression(node)) {
+        if (isPropertyAccessExpression(node)) {
             return node.name.text === 'connection_config' ? rangeOf(node.name) : configReadIn(node.expression);
         }
-        if (ts.isElementAccessExpression(node)) {
+        if (isElementAccessExpression(node)) {
             const argument = node.argumentExpression;
-            if (ts.isStringLiteralLike(argument) && argument.text === 'connection_config') return rangeOf(argument);
+            if (isStringLiteralLike(argument) && argument.text === 'connection_config') return rangeOf(argument);
             return configReadIn(node.expression) ?? configReadIn(argument);
         }
-        if (ts.isIdentifier(node)) return tainted.get(node.text);
-        if (ts.isPropertyAssignment(node)) return configReadIn(node.initializer);
-        if (ts.isShorthandPropertyAssignment(node)) return tainted.get(node.name.text);
+        if (isIdentifier(node)) return tainted.get(node.text);
+        if (isPropertyAssignment(node)) return configReadIn(node.initializer);
+        if (isShorthandPropertyAssignment(node)) return tainted.get(node.name.text);
         // A callback's body is its own world: `xs.map((c) => c.connection_config)` is not a read here.
-        if (ts.isFunctionLike(node)) return undefined;
-        return ts.forEachChild(node, configReadIn);
+        if (isFunctionLike(node)) return undefined;
+        return forEachChild(node, configReadIn);
     };
 
     const taintBinding = (name: ts.BindingName, origin: Range | undefined): void => {
-        if (ts.isIdentifier(name)) {
+        if (isIdentifier(name)) {
             if (origin) tainted.set(name.text, origin);
             return;
         }
         for (const element of name.elements) {
-            if (ts.isOmittedExpression(element)) continue;
+            if (isOmittedExpression(element)) continue;
             let elementOrigin = origin;
-            if (!elementOrigin && ts.isObjectBindingPattern(name)) {
+            if (!elementOrigin && isObjectBindingPattern(name)) {
                 const key = element.propertyName ?? element.name;
-                if (!ts.isObjectBindingPattern(key) && !ts.isArrayBindingPattern(key) && propertyNameText(key) === 'connection_config') elementOrigin = rangeOf(key);
+                if (!isObjectBindingPattern(key) && !isArrayBindingPattern(key) && propertyNameText(key) === 'connection_config') elementOrigin = rangeOf(key);
             }
             taintBinding(element.name, elementOrigin);
         }
     };
 
     const visit = (node: ts.Node): void => {
-        if (ts.isVariableDeclaration(node)) {
+        if (isVariableDeclaration(node)) {
             taintBinding(node.name, node.initializer ? configReadIn(node.initializer) : undefined);
             const initializer = node.initializer ? unwrap(node.initializer) : undefined;
-            if (initializer && ts.isIdentifier(initializer) && receivers.has(initializer.text)) collectBatchAliases(node.name, batchAliases);
-        } else if (ts.isParameter(node) && !ts.isIdentifier(node.name)) {
+            if (initializer && isIdentifier(initializer) && receivers.has(initializer.text)) collectBatchAliases(node.name, batchAliases);
+        } else if (isParameter(node) && !isIdentifier(node.name)) {
             taintBinding(node.name, undefined);
-        } else if (ts.isBinaryExpression(node)) {
+        } else if (isBinaryExpression(node)) {
             const operator = node.operatorToken.kind;
-            if (operator === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left)) {
+            if (operator === ts.SyntaxKind.EqualsToken && isIdentifier(node.left)) {
                 const origin = configReadIn(node.right);
                 if (origin) tainted.set(node.left.text, origin);
             } else if (EQUALITY_OPERATORS.has(operator) && !isLiteralLike(node.left) && !isLiteralLike(node.right)) {
@@ -329,30 +379,30 @@ function scanCalls(source: ts.SourceFile, lines: LineMap, exec: FunctionLike | u
                 const read = configReadIn(node.left) ?? configReadIn(node.right);
                 if (read) comparisons.push({ readRange: read, comparisonRange: rangeOf(node) });
             }
-        } else if (ts.isCallExpression(node)) {
+        } else if (isCallExpression(node)) {
             const batchCall = batchCallOf(node);
             if (batchCall) batchCalls.push(batchCall);
         }
-        ts.forEachChild(node, visit);
+        forEachChild(node, visit);
     };
 
     const batchCallOf = (call: ts.CallExpression): BatchCall | undefined => {
         const callee = unwrap(call.expression);
         let method: string | undefined;
         let receiver: ts.Expression | undefined;
-        if (ts.isPropertyAccessExpression(callee)) {
+        if (isPropertyAccessExpression(callee)) {
             method = callee.name.text;
             receiver = callee.expression;
-        } else if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) {
+        } else if (isElementAccessExpression(callee) && isStringLiteralLike(callee.argumentExpression)) {
             method = callee.argumentExpression.text;
             receiver = callee.expression;
-        } else if (ts.isIdentifier(callee)) {
+        } else if (isIdentifier(callee)) {
             const aliased = batchAliases.get(callee.text);
             if (aliased) return { method: aliased, callee: callee.text, range: rangeOf(callee) };
         }
         if (!method || !receiver || !BATCH_METHOD_SET.has(method)) return undefined;
         const target = unwrap(receiver);
-        if (!ts.isIdentifier(target) || !receivers.has(target.text)) return undefined;
+        if (!isIdentifier(target) || !receivers.has(target.text)) return undefined;
         return { method: method as BatchMethod, callee: callee.getText(source), range: rangeOf(callee) };
     };
 
@@ -361,11 +411,11 @@ function scanCalls(source: ts.SourceFile, lines: LineMap, exec: FunctionLike | u
 }
 
 function collectBatchAliases(name: ts.BindingName, aliases: Map<string, BatchMethod>): void {
-    if (!ts.isObjectBindingPattern(name)) return;
+    if (!isObjectBindingPattern(name)) return;
     for (const element of name.elements) {
         const key = element.propertyName ?? element.name;
-        const method = ts.isIdentifier(key) || ts.isStringLiteral(key) ? key.text : undefined;
-        if (method && BATCH_METHOD_SET.has(method) && ts.isIdentifier(element.name)) aliases.set(element.name.text, method as BatchMethod);
+        const method = isIdentifier(key) || isStringLiteral(key) ? key.text : undefined;
+        if (method && BATCH_METHOD_SET.has(method) && isIdentifier(element.name)) aliases.set(element.name.text, method as BatchMethod);
     }
 }
 
@@ -379,12 +429,12 @@ const EQUALITY_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([
 function isLiteralLike(expression: ts.Expression): boolean {
     const node = unwrap(expression);
     return (
-        ts.isStringLiteralLike(node) ||
-        ts.isNumericLiteral(node) ||
-        ts.isTypeOfExpression(node) ||
-        ts.isVoidExpression(node) ||
-        (ts.isIdentifier(node) && node.text === 'undefined') ||
-        [ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword].includes(node.kind)
+        isStringLiteralLike(node) ||
+        isNumericLiteral(node) ||
+        isTypeOfExpression(node) ||
+        isVoidExpression(node) ||
+        (isIdentifier(node) && node.text === 'undefined') ||
+        KEYWORD_LITERALS.has(node.kind)
     );
 }
 
@@ -392,11 +442,11 @@ function isLiteralLike(expression: ts.Expression): boolean {
 function unwrap(expression: ts.Expression): ts.Expression {
     let current = expression;
     while (
-        ts.isParenthesizedExpression(current) ||
-        ts.isAsExpression(current) ||
-        ts.isSatisfiesExpression(current) ||
-        ts.isNonNullExpression(current) ||
-        ts.isTypeAssertionExpression(current)
+        isParenthesizedExpression(current) ||
+        isAsExpression(current) ||
+        isSatisfiesExpression(current) ||
+        isNonNullExpression(current) ||
+        isTypeAssertionExpression(current)
     ) {
         current = current.expression;
     }
@@ -404,27 +454,27 @@ function unwrap(expression: ts.Expression): ts.Expression {
 }
 
 function propertyNameText(name: ts.PropertyName): string | undefined {
-    if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name) || ts.isPrivateIdentifier(name)) {
+    if (isIdentifier(name) || isStringLiteral(name) || isNumericLiteral(name) || isNoSubstitutionTemplateLiteral(name) || isPrivateIdentifier(name)) {
         return name.text;
     }
     return undefined;
 }
 
 function stringValue(expression: ts.Expression): string | undefined {
-    return ts.isStringLiteralLike(expression) ? expression.text : undefined;
+    return isStringLiteralLike(expression) ? expression.text : undefined;
 }
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-    return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+    return canHaveModifiers(node) && (getModifiers(node) ?? []).some((m) => m.kind === kind);
 }
 
 function describe(expression: ts.Expression, source: ts.SourceFile, callee: string | undefined): string {
-    if (ts.isCallExpression(expression)) return `${callee ?? 'a call'}(...)`;
-    if (ts.isObjectLiteralExpression(expression)) return 'an object literal';
-    if (ts.isArrowFunction(expression) || ts.isFunctionExpression(expression)) return 'a function';
-    if (ts.isClassExpression(expression)) return 'a class';
-    if (ts.isIdentifier(expression)) return `\`${expression.text}\``;
-    if (ts.isLiteralExpression(expression) || ts.isTemplateExpression(expression)) return 'a literal value';
+    if (isCallExpression(expression)) return `${callee ?? 'a call'}(...)`;
+    if (isObjectLiteralExpression(expression)) return 'an object literal';
+    if (isArrowFunction(expression) || isFunctionExpression(expression)) return 'a function';
+    if (isClassExpression(expression)) return 'a class';
+    if (isIdentifier(expression)) return `\`${expression.text}\``;
+    if (isLiteralExpression(expression) || isTemplateExpression(expression)) return 'a literal value';
     return `\`${truncate(expression.getText(source), 40)}\``;
 }
 

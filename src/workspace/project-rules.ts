@@ -2,15 +2,7 @@
 import path from 'node:path';
 import { formatImportLine } from './index-analysis';
 import type { ImportStyle, IndexFacts, ParsedImport } from './index-analysis';
-import {
-    FUNCTION_FOLDERS,
-    ON_EVENTS_FOLDER,
-    importCandidates,
-    importSpecifierFor,
-    isRelativeSpecifier,
-    isUnder,
-    specifierExtension
-} from './paths';
+import { FUNCTION_FOLDERS, ON_EVENTS_FOLDER, importSpecifierFor, isUnder, specifierExtension } from './paths';
 import { DOCS, ProblemCode, problem } from './types';
 import { emptyRange } from './text';
 import type { FileCreation, Problem, QuickFix, Range, RelatedInformation, TextEdit } from './types';
@@ -29,8 +21,6 @@ export interface ProjectView {
     readonly indexFile: string;
     /** Parsed index.ts; undefined when it does not exist. */
     readonly index: IndexFacts | undefined;
-    /** Handler files with parsed text, sorted. */
-    readonly handlerFiles: readonly string[];
     /** Every file under the root, parsed or not. */
     readonly files: ReadonlySet<string>;
     /** Where a file that was renamed (possibly several times) is now, if it still exists. */
@@ -39,14 +29,31 @@ export interface ProjectView {
     handlerRange(file: string): Range;
 }
 
+/** Files that at least one import of index.ts (other than `import type`) loads. */
+export interface ImportedFiles {
+    has(file: string): boolean;
+}
+
 const DEFAULT_STYLE: ImportStyle = { quote: "'", semicolon: true, eol: '\n', extension: '' };
 
-export function resolveImports(view: ProjectView): ResolvedImport[] {
-    return (view.index?.imports ?? []).map((parsed) => {
-        if (!isRelativeSpecifier(parsed.specifier)) return { ...parsed, resolvedFile: undefined, expectedFile: undefined };
-        const candidates = importCandidates(view.root, parsed.specifier);
-        return { ...parsed, resolvedFile: candidates.find((c) => view.files.has(c)), expectedFile: candidates[0] };
-    });
+/**
+ * What an import resolves to, given the files a relative specifier may load (`importCandidates`,
+ * undefined for a package import) and the files that exist.
+ */
+export function resolveImport(parsed: ParsedImport, candidates: readonly string[] | undefined, files: ReadonlySet<string>): ResolvedImport {
+    const { specifier, kind, range, specifierRange, removalRange } = parsed;
+    if (!candidates) return { specifier, kind, range, specifierRange, removalRange, resolvedFile: undefined, expectedFile: undefined };
+    return { specifier, kind, range, specifierRange, removalRange, resolvedFile: firstExisting(candidates, files), expectedFile: candidates[0] };
+}
+
+export function firstExisting(candidates: readonly string[], files: ReadonlySet<string>): string | undefined {
+    for (const candidate of candidates) if (files.has(candidate)) return candidate;
+    return undefined;
+}
+
+/** Whether an import points at a file under the root that does not exist: an import-not-found problem. */
+export function isMissingImport(root: string, entry: ResolvedImport): entry is ResolvedImport & { readonly expectedFile: string } {
+    return !entry.resolvedFile && entry.expectedFile !== undefined && isUnder(root, entry.expectedFile);
 }
 
 /** The edits that add imports of `specifiers` to index.ts, creating index.ts when it is missing. */
@@ -60,47 +67,53 @@ export function planImportAdditions(indexFile: string, index: IndexFacts | undef
     return { edits: [{ file: indexFile, range: { start: position, end: position }, newText: `${before}${lines}${after}` }], createFiles: [] };
 }
 
-export function projectProblems(view: ProjectView, imports: readonly ResolvedImport[]): Problem[] {
-    return [...importProblems(view, imports), ...unimportedHandlerProblems(view, imports)];
+/** What every handler-not-imported problem shares: recomputed when the set of such handlers or index.ts changes. */
+export interface UnimportedContext {
+    readonly related: readonly RelatedInformation[];
+    readonly addAll: QuickFix | undefined;
 }
 
-function unimportedHandlerProblems(view: ProjectView, imports: readonly ResolvedImport[]): Problem[] {
-    const imported = new Set(imports.filter((i) => i.kind !== 'type-only').map((i) => i.resolvedFile));
-    const missing = view.handlerFiles.filter((file) => !imported.has(file));
-    if (missing.length === 0) return [];
+/** `missing`: the handlers index.ts does not import, sorted. */
+export function unimportedContext(view: ProjectView, missing: readonly string[]): UnimportedContext {
     const extension = view.index?.style.extension ?? '';
-    const specifierOf = (file: string): string => importSpecifierFor(view.root, file, extension);
     const related: RelatedInformation[] = view.index
         ? [{ location: { file: view.indexFile, range: view.index.lastImportRange ?? emptyRange }, message: 'index.ts lists the functions Nango builds and deploys' }]
         : [];
     const addAll: QuickFix | undefined =
-        missing.length > 1 ? { title: `Add all ${missing.length} missing imports to index.ts`, ...planImportAdditions(view.indexFile, view.index, missing.map(specifierOf)) } : undefined;
+        missing.length > 1
+            ? { title: `Add all ${missing.length} missing imports to index.ts`, ...planImportAdditions(view.indexFile, view.index, missing.map((file) => importSpecifierFor(view.root, file, extension))) }
+            : undefined;
+    return { related, addAll };
+}
 
-    return missing.map((file) => {
-        const specifier = specifierOf(file);
-        const importLine = formatImportLine(specifier, view.index?.style ?? DEFAULT_STYLE);
-        const message = view.index
-            ? `${relativeName(view.root, file)} is not imported by index.ts, so Nango does not build or deploy it. Add \`${importLine}\` to index.ts.`
-            : `This project has no index.ts, so Nango does not build or deploy ${relativeName(view.root, file)}. Create index.ts with \`${importLine}\`.`;
-        const addOne: QuickFix = { title: 'Add import to index.ts', isPreferred: true, ...planImportAdditions(view.indexFile, view.index, [specifier]) };
-        return problem({
-            code: ProblemCode.HandlerNotImported,
-            severity: 'error',
-            file,
-            range: view.handlerRange(file),
-            message,
-            docsUrl: DOCS.setupFunction,
-            related,
-            fixes: addAll ? [addOne, addAll] : [addOne]
-        });
+/** The problem of one handler that index.ts does not import. */
+export function unimportedHandlerProblem(view: ProjectView, file: string, context: UnimportedContext): Problem {
+    const specifier = importSpecifierFor(view.root, file, view.index?.style.extension ?? '');
+    const importLine = formatImportLine(specifier, view.index?.style ?? DEFAULT_STYLE);
+    const message = view.index
+        ? `${relativeName(view.root, file)} is not imported by index.ts, so Nango does not build or deploy it. Add \`${importLine}\` to index.ts.`
+        : `This project has no index.ts, so Nango does not build or deploy ${relativeName(view.root, file)}. Create index.ts with \`${importLine}\`.`;
+    const addOne: QuickFix = { title: 'Add import to index.ts', isPreferred: true, ...planImportAdditions(view.indexFile, view.index, [specifier]) };
+    return problem({
+        code: ProblemCode.HandlerNotImported,
+        severity: 'error',
+        file,
+        range: view.handlerRange(file),
+        message,
+        docsUrl: DOCS.setupFunction,
+        related: context.related,
+        fixes: context.addAll ? [addOne, context.addAll] : [addOne]
     });
 }
 
-function importProblems(view: ProjectView, imports: readonly ResolvedImport[]): Problem[] {
+/**
+ * The problems of index.ts itself: duplicate imports and imports of files that do not exist.
+ * `filesByStem` (every .ts file but index.ts and .d.ts files, by basename without extension, each
+ * list sorted) is asked for only when an import is missing.
+ */
+export function importProblems(view: ProjectView, imports: readonly ResolvedImport[], imported: ImportedFiles, filesByStem: () => ReadonlyMap<string, readonly string[]>): Problem[] {
     const problems: Problem[] = [];
-    const imported = new Set(imports.filter((i) => i.kind !== 'type-only').map((i) => i.resolvedFile).filter((f) => f !== undefined));
     const firstImportOf = new Map<string, ResolvedImport>();
-    let filesByStem: Map<string, string[]> | undefined;
 
     for (const entry of imports) {
         const key = entry.resolvedFile ?? entry.expectedFile ?? `package:${entry.specifier}`;
@@ -110,9 +123,8 @@ function importProblems(view: ProjectView, imports: readonly ResolvedImport[]): 
         else if (!first && entry.kind !== 'type-only') firstImportOf.set(key, entry);
 
         // A missing file outside the root (`../shared/x`) is not ours to judge: we never listed it.
-        if (entry.resolvedFile || !entry.expectedFile || !isUnder(view.root, entry.expectedFile)) continue;
-        filesByStem ??= indexByStem(view);
-        problems.push(missingImportProblem(view, entry, entry.expectedFile, pathCandidates(view, entry.expectedFile, filesByStem, imported)));
+        if (!isMissingImport(view.root, entry)) continue;
+        problems.push(missingImportProblem(view, entry, entry.expectedFile, pathCandidates(view, entry.expectedFile, filesByStem(), imported)));
     }
     return problems;
 }
@@ -160,7 +172,7 @@ function missingImportProblem(view: ProjectView, entry: ResolvedImport, expected
  * other files of the same name in a folder of the same kind (syncs/, actions/). Files already
  * imported are left out: pointing a second import at them would only make a duplicate.
  */
-function pathCandidates(view: ProjectView, expectedFile: string, filesByStem: Map<string, string[]>, imported: ReadonlySet<string>): string[] {
+function pathCandidates(view: ProjectView, expectedFile: string, filesByStem: ReadonlyMap<string, readonly string[]>, imported: ImportedFiles): string[] {
     const candidates = new Set<string>();
     const renamed = view.renamedTo(expectedFile);
     if (renamed) candidates.add(renamed);
@@ -172,20 +184,12 @@ function pathCandidates(view: ProjectView, expectedFile: string, filesByStem: Ma
     return [...candidates].filter((c) => !imported.has(c) && c !== expectedFile);
 }
 
-function indexByStem(view: ProjectView): Map<string, string[]> {
-    const byStem = new Map<string, string[]>();
-    for (const file of view.files) {
-        if (!file.endsWith('.ts') || file.endsWith('.d.ts') || file === view.indexFile) continue;
-        const stem = stemOf(file);
-        const list = byStem.get(stem);
-        if (list) list.push(file);
-        else byStem.set(stem, [file]);
-    }
-    for (const list of byStem.values()) list.sort();
-    return byStem;
+/** Whether `file` is listed by `filesByStem` (see importProblems). */
+export function isStemIndexed(indexFile: string, file: string): boolean {
+    return file.endsWith('.ts') && !file.endsWith('.d.ts') && file !== indexFile;
 }
 
-function stemOf(file: string): string {
+export function stemOf(file: string): string {
     return path.basename(file, path.extname(file));
 }
 
