@@ -115,6 +115,38 @@ describe('the Nango extension in a real VS Code', function () {
         await v.screenshot('dry-run-result');
     });
 
+    it('shows emulated connections and the last run in the Nango Emulator view', async function () {
+        const v = vscode!;
+        await v.runCommand('Explorer: Focus on Nango Emulator View');
+        const view = v.page.locator('.part.sidebar .pane', { has: v.page.locator('.pane-header', { hasText: 'Nango Emulator' }) }).first();
+        let seen = '';
+        const text = await until('the view to show the last run and the reconnected connection', async () => {
+            const t = (seen = await view.innerText());
+            return /Last run: dryrun sf-acme/.test(t) && /sf-acme\s*globex · refresh_exhausted/.test(t) ? t : undefined;
+        }, { timeoutMs: 20_000 }).catch((err: Error) => {
+            throw new Error(`${err.message}\nThe view shows:\n${seen}`);
+        });
+        assert.match(text, /failed · refresh_exhausted/);
+        assert.match(text, /metadata unchanged/);
+        await v.screenshot('emulator-view');
+    });
+
+    it('lists the shipped scenarios in the Testing view and runs them all green', async function () {
+        const v = vscode!;
+        await v.runCommand('Test: Run All Tests');
+        await v.runCommand('Testing: Focus on Test Explorer View');
+        const sidebar = v.page.locator('.part.sidebar');
+        // The summary reads "passed/total" once every scenario step has run.
+        const text = await until('every scenario to pass', async () => {
+            const t = await sidebar.innerText();
+            const m = /\b(\d+)\/(\d+)\b/.exec(t);
+            return m && Number(m[1]) > 0 && m[1] === m[2] ? t : undefined;
+        }, { timeoutMs: 120_000 });
+        assert.match(text, /salesforce\.json/);
+        assert.match(text, /github\.json/);
+        await v.screenshot('test-explorer');
+    });
+
     it('creates a new event function from the palette and imports it', async function () {
         const v = vscode!;
         await v.runCommand('Nango: New Event Function…');
