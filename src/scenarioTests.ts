@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Scenario, ScenarioProblem, ScenarioResult, SourceLocation, StepResult } from '../emulator/scenarios';
+import { DEBUG_TIMEOUT_MS, emulatorDebugConfig } from './debugConfig';
 import { loadCore } from './loadCore';
 import type { NangoProjects } from './projects';
 
@@ -166,20 +167,8 @@ export class ScenarioTests implements vscode.Disposable {
                 resolve();
             });
         });
-        const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)), {
-            type: 'node',
-            request: 'launch',
-            name: 'Nango: debug scenarios',
-            program: this.cliPath,
-            args: ['test', ...items.map((i) => this.scenarios.get(i.id)!.scenario.id), '--root', root, '--timeout', String(60 * 60 * 1000)],
-            cwd: root,
-            console: 'internalConsole',
-            autoAttachChildProcesses: true,
-            sourceMaps: true,
-            resolveSourceMapLocations: ['**', '!**/node_modules/**'],
-            skipFiles: ['<node_internals>/**', `${path.dirname(this.cliPath)}/**`],
-            env: { NO_COLOR: '1' }
-        });
+        const args = ['test', ...items.map((i) => this.scenarios.get(i.id)!.scenario.id), '--root', root, '--timeout', String(DEBUG_TIMEOUT_MS)];
+        const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)), emulatorDebugConfig('Nango: debug scenarios', this.cliPath, args, root));
         if (!started) return;
         token.onCancellationRequested(() => void vscode.debug.stopDebugging());
         await session;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { RunResult } from '../../emulator/result';
 import { runEmulatorCli } from '../emulatorProcess';
 import { loadCore } from '../loadCore';
+import { DEBUG_TIMEOUT_MS, emulatorDebugConfig } from '../debugConfig';
 import { EmulatorServers } from '../emulatorServer';
 import { accountItems, cliArgs, connectionItems, emulatorArgs, freshConnectionId, LENS_TITLES, operationFor, type DryRunKind, type DryRunRequest, type EmulatorOperation, type PickItem } from '../plans/dryRun';
 import type { NangoProjects } from '../projects';
@@ -190,21 +191,8 @@ export class DryRunController {
         const request = await this.buildRequest('dryrun', found.handler, found.root);
         if (!request) return;
         const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(found.root));
-        const args = emulatorArgs({ ...request, timeoutMs: 60 * 60 * 1000 }).filter((a) => a !== '--json');
-        await vscode.debug.startDebugging(folder, {
-            type: 'node',
-            request: 'launch',
-            name: `Nango: debug ${found.handler.integration}/${found.handler.name}`,
-            program: this.cliPath,
-            args,
-            cwd: found.root,
-            console: 'internalConsole',
-            autoAttachChildProcesses: true,
-            sourceMaps: true,
-            resolveSourceMapLocations: ['**', '!**/node_modules/**'],
-            skipFiles: ['<node_internals>/**', `${path.dirname(this.cliPath)}/**`],
-            env: { NO_COLOR: '1' }
-        });
+        const args = emulatorArgs({ ...request, timeoutMs: DEBUG_TIMEOUT_MS }).filter((a) => a !== '--json');
+        await vscode.debug.startDebugging(folder, emulatorDebugConfig(`Nango: debug ${found.handler.integration}/${found.handler.name}`, this.cliPath, args, found.root));
     }
 
     show(result: RunResult): void {
