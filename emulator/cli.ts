@@ -17,6 +17,8 @@ interface GlobalOptions {
     timeout?: number;
     bodies?: boolean;
     maxBodyBytes?: number;
+    /** false with --no-typecheck. */
+    typecheck?: boolean;
 }
 
 function positiveInt(value: string): number {
@@ -47,7 +49,8 @@ function emulatorFor(opts: GlobalOptions): Emulator {
     return new Emulator(root, {
         ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
         ...(opts.bodies ? { captureBodies: true } : {}),
-        ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {})
+        ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+        ...(opts.typecheck === false ? { typecheck: false } : {})
     });
 }
 
@@ -74,6 +77,7 @@ export function buildProgram(): Command {
         .addOption(new Option('--timeout <ms>', 'stop a handler after this many milliseconds').argParser(positiveInt).default(undefined, '30000'))
         .option('--bodies', 'record and show request and response bodies (secrets redacted)')
         .addOption(new Option('--max-body-bytes <n>', 'fail a provider response larger than this').argParser(positiveInt))
+        .option('--no-typecheck', "run without the type check nango compile does (faster; Nango would still refuse a project with type errors)")
         .showHelpAfterError()
         .exitOverride();
 
@@ -155,6 +159,7 @@ export function buildProgram(): Command {
                 ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
                 ...(opts.bodies ? { captureBodies: true } : {}),
                 ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+                ...(opts.typecheck === false ? { typecheck: false } : {}),
                 ...(o.quiet ? {} : { log: (line: string) => out.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`) })
             });
             if (opts.json) {

@@ -1,12 +1,14 @@
 // Compiles a handler (or the user's msw handlers file) with esbuild into one CommonJS file with an
-// inline source map, so stack traces point at the user's TypeScript lines. `nango`, `msw` and (when the
-// project has no zod of its own) `zod` stay external: the worker provides them. Results are cached and
-// reused while none of the bundle's input files changed.
+// inline source map, so stack traces point at the user's TypeScript lines. Handlers are bundled the way
+// `nango compile` bundles them (nango/dist/zeroYaml/compile.js, nango 0.71.10): relative imports are
+// bundled, every package stays external for the runtime's `require` to allow or refuse, and an import
+// `nango compile` refuses fails here too. Results are cached while none of the bundle's inputs changed.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type * as esbuildTypes from 'esbuild';
 import { EmulatorError } from './errors';
+import { NANGO_FACTORIES, NANGO_SOURCES, importRefusedMessage, isCompileAllowedImport, moduleAdvice } from './sandbox/rules';
 import { FIXTURES_DIR } from './fixtures';
 import { writeFileAtomic } from './state';
 
@@ -22,7 +24,10 @@ interface CacheManifest {
     inputs: Record<string, { size: number; mtimeMs: number }>;
 }
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
+
+/** A handler runs in Nango's runtime; the user's msw handlers file is emulator configuration, run as plain Node. */
+export type CompilePurpose = 'handler' | 'fixture-code';
 
 /**
  * The esbuild to compile with, first found of: the emulator's own (the CLI installed from npm, which
@@ -79,10 +84,52 @@ const providedByWorker: esbuildTypes.Plugin = {
     }
 };
 
-export async function compileFile(root: string, source: string): Promise<CompiledFile> {
+const NANGO_NAMESPACE = 'nango-compiled-away';
+
+/**
+ * Packages as `nango compile` treats them. 'nango' resolves to a module with only the factories, because
+ * nango compile rewrites `createOnEvent({…})` to the object itself: importing anything else from 'nango'
+ * as a value would leave `require('nango')` in the bundle, which Nango's runner refuses.
+ */
+const asNangoCompiles: esbuildTypes.Plugin = {
+    name: 'as-nango-compiles',
+    setup(build) {
+        build.onResolve({ filter: /^[^./]/ }, (args) => {
+            if (path.isAbsolute(args.path)) return undefined;
+            if (args.path === 'nango' || args.path === 'nango/experimental') return { path: args.path, namespace: NANGO_NAMESPACE };
+            if (args.kind === 'import-statement' && !isCompileAllowedImport(args.path)) {
+                return {
+                    errors: [{ text: `${importRefusedMessage(args.path)} (nango compile refuses it: ${NANGO_SOURCES.compileImports}). ${capitalize(moduleAdvice(args.path))}.` }]
+                };
+            }
+            return { path: args.path, external: true };
+        });
+        build.onLoad({ filter: /.*/, namespace: NANGO_NAMESPACE }, () => ({
+            contents: NANGO_FACTORIES.map((name) => `export const ${name} = (params) => ({ type: ${JSON.stringify(factoryType(name))}, ...params });`).join('\n'),
+            loader: 'js'
+        }));
+    }
+};
+
+function factoryType(factory: (typeof NANGO_FACTORIES)[number]): string {
+    return { createOnEvent: 'onEvent', createAction: 'action', createSync: 'sync', createFunction: 'function' }[factory];
+}
+
+function capitalize(text: string): string {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** esbuild's words for a value import from 'nango' that nango compile does not take out, in Nango's terms. */
+function explainBuildError(text: string): string {
+    const fromNango = new RegExp(`No matching export in "${NANGO_NAMESPACE}:(nango[^"]*)" for import "([^"]+)"`).exec(text);
+    if (!fromNango) return text;
+    return `'${fromNango[2]}' is imported from '${fromNango[1]}' as a value: nango compile only takes out ${NANGO_FACTORIES.join(', ')}, so the bundle would keep require('${fromNango[1]}') and Nango's runtime refuses it ("Module '${fromNango[1]}' is not allowed", ${NANGO_SOURCES.runner}). ${capitalize(moduleAdvice('nango'))}.`;
+}
+
+export async function compileFile(root: string, source: string, purpose: CompilePurpose = 'handler'): Promise<CompiledFile> {
     const started = performance.now();
     const abs = path.resolve(source);
-    const key = createHash('sha1').update(abs).digest('hex').slice(0, 16);
+    const key = createHash('sha1').update(`${purpose}\0${abs}`).digest('hex').slice(0, 16);
     const dir = cacheDir(root);
     const outFile = path.join(dir, `${path.basename(abs).replace(/\.[^.]+$/, '')}-${key}.cjs`);
     const manifestFile = `${outFile}.json`;
@@ -106,13 +153,13 @@ export async function compileFile(root: string, source: string): Promise<Compile
             outfile: outFile,
             logLevel: 'silent',
             absWorkingDir: root,
-            plugins: [providedByWorker]
+            plugins: [purpose === 'handler' ? asNangoCompiles : providedByWorker]
         });
     } catch (err) {
         const failure = err as esbuildTypes.BuildFailure;
         const messages = (failure.errors ?? []).map((e) => {
             const where = e.location ? `${path.resolve(root, e.location.file)}:${e.location.line}:${e.location.column + 1}` : abs;
-            return `${where}: ${e.text}${e.location?.lineText ? `\n    ${e.location.lineText.trim()}` : ''}`;
+            return `${where}: ${explainBuildError(e.text)}${e.location?.lineText ? `\n    ${e.location.lineText.trim()}` : ''}`;
         });
         throw new EmulatorError('handler_compile_failed', `${messages.join('\n') || `${abs}: ${(err as Error).message}`}\nFix the code above; the emulator compiles handlers with esbuild before running them.`);
     }

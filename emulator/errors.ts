@@ -14,6 +14,8 @@ export type EmulatorErrorCode =
     | 'state_invalid'
     | 'handler_compile_failed'
     | 'handler_invalid'
+    | 'handler_not_imported'
+    | 'typecheck_failed'
     | 'bad_usage';
 
 export class EmulatorError extends Error {

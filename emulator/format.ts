@@ -74,6 +74,7 @@ export function formatResult(r: RunResult, opts: FormatOptions): string {
         else if (r.error.location) lines.push(`    at ${r.error.location.file}:${r.error.location.line}:${r.error.location.column}`);
     }
     if (r.authError) lines.push(p.bad(`Auth error returned to the user: ${r.authError.type}: ${r.authError.message}`));
+    for (const w of r.warnings ?? []) lines.push(p.warn(`Warning: ${w}`));
     return lines.join('\n');
 }
 

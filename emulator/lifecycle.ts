@@ -16,7 +16,8 @@ import { baseUrlTemplate, providerInfo, resolveBaseUrl } from './providers';
 import { Redactor, secretsOf } from './redact';
 import type { HandlerResult, Operation, Outcome, RunResult } from './result';
 import { DEFAULT_TIMEOUT_MS, HandlerWorker, type RunOptions } from './runner';
-import { listHandlerFiles, resolveHandler, type HandlerFile } from './project';
+import { resolveHandler, type HandlerFile } from './project';
+import { checkTypesAsNangoCompiles, requireImported, runnableHandlers } from './runnable';
 import { readState, resetState, writeState, type ConnectionRecord, type EmulatorState } from './state';
 
 export interface EmulatorOptions {
@@ -33,6 +34,8 @@ export interface EmulatorOptions {
      * throwaway folder here, so they start from the fixtures and never touch the user's state.
      */
     stateDir?: string;
+    /** Type-check the project as `nango compile` does before running (default true). */
+    typecheck?: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -66,6 +69,7 @@ interface RunContext {
     requests: RunResult['requests'];
     redactor: Redactor;
     started: number;
+    warnings: string[];
 }
 
 export class Emulator {
@@ -79,7 +83,7 @@ export class Emulator {
         private readonly options: EmulatorOptions = {}
     ) {
         this.root = path.resolve(root);
-        this.worker = new HandlerWorker(options.workerExecArgv ? { execArgv: options.workerExecArgv } : {});
+        this.worker = new HandlerWorker({ projectRoot: this.root, ...(options.workerExecArgv ? { execArgv: options.workerExecArgv } : {}) });
     }
 
     get fixturesFile(): string {
@@ -123,8 +127,8 @@ export class Emulator {
             if (existing) {
                 throw new EmulatorError('connection_exists', `connection "${connectionId}" already exists (${existing.integration}, account "${existing.account}", ${existing.status}). Use "reconnect" to authorize it again, or "delete" it first.`);
             }
-            const handlers = await this.handlersFor(integration);
-            const ctx = this.newContext('connect', integration, connectionId, account, this.newConnection(integration, connectionId, account));
+            const { handlers, warnings } = await this.handlersFor(integration);
+            const ctx = this.newContext('connect', integration, connectionId, account, this.newConnection(integration, connectionId, account), warnings);
             return this.firstConnect(ctx, handlers);
         });
     }
@@ -133,8 +137,8 @@ export class Emulator {
         requireAccount(this.fixtures(), integration, account, this.fixturesFile);
         return this.withConnectionLock(connectionId, async () => {
             const existing = this.requireConnection(connectionId, integration);
-            const handlers = await this.handlersFor(integration);
-            const ctx = this.newContext('reconnect', integration, connectionId, account, this.upsertAccount(existing, account));
+            const { handlers, warnings } = await this.handlersFor(integration);
+            const ctx = this.newContext('reconnect', integration, connectionId, account, this.upsertAccount(existing, account), warnings);
             return this.reconnectValidation(ctx, handlers.filter((h) => h.event === 'validate-connection'));
         });
     }
@@ -142,9 +146,9 @@ export class Emulator {
     async delete(integration: string, connectionId: string): Promise<RunResult> {
         return this.withConnectionLock(connectionId, async () => {
             const existing = this.requireConnection(connectionId, integration);
-            const handlers = (await this.handlersFor(integration)).filter((h) => h.event === 'pre-connection-deletion');
-            const ctx = this.newContext('delete', integration, connectionId, existing.account, structuredClone(existing));
-            for (const h of handlers) await this.runHandler(ctx, h);
+            const { handlers, warnings } = await this.handlersFor(integration);
+            const ctx = this.newContext('delete', integration, connectionId, existing.account, structuredClone(existing), warnings);
+            for (const h of handlers.filter((d) => d.event === 'pre-connection-deletion')) await this.runHandler(ctx, h);
             // Hook failures are logged; they never block the deletion.
             const now = new Date().toISOString();
             ctx.connection = { ...ctx.connection, status: 'deleted', deletedAt: now, updatedAt: now };
@@ -165,7 +169,9 @@ export class Emulator {
         const fixtures = this.fixtures();
         requireIntegration(fixtures, integration, this.fixturesFile);
         if (opts.account) requireAccount(fixtures, integration, opts.account, this.fixturesFile);
+        requireImported(this.root, handlerFile);
         return this.withConnectionLock(opts.connectionId, async () => {
+            const warnings = this.checkTypes();
             const [handler] = await this.describe([handlerFile]);
             const existing = this.liveConnection(opts.connectionId);
             if (!existing) {
@@ -175,13 +181,13 @@ export class Emulator {
                 if (handler!.event === 'pre-connection-deletion') {
                     throw new EmulatorError('unknown_connection', `connection "${opts.connectionId}" does not exist, so there is nothing to delete. Connect it first ("nango-emulator connect ${integration} --connection ${opts.connectionId} --account ${opts.account}").`);
                 }
-                const ctx = this.newContext('dryrun', integration, opts.connectionId, opts.account, this.newConnection(integration, opts.connectionId, opts.account));
+                const ctx = this.newContext('dryrun', integration, opts.connectionId, opts.account, this.newConnection(integration, opts.connectionId, opts.account), warnings);
                 return this.firstConnect(ctx, [handler!], handler!.event);
             }
             this.assertIntegration(existing, integration);
             if (opts.reconnect) {
                 const account = opts.account ?? existing.account;
-                const ctx = this.newContext('dryrun', integration, opts.connectionId, account, this.upsertAccount(existing, account));
+                const ctx = this.newContext('dryrun', integration, opts.connectionId, account, this.upsertAccount(existing, account), warnings);
                 if (handler!.event === 'validate-connection') return this.reconnectValidation(ctx, [handler!], 'validate-connection');
                 await this.runHandler(ctx, handler!);
                 await this.saveConnection(ctx.connection);
@@ -190,7 +196,7 @@ export class Emulator {
             if (opts.account && opts.account !== existing.account) {
                 throw new EmulatorError('bad_usage', `connection "${opts.connectionId}" is authorized as account "${existing.account}". Add --reconnect to re-authorize it as "${opts.account}" before the run.`);
             }
-            const ctx = this.newContext('dryrun', integration, opts.connectionId, existing.account, structuredClone(existing));
+            const ctx = this.newContext('dryrun', integration, opts.connectionId, existing.account, structuredClone(existing), warnings);
             await this.runHandler(ctx, handler!);
             await this.saveConnection(ctx.connection);
             return this.finish(ctx, 'ran', [handler!.event], handler!.event);
@@ -248,7 +254,7 @@ export class Emulator {
         const conn = ctx.connection;
         const userMsw = userMswHandlersPath(this.root);
         const userMswCompiled = userMsw ? await this.compileUserHandlers(userMsw) : undefined;
-        const request: Omit<RunRequest, 'type' | 'id'> = {
+        const request: Omit<RunRequest, 'type' | 'id' | 'projectRoot'> = {
             compiledFile: handler.compiled,
             handlerFile: handler.file,
             ...(userMswCompiled ? { userMswFile: userMswCompiled } : {}),
@@ -301,16 +307,23 @@ export class Emulator {
     /** Compiles .nango-emulator/handlers.ts; its syntax errors are user_handlers_invalid, like its other mistakes. */
     private async compileUserHandlers(file: string): Promise<string> {
         try {
-            return (await compileFile(this.root, file)).compiled;
+            return (await compileFile(this.root, file, 'fixture-code')).compiled;
         } catch (err) {
             if (err instanceof EmulatorError && err.code === 'handler_compile_failed') throw new EmulatorError('user_handlers_invalid', err.message);
             throw err;
         }
     }
 
-    private async handlersFor(integration: string): Promise<DescribedHandler[]> {
+    /** The integration's handlers Nango would run (imported by index.ts, type-checked), and warnings for the rest. */
+    private async handlersFor(integration: string): Promise<{ handlers: DescribedHandler[]; warnings: string[] }> {
         requireIntegration(this.fixtures(), integration, this.fixturesFile);
-        return this.describe(listHandlerFiles(this.root).filter((h) => h.integration === integration));
+        const warnings = this.checkTypes();
+        const runnable = runnableHandlers(this.root, integration);
+        return { handlers: await this.describe(runnable.files), warnings: [...warnings, ...runnable.warnings] };
+    }
+
+    private checkTypes(): string[] {
+        return this.options.typecheck === false ? [] : checkTypesAsNangoCompiles(this.root);
     }
 
     /** Compiles handlers and asks the worker which event each handles (top-level code runs there, not here). */
@@ -326,7 +339,7 @@ export class Emulator {
                 const where = e.location ? `${e.location.file}:${e.location.line}:${e.location.column}` : h.file;
                 throw new EmulatorError(
                     'handler_invalid',
-                    `${where}: loading the file threw ${e.type}: ${e.message}. Top-level code runs when the file is loaded, before any event (in Nango too): fix it, or move it into exec.`
+                    `${where}: loading the file threw ${e.type}: ${e.message.replace(/\.$/, '')}. Top-level code runs when the file is loaded, before any event (in Nango too): fix it, or move it into exec.`
                 );
             }
             out.push({ ...h, compiled: compiled.compiled, event: described.definition.event });
@@ -334,8 +347,9 @@ export class Emulator {
         return out;
     }
 
-    private newContext(operation: Operation, integration: string, connectionId: string, account: string | null, connection: ConnectionRecord): RunContext {
-        return { operation, integration, connectionId, account, connection, metadataBefore: structuredClone(connection.metadata), handlers: [], logs: [], requests: [], redactor: this.redactorFor(this.fixtures()), started: performance.now() };
+    private newContext(operation: Operation, integration: string, connectionId: string, account: string | null, connection: ConnectionRecord, warnings: string[]): RunContext {
+        const redactor = this.redactorFor(this.fixtures());
+        return { operation, integration, connectionId, account, connection, metadataBefore: structuredClone(connection.metadata), handlers: [], logs: [], requests: [], redactor, started: performance.now(), warnings };
     }
 
     private newConnection(integration: string, connectionId: string, account: string): ConnectionRecord {
@@ -440,7 +454,8 @@ export class Emulator {
             requests: ctx.requests,
             metadata: { before: ctx.metadataBefore, after: notCreated ? null : ctx.connection.metadata },
             durationMs: Math.round(performance.now() - ctx.started),
-            error
+            error,
+            warnings: ctx.warnings
         });
     }
 }

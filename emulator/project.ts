@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EmulatorError } from './errors';
+import { NANGO_SOURCES, entryPointsOf } from './sandbox/rules';
 
 export interface HandlerFile {
     integration: string;
@@ -75,4 +76,28 @@ export function resolveHandler(root: string, ref: string, integrationHint?: stri
         throw new EmulatorError('unknown_function', `no event function "${ref}" in ${root} (found: ${names}). Pass a handler file, "<integration>/<name>" or a name.`);
     }
     throw new EmulatorError('unknown_function', `"${ref}" is ambiguous in ${root}: ${matches.map((h) => `${h.integration}/${h.name}`).join(', ')}. Pass "<integration>/${ref}".`);
+}
+
+/**
+ * The handler files index.ts registers, as Nango finds them: only these are built, deployed and run
+ * (entryPointsOf: `import './x'` lines). Absolute .ts paths.
+ */
+export function importedFiles(root: string): Set<string> {
+    let text: string;
+    try {
+        text = readFileSync(path.join(root, 'index.ts'), 'utf8');
+    } catch {
+        return new Set();
+    }
+    return new Set(entryPointsOf(text).map((entry) => path.join(root, entry.replace(/\.js$/, '.ts'))));
+}
+
+/** The line index.ts needs for `handler` to be built and run by Nango. */
+export function importLineFor(root: string, handler: HandlerFile): string {
+    return `import './${path.relative(root, handler.file).split(path.sep).join('/').replace(/\.(ts|mts|cts)$/, '.js')}';`;
+}
+
+/** Why a handler file does not run, and the fix: what a run's warning and a refused dry run say. */
+export function notImportedMessage(root: string, handler: HandlerFile): string {
+    return `${handler.file}: index.ts does not import it, so Nango never builds, deploys or runs it (${NANGO_SOURCES.entryPoints}). Add ${importLineFor(root, handler)} to ${path.join(root, 'index.ts')}.`;
 }

@@ -62,6 +62,8 @@ export interface RunRequest {
     type: 'run';
     id: number;
     compiledFile: string;
+    /** The nango-integrations root: where the runtime's optional modules (soap, …) are looked up. */
+    projectRoot: string;
     handlerFile: string;
     userMswFile?: string;
     fixturesFile: string;
@@ -82,6 +84,7 @@ export interface DescribeRequest {
     type: 'describe';
     id: number;
     compiledFile: string;
+    projectRoot: string;
     handlerFile: string;
 }
 
@@ -98,5 +101,6 @@ export type WorkerMessage =
     | { type: 'log'; id: number; entry: LogEntry }
     | { type: 'request'; id: number; entry: ProviderRequest }
     | { type: 'metadata'; id: number; metadata: Record<string, unknown> }
-    | { type: 'described'; id: number; definition?: HandlerDefinition; error?: HandlerErrorInfo }
-    | { type: 'done'; id: number; ok: boolean; definition?: HandlerDefinition; error?: HandlerErrorInfo };
+    | { type: 'described'; id: number; definition?: HandlerDefinition; error?: HandlerErrorInfo; retire?: true }
+    /** `retire`: the run changed what the worker shares between runs; the next run needs a new worker. */
+    | { type: 'done'; id: number; ok: boolean; definition?: HandlerDefinition; error?: HandlerErrorInfo; retire?: true };

@@ -43,6 +43,8 @@ export interface RunResult {
     metadata: { before: Record<string, unknown>; after: Record<string, unknown> | null };
     durationMs: number;
     error: (HandlerErrorInfo & { handler: string }) | null;
+    /** What the run could not do as Nango would (a handler file index.ts does not import, a skipped type check), with the fix. */
+    warnings: string[];
     /** For a rejected validation: the auth error Nango returns, with the handler's failure details. */
     authError?: { type: 'connection_validation_failed'; message: string; payload?: unknown };
 }

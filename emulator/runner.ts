@@ -4,6 +4,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { cacheDir } from './compile';
+import { sandboxWorkerFlags } from './sandbox/worker-flags';
 import type { DescribeRequest, HandlerDefinition, HandlerErrorInfo, LogEntry, ProviderRequest, RunRequest, WorkerMessage } from './protocol';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -34,6 +36,8 @@ export function workerScript(): string {
 }
 
 export interface WorkerOptions {
+    /** The nango-integrations root whose handlers this worker runs. */
+    projectRoot: string;
     /** Extra node flags, e.g. ["--inspect-brk=9229"] to debug a handler. */
     execArgv?: string[];
 }
@@ -45,12 +49,18 @@ export class HandlerWorker {
     private listeners = new Map<number, (m: WorkerMessage) => void>();
     private exitListeners = new Set<(reason: string) => void>();
 
-    constructor(private readonly options: WorkerOptions = {}) {}
+    constructor(private readonly options: WorkerOptions) {}
 
     private start(): Promise<void> {
         if (this.ready && this.child && this.child.exitCode === null && !this.child.killed) return this.ready;
         const child = fork(workerScript(), [], {
-            execArgv: ['--enable-source-maps', ...(this.options.execArgv ?? [])],
+            execArgv: [
+                '--enable-source-maps',
+                // The permission model's warnings would bury a crash's own message in the stderr tail.
+                '--no-warnings',
+                ...sandboxWorkerFlags([path.dirname(workerScript()), cacheDir(this.options.projectRoot), path.join(this.options.projectRoot, 'node_modules')]),
+                ...(this.options.execArgv ?? [])
+            ],
             stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
             // Handlers see no credentials from the parent's environment (e.g. NANGO_SECRET_KEY).
             env: {
@@ -104,20 +114,21 @@ export class HandlerWorker {
 
     async describe(compiledFile: string, handlerFile: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<{ definition?: HandlerDefinition; error?: HandlerErrorInfo }> {
         const id = this.nextId++;
-        const request: DescribeRequest = { type: 'describe', id, compiledFile, handlerFile };
+        const request: DescribeRequest = { type: 'describe', id, compiledFile, handlerFile, projectRoot: this.options.projectRoot };
         return this.exchange(request, timeoutMs, undefined, (m, resolve) => {
+            if (m.type === 'described' && m.retire) this.kill();
             if (m.type === 'described') resolve({ ...(m.definition ? { definition: m.definition } : {}), ...(m.error ? { error: m.error } : {}) });
         }, (error) => ({ error }));
     }
 
-    async run(request: Omit<RunRequest, 'type' | 'id'>, options: RunOptions = {}): Promise<RunOutcome> {
+    async run(request: Omit<RunRequest, 'type' | 'id' | 'projectRoot'>, options: RunOptions = {}): Promise<RunOutcome> {
         const id = this.nextId++;
         const started = performance.now();
         const logs: LogEntry[] = [];
         const requests: ProviderRequest[] = [];
         let metadataWritten: Record<string, unknown> | undefined;
         const outcome = await this.exchange<Omit<RunOutcome, 'logs' | 'requests' | 'durationMs' | 'metadataWritten'>>(
-            { ...request, type: 'run', id },
+            { ...request, type: 'run', id, projectRoot: this.options.projectRoot },
             options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
             options.signal,
             (m, resolve) => {
@@ -126,7 +137,11 @@ export class HandlerWorker {
                     options.onLog?.(m.entry);
                 } else if (m.type === 'request') requests.push(m.entry);
                 else if (m.type === 'metadata') metadataWritten = m.metadata;
-                else if (m.type === 'done') resolve({ ok: m.ok, ...(m.definition ? { definition: m.definition } : {}), ...(m.error ? { error: m.error } : {}) });
+                else if (m.type === 'done') {
+                    // A run that changed what runs share leaves a worker no later run may use.
+                    if (m.retire) this.kill();
+                    resolve({ ok: m.ok, ...(m.definition ? { definition: m.definition } : {}), ...(m.error ? { error: m.error } : {}) });
+                }
             },
             (error) => ({ ok: false, error })
         );

@@ -21,6 +21,7 @@ interface GlobalOptions {
     timeout?: number;
     bodies?: boolean;
     maxBodyBytes?: number;
+    typecheck?: boolean;
 }
 
 export interface TestSummary {
@@ -137,6 +138,7 @@ export function registerTestCommand(program: Command): Command {
             let currentFile: string | undefined;
             await runScenarios(root, scenarios, {
                 ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
+                ...(opts.typecheck === false ? { typecheck: false } : {}),
                 ...(opts.bodies ? { captureBodies: true } : {}),
                 ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
                 ...(o.keepState ? { keepState: true } : {}),

@@ -575,10 +575,12 @@ export interface RunScenarioOptions {
     stateDir?: string;
     /** Keep the state folder after the run (its path is in the result). */
     keepState?: boolean;
+    /** Type-check as `nango compile` does before running (default true). */
+    typecheck?: boolean;
 }
 
 /** Fixtures or state the run cannot start from: bad input, not a failing test. */
-const BAD_INPUT_CODES = new Set(['fixtures_missing', 'fixtures_invalid_json', 'fixtures_invalid', 'state_invalid', 'user_handlers_invalid']);
+const BAD_INPUT_CODES = new Set(['fixtures_missing', 'fixtures_invalid_json', 'fixtures_invalid', 'state_invalid', 'user_handlers_invalid', 'typecheck_failed']);
 
 /** Runs one scenario from the fixtures, in its own state folder; stops at the first failing step. */
 export async function runScenario(root: string, scenario: Scenario, opts: RunScenarioOptions = {}): Promise<ScenarioResult> {
@@ -592,7 +594,8 @@ export async function runScenario(root: string, scenario: Scenario, opts: RunSce
         ...(opts.maxBodyBytes !== undefined ? { maxBodyBytes: opts.maxBodyBytes } : {}),
         ...(opts.workerExecArgv ? { workerExecArgv: opts.workerExecArgv } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.onLog ? { onLog: opts.onLog } : {})
+        ...(opts.onLog ? { onLog: opts.onLog } : {}),
+        ...(opts.typecheck === false ? { typecheck: false } : {})
     });
     const steps: StepResult[] = [];
     let status: ScenarioStatus = 'passed';

@@ -1,19 +1,25 @@
 // The child process that runs user handler code. The orchestrator (runner.ts) sends it requests over
 // IPC; it answers with logs, provider requests, metadata writes and a final outcome. Anything the
 // handler does wrong (throws, hangs, exits, rejects unhandled) stays in here; the parent survives.
+import * as nodeCrypto from 'node:crypto';
 import Module from 'node:module';
+import * as nodeUrl from 'node:url';
+import { isNativeError } from 'node:util/types';
 import { Worker } from 'node:worker_threads';
 import * as msw from 'msw';
 import * as zod from 'zod';
-import { EVENT_NAMES, type EventName } from './fixtures';
-import type { DescribeRequest, HandlerDefinition, HandlerErrorInfo, LogEntry, RunRequest, WorkerMessage, WorkerRequest } from './protocol';
+import type { DescribeRequest, HandlerDefinition, LogEntry, LogLevel, RunRequest, WorkerMessage, WorkerRequest } from './protocol';
 import { Redactor, secretsOf } from './redact';
+import { sdkFacade } from './sandbox/facade';
+import { SharedSurfaceGuard } from './sandbox/surface-guard';
+import { describeError, describeValue, InvalidHandlerError, loadHandler, type LoadedHandler } from './worker/handler-module';
 import * as nangoShim from './worker/nango-shim';
 import { ProviderFakes } from './worker/provider-fakes';
-import { EmulatedNango } from './worker/sdk';
+import { EMULATED_NANGO_INTERNALS, EmulatedNango } from './worker/sdk';
 
-// Handlers and user msw files are compiled with these left external; they resolve to our copies so
-// the msw instance is the server's own and no user node_modules are needed.
+// The user's msw handlers file (emulator configuration, not a handler) is compiled with these left
+// external; they resolve to our copies so the msw instance is the worker's own. Handlers never see this
+// loader: they run in the sandbox, whose `require` is Nango's.
 const provided: Record<string, unknown> = { nango: nangoShim, msw, zod, 'zod/v4': zod };
 type ModuleLoad = (request: string, parent: unknown, isMain: boolean) => unknown;
 const moduleWithLoad = Module as unknown as { _load: ModuleLoad };
@@ -25,7 +31,7 @@ moduleWithLoad._load = function (request, parent, isMain) {
 class HandlerExitError extends Error {
     override readonly name = 'HandlerExitError';
 }
-// A handler must not end the process; Nango's runner would not let it either.
+// Code run as plain Node here (the user's msw handlers file) must not end the process either.
 process.exit = ((code?: number) => {
     throw new HandlerExitError(`the handler called process.exit(${code ?? ''}); event functions must return or throw instead`);
 }) as typeof process.exit;
@@ -41,109 +47,37 @@ interface Failure {
 }
 let current: { id: number; handlerFile: string; redactor: Redactor; finish: (failure?: Failure) => void } | undefined;
 
-function loadFresh(compiledFile: string): unknown {
+/** Node's own objects every run can reach; a run that changes them retires this worker. */
+const sharedSurface = new SharedSurfaceGuard({
+    Object, Function, Array, Promise, Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
+    String, Number, Boolean, Symbol, BigInt, Date, RegExp, Map, Set, WeakMap, WeakSet, JSON, Math, Reflect,
+    ArrayBuffer, Uint8Array, DataView, Buffer, URL, URLSearchParams, Response, Headers, Request,
+    crypto: nodeCrypto, url: nodeUrl, zod
+});
+
+function loadUserCode(compiledFile: string): unknown {
     const resolved = require.resolve(compiledFile);
     delete require.cache[resolved];
     return require(resolved) as unknown;
 }
 
-interface LoadedDefinition {
-    definition: HandlerDefinition;
-    exec: (nango: unknown) => unknown;
-    metadataSchema?: { safeParse(value: unknown): never };
-}
+const CONSOLE_NOTE = "console output never reaches Nango's logs (its runtime drops it): use await nango.log(...) for what you want to see there.";
 
-class InvalidHandlerError extends Error {
-    override readonly name = 'InvalidHandlerError';
-}
-
-function readDefinition(mod: unknown, handlerFile: string): LoadedDefinition {
-    const exported = (mod as { default?: unknown } | undefined)?.default;
-    if (exported === undefined) {
-        throw new InvalidHandlerError(`${handlerFile}: no default export. Event functions must "export default createOnEvent({ ... })".`);
-    }
-    if (!exported || typeof exported !== 'object' || !('type' in exported)) {
-        throw new InvalidHandlerError(`${handlerFile}: the default export is not the result of createOnEvent(...). Use "export default createOnEvent({ description, event, exec })" with createOnEvent imported from 'nango'.`);
-    }
-    const def = exported as Record<string, unknown>;
-    if (def['type'] !== 'onEvent') {
-        const factory = def['type'] === 'action' ? 'createAction' : def['type'] === 'sync' ? 'createSync' : `something of type "${String(def['type'])}"`;
-        throw new InvalidHandlerError(`${handlerFile}: the default export comes from ${factory}, not createOnEvent. Files under on-events/ must "export default createOnEvent({ ... })".`);
-    }
-    if (typeof def['event'] !== 'string' || !(EVENT_NAMES as readonly string[]).includes(def['event'])) {
-        throw new InvalidHandlerError(`${handlerFile}: event ${JSON.stringify(def['event'])} is not a Nango lifecycle event. Use one of ${EVENT_NAMES.map((e) => `'${e}'`).join(', ')}.`);
-    }
-    if (typeof def['exec'] !== 'function') {
-        throw new InvalidHandlerError(`${handlerFile}: createOnEvent({ ... }) has no exec function. Add "exec: async (nango) => { ... }".`);
-    }
-    const schema = def['metadata'] as LoadedDefinition['metadataSchema'];
-    return {
-        definition: { event: def['event'] as EventName, description: typeof def['description'] === 'string' ? def['description'] : '', version: typeof def['version'] === 'string' ? def['version'] : '0.0.1' },
-        exec: def['exec'] as LoadedDefinition['exec'],
-        ...(schema && typeof schema.safeParse === 'function' ? { metadataSchema: schema } : {})
-    };
-}
-
-/** "a string (\"…\")", "an object ({…})", "undefined": what a non-Error value is, redacted, short. */
-function describeValue(value: unknown, redactor: Redactor): string {
-    if (value === undefined || value === null) return String(value);
-    const kind = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-    let shown: string;
-    try {
-        shown = JSON.stringify(value) ?? String(value);
-    } catch {
-        shown = String(value);
-    }
-    // Redact before shortening: a cut secret would no longer be recognised.
-    shown = redactor.text(shown);
-    return `${kind} (${shown.length > 300 ? `${shown.slice(0, 300)}…` : shown})`;
-}
-
-export function describeError(err: unknown, handlerFile: string, redactor: Redactor): HandlerErrorInfo {
-    if (!(err instanceof Error)) {
-        return { type: 'NonErrorThrown', message: redactor.text(`${handlerFile}: the handler threw ${describeValue(err, redactor)}, not an Error. Throw new nango.ActionError({ message: ... }) or an Error so Nango can report the failure.`) };
-    }
-    const isAction = err instanceof nangoShim.ActionError || (err as { type?: unknown }).type === 'action_script_runtime_error';
-    const payload = (err as { payload?: unknown }).payload;
-    // `new ActionError(payload)` leaves message empty: Nango reports the payload, and so do we.
-    let message = err.message;
-    if (!message && payload !== undefined) {
-        const inner = payload && typeof payload === 'object' ? (payload as { message?: unknown }).message : undefined;
-        message = typeof payload === 'string' ? payload : typeof inner === 'string' ? inner : JSON.stringify(payload);
-    }
-    const response = (err as { response?: { status?: number; data?: unknown } }).response;
-    if (err.name === 'AxiosError' && response) message += ` (${(err as { config?: { method?: string; url?: string } }).config?.method ?? ''} ${(err as { config?: { url?: string } }).config?.url ?? ''} → ${JSON.stringify(response.data)})`;
-    const stack = err.stack ? redactor.text(userStack(err.stack)) : undefined;
-    const info: HandlerErrorInfo = { type: isAction ? 'ActionError' : err.name || 'Error', message: redactor.text(message || '(no message)') };
-    if (stack) info.stack = stack;
-    if (payload !== undefined) info.payload = redactor.value(payload);
-    const location = stack ? userFrame(stack, handlerFile) : undefined;
-    if (location) info.location = location;
-    return info;
-}
-
-/** The stack without the emulator's own frames: what is left is the user's code and Node's. */
-function userStack(stack: string): string {
-    const own = [__filename, __filename.replace(/\.js$/, '.ts')];
-    return stack
-        .split('\n')
-        .filter((line) => !own.some((f) => line.includes(f)) && !/[\\/]emulator[\\/](worker|worker[\\/][^:]+)\.ts:/.test(line))
-        .join('\n');
-}
-
-/** The first stack frame in user code (a .ts file outside node_modules), preferring the handler. */
-function userFrame(stack: string, handlerFile: string): HandlerErrorInfo['location'] {
-    const frames = [...stack.matchAll(/\(?((?:[A-Za-z]:)?[^\s()]+\.(?:ts|tsx|mts|cts)):(\d+):(\d+)\)?/g)].map((m) => ({ file: m[1]!, line: Number(m[2]), column: Number(m[3]) }));
-    const user = frames.filter((f) => !f.file.includes('node_modules'));
-    return user.find((f) => f.file === handlerFile) ?? user[0];
+function retireNote(changed: string[]): string {
+    const shown = `${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}`;
+    return `the handler changed objects the emulator's worker shares between runs (${shown}); the worker was discarded so no later run sees the change.`;
 }
 
 async function handleDescribe(req: DescribeRequest): Promise<void> {
+    // Loading runs the file's top-level code: it may change shared objects as much as a run can.
+    const changesSince = sharedSurface.snapshot();
+    const retire = (): { retire?: true } => (changesSince().length ? { retire: true } : {});
     try {
-        const { definition } = readDefinition(loadFresh(req.compiledFile), req.handlerFile);
-        send({ type: 'described', id: req.id, definition });
+        const { sandbox, loaded } = loadHandler(req.compiledFile, req.handlerFile, req.projectRoot, () => undefined);
+        sandbox.dispose();
+        send({ type: 'described', id: req.id, definition: loaded.definition, ...retire() });
     } catch (err) {
-        send({ type: 'described', id: req.id, error: describeError(err, req.handlerFile, new Redactor([])) });
+        send({ type: 'described', id: req.id, error: describeError(err, req.handlerFile, new Redactor([])), ...retire() });
     }
 }
 
@@ -151,13 +85,24 @@ async function handleRun(req: RunRequest): Promise<void> {
     const secrets = req.accounts.flatMap((a) => secretsOf(a.credentials)).concat(secretsOf(req.connection.credentials));
     const redactor = new Redactor(secrets);
     const startedAt = performance.now();
-    const log = (entry: Omit<LogEntry, 'at'>): void => send({ type: 'log', id: req.id, entry: { ...entry, message: redactor.text(entry.message), at: Math.round(performance.now() - startedAt) } });
+    const log = (entry: Omit<LogEntry, 'at'>): void =>
+        send({ type: 'log', id: req.id, entry: { ...entry, message: redactor.text(entry.message), at: Math.round(performance.now() - startedAt) } });
+    let consoleNoted = false;
+    const onConsole = (level: LogLevel, args: unknown[]): void => {
+        if (!consoleNoted) {
+            consoleNoted = true;
+            log({ level: 'warn', message: CONSOLE_NOTE, source: 'emulator' });
+        }
+        log({ level, message: formatArgs(args), source: 'console' });
+    };
+    let changesSince: (() => string[]) | undefined;
 
     let settled = false;
     let failure: Failure | undefined;
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
     let definition: HandlerDefinition | undefined;
+    let handler: LoadedHandler | undefined;
     const finish = (f?: Failure): void => {
         // A failure that surfaces while the run is wrapping up (a promise the handler did not await,
         // rejected in its last tick) still fails it.
@@ -168,22 +113,20 @@ async function handleRun(req: RunRequest): Promise<void> {
             // Node reports unhandled rejections after the current tick: give them one turn to arrive.
             await new Promise((r) => setImmediate(r));
             await fakes?.settle();
+            handler?.sandbox.dispose();
             if (current?.id === req.id) current = undefined;
             const unmatched = fakes?.unmatchedErrors ?? [];
-            let errorInfo = failure ? describeError(failure.error, req.handlerFile, redactor) : undefined;
-            if (!errorInfo && unmatched.length) errorInfo = { type: 'UnmatchedRequest', message: redactor.text(unmatched[0]!) };
-            send({ type: 'done', id: req.id, ok: !errorInfo, ...(definition ? { definition } : {}), ...(errorInfo ? { error: errorInfo } : {}) });
+            let errorInfo = failure ? describeError(failure.error, req.handlerFile, redactor, handler?.sandbox.sourceMap) : undefined;
+            if (!errorInfo && unmatched[0]) errorInfo = { type: 'UnmatchedRequest', message: redactor.text(unmatched[0]) };
+            const changed = changesSince?.() ?? [];
+            if (changed.length) log({ level: 'warn', message: retireNote(changed), source: 'emulator' });
+            send({ type: 'done', id: req.id, ok: !errorInfo, ...(definition ? { definition } : {}), ...(errorInfo ? { error: errorInfo } : {}), ...(changed.length ? { retire: true } : {}) });
             resolveDone();
         })();
     };
     current = { id: req.id, handlerFile: req.handlerFile, redactor, finish };
 
     try {
-        const loaded = readDefinition(loadFresh(req.compiledFile), req.handlerFile);
-        definition = loaded.definition;
-        if (req.expectedEvent && loaded.definition.event !== req.expectedEvent) {
-            throw new InvalidHandlerError(`${req.handlerFile}: handles '${loaded.definition.event}', not '${req.expectedEvent}'.`);
-        }
         const userHandlers = req.userMswFile ? loadUserHandlers(req.userMswFile, redactor) : [];
         fakes ??= new ProviderFakes();
         fakes.use({
@@ -197,17 +140,38 @@ async function handleRun(req: RunRequest): Promise<void> {
             maxBodyBytes: req.maxBodyBytes,
             onRequest: (entry) => send({ type: 'request', id: req.id, entry: redactor.value(entry) })
         });
+        // After msw has patched what it patches: from here on, every change is the handler's.
+        changesSince = sharedSurface.snapshot();
+        handler = loadHandler(req.compiledFile, req.handlerFile, req.projectRoot, onConsole);
+        const { loaded } = handler;
+        definition = loaded.definition;
+        if (req.expectedEvent && loaded.definition.event !== req.expectedEvent) {
+            throw new InvalidHandlerError(`${req.handlerFile}: handles '${loaded.definition.event}', not '${req.expectedEvent}'.`);
+        }
         const nango = new EmulatedNango(req, loaded.metadataSchema, fakes, {
             log,
             metadataChanged: (metadata) => send({ type: 'metadata', id: req.id, metadata })
         });
+        // The user's msw handlers file runs as plain Node: its console still shows in the run's logs.
         captureConsole(log);
-        await loaded.exec(nango);
+        await loaded.exec(sdkFacade(nango, EMULATED_NANGO_INTERNALS));
         finish();
     } catch (err) {
         finish({ error: err });
     }
     await done;
+}
+
+function formatArgs(args: unknown[]): string {
+    return args.map((a) => (typeof a === 'string' ? a : isNativeError(a) ? (a.stack ?? a.message) : safeJson(a))).join(' ');
+}
+
+function safeJson(value: unknown): string {
+    try {
+        return JSON.stringify(value) ?? String(value);
+    } catch {
+        return String(value);
+    }
 }
 
 /**
@@ -221,7 +185,7 @@ class UserHandlersError extends Error {
 function loadUserHandlers(file: string, redactor: Redactor): msw.RequestHandler[] {
     let mod: { default?: unknown; handlers?: unknown };
     try {
-        mod = loadFresh(file) as typeof mod;
+        mod = loadUserCode(file) as typeof mod;
     } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
         const wrapped = new UserHandlersError(`loading it threw ${e.name}: ${e.message}. Top-level code there runs before every handler run: fix it, or move it into a handler's resolver.`);
@@ -254,7 +218,7 @@ function captureConsole(log: (entry: Omit<LogEntry, 'at'>) => void): void {
 process.on('unhandledRejection', (reason) => {
     if (!current) return;
     const hint = 'a promise the handler started was rejected and nothing awaited or caught it: await it, or add .catch()';
-    if (reason instanceof Error) {
+    if (isNativeError(reason)) {
         reason.message = `unhandled promise rejection: ${reason.message} (${hint})`;
         return current.finish({ error: reason });
     }

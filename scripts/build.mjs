@@ -27,7 +27,8 @@ const entries = [
     // The extension proper stays small; its heavy half (parser, emulator code) is dist/core.js, loaded on first use.
     { entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', 'esbuild', 'esbuild-wasm', './core.js'], banner: { js: 'const __nangoExtensionLoadStart = performance.now();' }, footer: { js: 'const __nangoExtensionLoadEnd = performance.now();' } },
     { entryPoints: { core: 'src/core.ts' }, outdir: 'dist', external: ['vscode', 'esbuild', 'esbuild-wasm'] },
-    { entryPoints: { cli: 'emulator/cli.ts', worker: 'emulator/worker.ts' }, outdir: 'dist/emulator', banner: { js: '#!/usr/bin/env node' } }
+    // Strict mode throughout: no sloppy function of the worker's can hand user code its caller or `this`.
+    { entryPoints: { cli: 'emulator/cli.ts', worker: 'emulator/worker.ts' }, outdir: 'dist/emulator', banner: { js: '#!/usr/bin/env node\n"use strict";' } }
 ];
 
 async function writeProvidersCatalogue() {

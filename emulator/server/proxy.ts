@@ -58,7 +58,7 @@ export class ProxyService {
         if (!file) return (this.userHandlers = undefined);
         let compiled: Awaited<ReturnType<typeof compileFile>>;
         try {
-            compiled = await compileFile(this.ctx.root, file);
+            compiled = await compileFile(this.ctx.root, file, 'fixture-code');
         } catch (err) {
             // Its syntax errors are mistakes in the user's handlers file, like its other mistakes.
             if (err instanceof EmulatorError && err.code === 'handler_compile_failed') throw new EmulatorError('user_handlers_invalid', err.message);

@@ -106,6 +106,22 @@ function getPath(obj: unknown, path: string | undefined): unknown {
     return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), obj);
 }
 
+/** What a handler may not reach through `nango`: the emulator's own state (Nango hides its runner's the same way). */
+export const EMULATED_NANGO_INTERNALS = [
+    'req',
+    'metadataSchema',
+    'fakes',
+    'hooks',
+    'metadata',
+    'locks',
+    'checkpoint',
+    'validateMetadata',
+    'writeMetadata',
+    'metadataResponse',
+    'cannotSaveRecords',
+    'assertOwnConnection'
+] as const;
+
 export class EmulatedNango {
     readonly ActionError = ActionError;
     readonly connectionId: string;

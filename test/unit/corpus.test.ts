@@ -92,10 +92,10 @@ const CaseSchema = z
         /** An upper bound for stdout + stderr of the run. */
         maxOutputBytes: z.number().int().positive().optional(),
         /**
-         * Cancel the run as the editor does: once the handler has written its process id to `pidFile`
-         * (relative to the workspace), send `signal` to the CLI. That process must then end too.
+         * Cancel the run as the editor does: once the CLI's child process (the worker running the handler)
+         * has spent `busyCpuMs` of CPU time, send `signal` to the CLI. The worker must then end too.
          */
-        cancel: z.strictObject({ signal: z.enum(['SIGTERM', 'SIGINT', 'SIGKILL']), pidFile: z.string().min(1) }).optional()
+        cancel: z.strictObject({ signal: z.enum(['SIGTERM', 'SIGINT', 'SIGKILL']), busyCpuMs: z.number().int().positive() }).optional()
     })
     .refine((c) => (c.cancel ? c.exitCode === undefined && c.error === undefined && c.result === undefined && c.text === undefined && c.concurrent === undefined : c.exitCode !== undefined), {
         message: 'a case states its exit code, or cancels the run (and then states no exit code, error, result, text or concurrency)',
@@ -301,6 +301,30 @@ function isRunning(pid: number): boolean {
     }
 }
 
+/** Child process ids of `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+    try {
+        return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+            readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+                .split(/\s+/)
+                .filter(Boolean)
+                .map(Number)
+        );
+    } catch {
+        return [];
+    }
+}
+
+/** User + system CPU time of a process in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+    try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+        return 0;
+    }
+}
+
 async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
     const deadline = Date.now() + ms;
     while (!condition()) {
@@ -313,16 +337,18 @@ async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
 /** Runs the case's command, and cancels it as the editor does once the handler runs; its process must end with the CLI. */
 async function cancelledRun(c: Case, root: string, args: string[]): Promise<CliRun> {
     const cancel = c.cancel!;
-    const pidFile = path.join(root, cancel.pidFile);
     let child: ChildProcess | undefined;
     const running = runCli(root, args, (p) => (child = p));
-    const started = await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', HANG_MS / 2);
+    // The handler cannot tell its process id (Nango's runtime has no `process`): find the CLI's busy
+    // child (esbuild's service is a child of the CLI too).
+    let pid = 0;
+    const started = await waitFor(() => {
+        pid = (child?.pid ? childrenOf(child.pid) : []).find((p) => cpuMsOf(p) >= cancel.busyCpuMs) ?? 0;
+        return pid > 0;
+    }, HANG_MS / 2);
     child!.kill(cancel.signal);
     const run = await running;
-    assert.ok(started, `the handler never wrote ${cancel.pidFile}`);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    assert.ok(Number.isInteger(pid) && pid > 0, `${cancel.pidFile}: not a process id`);
-    assert.notEqual(pid, run.pid, 'the handler ran in the CLI process itself');
+    assert.ok(started, `the CLI's worker never spent ${cancel.busyCpuMs} ms of CPU (worker pid: ${pid || 'none'})`);
     const ended = await waitFor(() => !isRunning(pid), 5_000);
     if (!ended) process.kill(pid, 'SIGKILL');
     assert.ok(ended, `the handler's process ${pid} was still running 5 s after the CLI was cancelled with ${cancel.signal}`);

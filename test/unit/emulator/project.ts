@@ -17,7 +17,10 @@ export function makeProject(files: Record<string, string | object>): TestProject
         writeFileSync(file, text);
         return file;
     };
-    const all: Record<string, string | object> = { 'index.ts': '', ...files };
+    // Like a project made with the New Event Function command: index.ts imports every handler, unless a test gives its own.
+    const handlers = Object.keys(files).filter((f) => /^[^/]+\/on-events\/[^/]+\.ts$/.test(f));
+    const index = handlers.map((f) => `import './${f.replace(/\.ts$/, '.js')}';\n`).join('');
+    const all: Record<string, string | object> = { 'index.ts': index, ...files };
     for (const [relative, content] of Object.entries(all)) write(relative, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
     return { root, write, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -32,6 +32,7 @@ function result(patch: Partial<RunResult> = {}): RunResult {
         metadata: { before: {}, after: { organizationId: '00DACME', webhook: { id: 'wh-1', events: ['a', 'b'] } } },
         durationMs: 12,
         error: null,
+        warnings: [],
         ...patch
     };
 }

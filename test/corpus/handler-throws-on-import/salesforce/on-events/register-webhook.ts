@@ -1,7 +1,7 @@
 import { createOnEvent } from 'nango';
 
 // Top-level code runs when the file is loaded, before any event.
-const settings = JSON.parse(process.env['WEBHOOK_SETTINGS'] ?? '');
+const settings = JSON.parse('');
 
 export default createOnEvent({
     description: 'Register a webhook',

@@ -1,0 +1,44 @@
+// Stack frames of code run in a vm context are not source-mapped by Node (--enable-source-maps covers
+// modules it loads itself), so the sandbox maps frames of the compiled handler back to the user's
+// TypeScript with the inline source map esbuild wrote.
+import { SourceMap } from 'node:module';
+import path from 'node:path';
+
+const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
+
+export class CompiledSourceMap {
+    private constructor(
+        private readonly compiledFile: string,
+        private readonly map: SourceMap,
+        /** Lines the sandbox's wrapper adds above the compiled code. */
+        private readonly lineOffset: number
+    ) {}
+
+    static fromCode(code: string, compiledFile: string, lineOffset: number): CompiledSourceMap | undefined {
+        const match = INLINE_MAP.exec(code);
+        if (!match?.[1]) return undefined;
+        try {
+            const payload = JSON.parse(Buffer.from(match[1], 'base64').toString('utf8')) as ConstructorParameters<typeof SourceMap>[0];
+            return new CompiledSourceMap(compiledFile, new SourceMap(payload), lineOffset);
+        } catch {
+            return undefined;
+        }
+    }
+
+    /** `file:line:column` (1-based) in the user's source, or undefined outside the map. */
+    original(line: number, column: number): { file: string; line: number; column: number } | undefined {
+        const entry = this.map.findEntry(line - 1 - this.lineOffset, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+        if (!entry.originalSource || entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
+        const source = entry.originalSource.startsWith('file://') ? new URL(entry.originalSource).pathname : path.resolve(path.dirname(this.compiledFile), entry.originalSource);
+        return { file: source, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+    }
+
+    /** The stack with every frame in the compiled file replaced by its TypeScript location. */
+    mapStack(stack: string): string {
+        const escaped = this.compiledFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        return stack.replace(new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g'), (whole, line: string, column: string) => {
+            const original = this.original(Number(line), Number(column));
+            return original ? `${original.file}:${original.line}:${original.column}` : whole;
+        });
+    }
+}
