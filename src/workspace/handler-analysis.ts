@@ -1,4 +1,6 @@
 import ts from 'typescript';
+import { analyzeRuntime } from './runtime-analysis';
+import type { RuntimeFacts } from './runtime-analysis';
 import { LineMap, detectEol } from './text';
 import type { Range } from './types';
 
@@ -61,6 +63,8 @@ export interface HandlerFacts {
     readonly createOnEvent: CreateOnEventFacts | undefined;
     readonly batchCalls: readonly BatchCall[];
     readonly connectionConfigComparisons: readonly ConnectionConfigComparison[];
+    /** What the file reaches for that Nango's runtime may not have (modules, globals, eval). */
+    readonly runtime: RuntimeFacts;
     readonly firstLineRange: Range;
 }
 
@@ -265,6 +269,7 @@ export function analyzeHandler(text: string): HandlerFacts {
         createOnEvent,
         batchCalls: calls.batchCalls,
         connectionConfigComparisons: calls.comparisons,
+        runtime: analyzeRuntime(source, lines),
         firstLineRange: lines.lineRange(0)
     };
 }

@@ -1,12 +1,20 @@
-// Rules that need only one handler file: event name, default export, records, connection_config.
+// Rules that need only one handler file: event name, default export, records, connection_config,
+// and what Nango's runtime refuses (runtime-rules.ts).
 import type { HandlerFacts } from './handler-analysis';
+import { runtimeProblems } from './runtime-rules';
 import { DOCS, EVENT_NAMES, ProblemCode, isEventName, problem } from './types';
 import type { Problem, QuickFix } from './types';
 
 const EVENT_LIST = EVENT_NAMES.map((e) => `'${e}'`).join(', ');
 
 export function handlerProblems(file: string, facts: HandlerFacts): Problem[] {
-    return [...eventProblems(file, facts), ...defaultExportProblems(file, facts), ...recordProblems(file, facts), ...connectionConfigProblems(file, facts)];
+    return [
+        ...eventProblems(file, facts),
+        ...defaultExportProblems(file, facts),
+        ...recordProblems(file, facts),
+        ...connectionConfigProblems(file, facts),
+        ...runtimeProblems(file, facts.runtime)
+    ];
 }
 
 function eventProblems(file: string, facts: HandlerFacts): Problem[] {

@@ -63,7 +63,15 @@ export const ProblemCode = {
     /** nango.batchSave / batchUpdate / batchDelete in an event function. */
     RecordsUnavailable: 'records-unavailable',
     /** validate-connection compares connection_config, which cannot detect an account switch. */
-    ConnectionConfigAccountCheck: 'connection-config-account-check'
+    ConnectionConfigAccountCheck: 'connection-config-account-check',
+    /** An import `nango compile` refuses: a package outside its allowed list (type-only imports aside). */
+    ImportNotAllowed: 'import-not-allowed',
+    /** A module Nango's runtime `require` does not provide: node:crypto, fs, a value from 'nango'… */
+    ModuleNotInRuntime: 'module-not-in-runtime',
+    /** A global (process, fetch, setInterval…) missing from the context Nango runs functions in. */
+    GlobalNotInRuntime: 'global-not-in-runtime',
+    /** eval / new Function: code generation from strings is disabled in Nango's runtime. */
+    CodeGenerationBlocked: 'code-generation-blocked'
 } as const;
 
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

@@ -65,7 +65,10 @@ describe('workspace rules within a handler', () => {
         it('does not guess about an event computed at run time or spread in', () => {
             const computed = handlerSource().replace("event: 'post-connection-creation'", "event: process.env['EVENT'] as 'validate-connection'");
             const spread = handlerSource().replace("event: 'post-connection-creation',", '...shared,').replace('const Metadata', 'const shared = {};\nconst Metadata');
-            assert.deepEqual(projectWith(computed).problems(), []);
+            // process.env is itself refused by Nango's runtime (runtime-rules.test.ts); only the event rules matter here.
+            const computedProject = projectWith(computed);
+            assert.deepEqual([...computedProject.problems(ProblemCode.InvalidEvent), ...computedProject.problems(ProblemCode.MissingEvent)], []);
+            assert.deepEqual(computedProject.problems().map((p) => p.code), [ProblemCode.GlobalNotInRuntime]);
             assert.deepEqual(projectWith(spread).problems(), []);
         });
 
