@@ -9,6 +9,7 @@ import { Emulator } from '../emulator/lifecycle';
 import type { RunResult } from '../emulator/result';
 import { WorkspaceModel } from '../src/workspace/model';
 import { generateWorkspace } from './synthetic-workspace';
+import { typecheckBench } from './typecheck';
 import { applyOnEventDryrunWorkaround, ensureNango, nangoEnv, OFFLINE_FLAGS, peerDir, runNango } from '../test/nango-cli/nango';
 import { spawn } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
@@ -246,8 +247,9 @@ function sizes(): Record<string, unknown> {
 async function main(): Promise<void> {
     if (!existsSync(cli)) throw new Error('dist/ is missing: run "npm run build" first (npm run bench does)');
     const dryRun = await dryRuns();
+    const typecheck = await typecheckBench(cli, example, copyExample, REPEAT);
     const realNango = process.argv.includes('--no-nango') ? undefined : await realNangoSideBySide(dryRun);
-    const results = { machine: { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg() }, at: new Date().toISOString(), dryRun, realNango, workspace: workspaceAnalysis(), sizes: sizes() };
+    const results = { machine: { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg() }, at: new Date().toISOString(), dryRun, typecheck, realNango, workspace: workspaceAnalysis(), sizes: sizes() };
     const dir = path.join(repo, 'bench/results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2));
