@@ -60,6 +60,8 @@ function errorStatus(code: EmulatorErrorCode): number {
             return 400;
         case 'handler_compile_failed':
         case 'handler_invalid':
+        case 'handler_not_imported':
+        case 'typecheck_failed':
             return 422;
         default:
             return 500;

@@ -459,6 +459,21 @@ describe('emulator server', function () {
             const form = await s.call('POST', '/_emulator/reset', { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, auth: false });
             assert.equal(form.status, 415);
         });
+
+        it("runs handlers in Nango's runtime: an import nango compile refuses is 422 with the file:line and the rule", async () => {
+            const file = path.join(s.context.root, 'github/on-events/seed-metadata.ts');
+            const original = readFileSync(file, 'utf8');
+            writeFileSync(file, `import { readFileSync } from 'node:fs';\n${original.replace("await nango.log", "await nango.log(readFileSync('/etc/hostname', 'utf8'));\n        await nango.log")}`);
+            try {
+                const r = await s.call('POST', '/_emulator/run', { body: { operation: 'dryrun', function: 'github/seed-metadata', connectionId: 'gh-admin' }, auth: false });
+                assert.equal(r.status, 422, r.text);
+                const { error } = r.json as { error: { type: string; message: string } };
+                assert.equal(error.type, 'handler_compile_failed');
+                assert.match(error.message, /seed-metadata\.ts:1:\d+: Import of package 'node:fs' is not allowed\..*nango compile refuses it/);
+            } finally {
+                writeFileSync(file, original);
+            }
+        });
     });
 
     describe('a misbehaving .nango-emulator/handlers.ts', () => {
