@@ -170,4 +170,47 @@ describe('the Nango extension in a real VS Code', function () {
         assert.match(text, /event: 'pre-connection-deletion'/);
         await v.screenshot('snippet');
     });
+
+    it("flags an import Nango's runtime refuses before the run, and the dry run fails with Nango's rule", async function () {
+        const v = vscode!;
+        const file = path.join(root, 'salesforce/on-events/read-settings.ts');
+        const index = path.join(root, 'index.ts');
+        const indexBefore = readFileSync(index, 'utf8');
+        writeFileSync(
+            file,
+            [
+                "import { createOnEvent } from 'nango';",
+                "import fs from 'fs';",
+                '',
+                'export default createOnEvent({',
+                "    description: 'Reads webhook settings from a file (which Nango cannot do)',",
+                "    event: 'post-connection-creation',",
+                '    exec: async (nango) => {',
+                "        const settings = JSON.parse(fs.readFileSync('settings.json', 'utf8')) as { url: string };",
+                "        await nango.post({ endpoint: '/webhooks', data: { url: settings.url } });",
+                '    }',
+                '});',
+                ''
+            ].join('\n')
+        );
+        writeFileSync(index, `${indexBefore}import './salesforce/on-events/read-settings';\n`);
+        try {
+            await v.openFile(file);
+            const problem = await v.waitForProblem(/Import of package 'fs' is not allowed/);
+            assert.equal(problem.source, 'nango');
+            assert.equal(problem.line, 2);
+            await v.screenshot('diagnostic-fs-import-refused');
+            await v.openFile(file);
+            await v.clickCodeLens('▶ Dry run');
+            await v.pickQuickPickItem('sf-acme');
+            const text = await v.waitForOutput('Nango Emulator', /read-settings\.ts:2:\d+: Import of package 'fs' is not allowed/, 60_000);
+            assert.match(text, /nango compile refuses it/);
+            assert.match(text, /Event functions have no file system/);
+            await v.waitForNotification(/Import of package 'fs' is not allowed/);
+            await v.screenshot('dry-run-fs-import-refused');
+        } finally {
+            rmSync(file, { force: true });
+            writeFileSync(index, indexBefore);
+        }
+    });
 });
