@@ -1,9 +1,11 @@
 // Fixtures: what the user writes and commits (integrations, provider accounts, emulated connections,
 // provider API responses). Validated with zod; every error names the file, the field and the fix.
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import { EmulatorError } from './errors';
+import { connectionIdSchema, nullPrototype, own } from './names';
+import { isStackOverflow, MAX_FIXTURES_BYTES, MAX_JSON_DEPTH, readTextFile, tooDeepAt } from './read-file';
 
 export const EVENT_NAMES = ['validate-connection', 'post-connection-creation', 'pre-connection-deletion'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
@@ -124,7 +126,7 @@ export const IntegrationSchema = z.strictObject({
 export type IntegrationFixture = z.infer<typeof IntegrationSchema>;
 
 export const ConnectionFixtureSchema = z.strictObject({
-    id: id,
+    id: connectionIdSchema('a connection id'),
     integration: id,
     account: id,
     status: z.enum(['active', 'refresh_exhausted']).default('active'),
@@ -151,17 +153,17 @@ export const FixturesSchema = z
                 ctx.addIssue({ code: 'custom', path: ['connections', i, 'id'], message: `duplicate connection id "${c.id}": give each connection its own id` });
             }
             seen.add(c.id);
-            const integration = f.integrations[c.integration];
+            const integration = own(f.integrations, c.integration);
             if (!integration) {
                 ctx.addIssue({ code: 'custom', path: ['connections', i, 'integration'], message: `unknown integration "${c.integration}": use one of ${list(Object.keys(f.integrations))}` });
-            } else if (!integration.accounts[c.account]) {
+            } else if (!own(integration.accounts, c.account)) {
                 ctx.addIssue({ code: 'custom', path: ['connections', i, 'account'], message: `unknown account "${c.account}" of integration "${c.integration}": use one of ${list(Object.keys(integration.accounts))}` });
             }
         });
         for (const [key, integration] of Object.entries(f.integrations)) {
             integration.responses.forEach((r, i) => {
                 for (const account of r.account === undefined ? [] : [r.account].flat()) {
-                    if (!integration.accounts[account]) {
+                    if (!own(integration.accounts, account)) {
                         ctx.addIssue({ code: 'custom', path: ['integrations', key, 'responses', i, 'account'], message: `unknown account "${account}": use one of ${list(Object.keys(integration.accounts))}` });
                     }
                 }
@@ -290,33 +292,51 @@ function scanJson(text: string): void {
 }
 
 export function parseFixtures(text: string, file: string): Fixtures {
+    const tooDeep = (at: string): EmulatorError =>
+        new EmulatorError('fixtures_invalid', `${file}: ${at}: nested more than ${MAX_JSON_DEPTH} levels deep. Fixtures are objects a few levels deep: fix ${file} (see the README's "Fixtures" section).`);
     let json: unknown;
     try {
         json = JSON.parse(text);
     } catch (err) {
+        if (isStackOverflow(err)) throw tooDeep('(top level)');
         const { line, column, problem } = jsonSyntaxError(text, err);
         throw new EmulatorError('fixtures_invalid_json', `${file}: not valid JSON (line ${line}, column ${column}: ${problem}). Fix the syntax at ${file}:${line}:${column}; see the README's "Fixtures" section for a full example.`);
     }
-    const parsed = FixturesSchema.safeParse(json);
+    // Refused before validation: zod, structuredClone and the redactor recurse, and would overflow the stack.
+    const deep = tooDeepAt(json);
+    if (deep !== undefined) throw tooDeep(deep);
+    let parsed: ReturnType<typeof FixturesSchema.safeParse>;
+    try {
+        parsed = FixturesSchema.safeParse(json);
+    } catch (err) {
+        if (isStackOverflow(err)) throw tooDeep('(top level)');
+        throw err;
+    }
     if (!parsed.success) {
         throw new EmulatorError('fixtures_invalid', `${describeIssues(file, parsed.error.issues)}\nFix these fields in ${file}; the README's "Fixtures" section documents every field.`);
     }
-    return parsed.data;
+    // Integration and account names are user-chosen keys: with no prototype, `integrations['constructor']` is undefined.
+    const integrations = nullPrototype(parsed.data.integrations);
+    for (const [key, integration] of Object.entries(integrations)) integrations[key] = { ...integration, accounts: nullPrototype(integration.accounts) };
+    return { ...parsed.data, integrations };
 }
 
 export function loadFixtures(root: string): Fixtures {
     const file = fixturesPath(root);
-    let text: string;
-    try {
-        text = readFileSync(file, 'utf8');
-    } catch {
+    const text = readTextFile(file, {
+        maxBytes: MAX_FIXTURES_BYTES,
+        what: 'the fixtures file',
+        code: 'fixtures_invalid',
+        fix: `Make ${file} a JSON file with your integrations, provider accounts and responses (see the README's "Fixtures" section).`
+    });
+    if (text === undefined) {
         throw new EmulatorError('fixtures_missing', `${file}: no fixtures file. Create it with your integrations, provider accounts and responses (see the README's "Fixtures" section).`);
     }
     return parseFixtures(text, file);
 }
 
 export function requireIntegration(fixtures: Fixtures, integration: string, file: string): IntegrationFixture {
-    const found = fixtures.integrations[integration];
+    const found = own(fixtures.integrations, integration);
     if (!found) {
         throw new EmulatorError('unknown_integration', `${file}: no integration "${integration}" under "integrations" (defined: ${list(Object.keys(fixtures.integrations))}). Add it, or check the folder name of the handler.`);
     }
@@ -324,7 +344,7 @@ export function requireIntegration(fixtures: Fixtures, integration: string, file
 }
 
 export function requireAccount(fixtures: Fixtures, integration: string, account: string, file: string): Account {
-    const found = requireIntegration(fixtures, integration, file).accounts[account];
+    const found = own(requireIntegration(fixtures, integration, file).accounts, account);
     if (!found) {
         throw new EmulatorError('unknown_account', `${file}: integration "${integration}" has no account "${account}" (defined: ${list(Object.keys(requireIntegration(fixtures, integration, file).accounts))}). Add it under integrations.${integration}.accounts.`);
     }

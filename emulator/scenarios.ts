@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser/lib/esm/main.js';
 import * as z from 'zod';
 import { EmulatorError } from './errors';
+import { connectionIdSchema } from './names';
 import { FIXTURES_DIR, ResponseSchema, jsonSyntaxError, loadFixtures, type Fixtures, type ResponseFixture } from './fixtures';
 import { Emulator, type EmulatorOptions } from './lifecycle';
 import { resolveHandler } from './project';
@@ -217,7 +218,7 @@ const common = {
     // What the step is called in reports (default: from the action).
     name: z.string().min(1).optional(),
     // The connection to act on (default: the scenario's).
-    connection: id('connection').optional(),
+    connection: connectionIdSchema('connection').optional(),
     responses: ResponsesSchema.optional(),
     expect: ExpectationsSchema.optional()
 };
@@ -255,7 +256,7 @@ export const ScenarioSchema = strict(
         description: z.string().optional(),
         integration: id('integration'),
         // The connection the steps act on (default "scenario-connection").
-        connection: id('connection').optional(),
+        connection: connectionIdSchema('connection').optional(),
         responses: ResponsesSchema.optional(),
         steps: z.array(StepSchema, { error: 'steps: required, a list of steps, e.g. [{ "action": "connect", "account": "acme" }]' }).min(1, 'steps: add at least one step')
     },

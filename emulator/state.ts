@@ -6,6 +6,8 @@ import path from 'node:path';
 import * as z from 'zod';
 import { EmulatorError } from './errors';
 import { CredentialsSchema, FIXTURES_DIR, describeIssues, jsonSyntaxError, type Fixtures } from './fixtures';
+import { nullPrototype } from './names';
+import { isStackOverflow, MAX_JSON_DEPTH, MAX_STATE_BYTES, readTextFile, tooDeepAt } from './read-file';
 
 export const STATE_FILE = 'state.json';
 export const CONNECTION_STATUSES = ['active', 'refresh_exhausted', 'deleted'] as const;
@@ -69,24 +71,37 @@ export function initialState(fixtures: Fixtures, now = new Date()): EmulatorStat
 /** Reads the state file, or starts from the fixtures when there is none yet. */
 export function readState(root: string, fixtures: Fixtures, stateDir?: string): EmulatorState {
     const file = statePath(root, stateDir);
-    let text: string;
-    try {
-        text = readFileSync(file, 'utf8');
-    } catch {
-        return initialState(fixtures);
-    }
+    const fix = 'This file is written by the emulator; run "nango-emulator reset" to start again from the fixtures.';
+    const text = readTextFile(file, { maxBytes: MAX_STATE_BYTES, what: 'the emulator state', code: 'state_invalid', fix });
+    // Connection ids are user-chosen keys: with no prototype, `connections['constructor']` is undefined.
+    if (text === undefined) return withSafeConnections(initialState(fixtures));
+    const tooDeep = (at: string): EmulatorError => new EmulatorError('state_invalid', `${file}: ${at}: nested more than ${MAX_JSON_DEPTH} levels deep. ${fix}`);
     let json: unknown;
     try {
         json = JSON.parse(text);
     } catch (err) {
+        if (isStackOverflow(err)) throw tooDeep('(top level)');
         const { line, column, problem } = jsonSyntaxError(text, err);
-        throw new EmulatorError('state_invalid', `${file}: not valid JSON (line ${line}, column ${column}: ${problem}). This file is written by the emulator; run "nango-emulator reset" to start again from the fixtures.`);
+        throw new EmulatorError('state_invalid', `${file}: not valid JSON (line ${line}, column ${column}: ${problem}). ${fix}`);
     }
-    const parsed = StateSchema.safeParse(json);
+    // Refused before validation: zod, structuredClone and the redactor recurse, and would overflow the stack.
+    const deep = tooDeepAt(json);
+    if (deep !== undefined) throw tooDeep(deep);
+    let parsed: ReturnType<typeof StateSchema.safeParse>;
+    try {
+        parsed = StateSchema.safeParse(json);
+    } catch (err) {
+        if (isStackOverflow(err)) throw tooDeep('(top level)');
+        throw err;
+    }
     if (!parsed.success) {
-        throw new EmulatorError('state_invalid', `${describeIssues(file, parsed.error.issues)}\nThis file is written by the emulator; run "nango-emulator reset" to start again from the fixtures.`);
+        throw new EmulatorError('state_invalid', `${describeIssues(file, parsed.error.issues)}\n${fix}`);
     }
-    return parsed.data;
+    return withSafeConnections(parsed.data);
+}
+
+function withSafeConnections(state: EmulatorState): EmulatorState {
+    return { ...state, connections: nullPrototype(state.connections) };
 }
 
 let tempCounter = 0;

@@ -1,6 +1,7 @@
 // /_emulator/*: what an editor (or a script) needs from a running emulator, so that one emulator can
 // be shared by the editor and a terminal. Run bodies and answers match the CLI's --json output.
 import * as z from 'zod';
+import { ConnectionIdSchema } from '../names';
 import type { RunResult } from '../result';
 import type { ConnectionRecord } from '../state';
 import type { ServerContext } from './context';
@@ -13,14 +14,14 @@ export const RunBodySchema = z.discriminatedUnion('operation', [
         operation: z.literal('dryrun'),
         /** handler file, "<integration>/<name>" or name, as for `nango-emulator dryrun` */
         function: z.string().min(1),
-        connectionId: id,
+        connectionId: ConnectionIdSchema,
         account: id.optional(),
         reconnect: z.boolean().optional(),
         integration: id.optional()
     }),
-    z.strictObject({ operation: z.literal('connect'), integration: id, connectionId: id, account: id }),
-    z.strictObject({ operation: z.literal('reconnect'), integration: id, connectionId: id, account: id }),
-    z.strictObject({ operation: z.literal('delete'), integration: id, connectionId: id })
+    z.strictObject({ operation: z.literal('connect'), integration: id, connectionId: ConnectionIdSchema, account: id }),
+    z.strictObject({ operation: z.literal('reconnect'), integration: id, connectionId: ConnectionIdSchema, account: id }),
+    z.strictObject({ operation: z.literal('delete'), integration: id, connectionId: ConnectionIdSchema })
 ]);
 export type RunBody = z.infer<typeof RunBodySchema>;
 

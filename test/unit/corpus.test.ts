@@ -188,7 +188,8 @@ function credentialsOf(root: string): string[] {
     const found = new Set<string>();
     for (const file of ['.nango-emulator/fixtures.json', '.nango-emulator/state.json']) {
         const full = path.join(root, file);
-        if (!existsSync(full)) continue;
+        // Only regular files: some cases make them a folder or a link to /dev/zero (which would never end).
+        if (!existsSync(full) || !statSync(full).isFile()) continue;
         const text = readFileSync(full, 'utf8');
         for (const m of text.matchAll(CREDENTIAL_FIELDS)) if (m[2]!.length >= 8) found.add(m[2]!);
         const visit = (value: unknown): void => {
