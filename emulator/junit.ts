@@ -1,9 +1,12 @@
 // JUnit XML for CI: one <testsuite> per scenario file, one <testcase> per scenario. A failed scenario's
 // <failure> lists every failed expectation with its place in the scenario file; a scenario that could
 // not run (bad fixtures, bad state) is an <error>; a file with problems is an <error> test case of its
-// own, so CI shows it. Built with junit-report-builder (escaping, CDATA, counts).
+// own, so CI shows it. Built with junit-report-builder (escaping, CDATA, counts). CI keeps and shows the
+// report, so the fixtures' credentials are redacted from it, in every encoding (XML entities included).
 import path from 'node:path';
 import junit from 'junit-report-builder';
+import { loadFixtures } from './fixtures';
+import { Redactor, secretsOf } from './redact';
 import { describeStep, type ScenarioProblem, type ScenarioResult, type SourceLocation } from './scenarios';
 
 function where(l: SourceLocation): string {
@@ -19,6 +22,18 @@ export interface JunitOptions {
     root: string;
     /** Suite name of the whole report. */
     name?: string;
+    /** What to redact; default: every credential of the fixtures under `root`. */
+    redactor?: Redactor;
+}
+
+/** The credentials of the fixtures under root; none when they cannot be read (the report still gets written). */
+function fixturesRedactor(root: string): Redactor {
+    try {
+        const fixtures = loadFixtures(root);
+        return new Redactor(Object.values(fixtures.integrations).flatMap((i) => Object.values(i.accounts).flatMap((a) => secretsOf(a.credentials))));
+    } catch {
+        return new Redactor([]);
+    }
 }
 
 export function scenariosJunitXml(results: ScenarioResult[], problems: ScenarioProblem[], opts: JunitOptions): string {
@@ -66,5 +81,7 @@ export function scenariosJunitXml(results: ScenarioResult[], problems: ScenarioP
     for (const [file, s] of suites) {
         s.time(seconds(results.filter((r) => r.scenario.file === file).reduce((t, r) => t + r.durationMs, 0)));
     }
-    return builder.build();
+    // Results are redacted when runs build them; scenario names, expectations and errors written by hand
+    // or thrown before a run are not: redact the whole report.
+    return (opts.redactor ?? fixturesRedactor(opts.root)).text(builder.build());
 }

@@ -7,8 +7,9 @@
 // and get a second one ("//integrations/github"). `import-recording` turns the provider calls into
 // response fixtures appended to .nango-emulator/fixtures.json, so a function recorded once against a
 // real provider dry runs offline afterwards. Secrets are never copied: credential-like and cookie
-// headers are dropped, and known credentials and secret-named fields in bodies are redacted.
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+// headers and query parameters are dropped; known credentials (in any encoding), secret-named fields
+// and credential-shaped values (JWTs, `Bearer …`, `token=` in URLs) are replaced in bodies and URLs.
+import { chmodSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { matchRequestUrl } from 'msw';
 import * as z from 'zod';
@@ -16,6 +17,7 @@ import { EmulatorError } from './errors';
 import { describeIssues, fixturesPath, parseFixtures, ResponseSchema, type Fixtures, type ResponseFixture } from './fixtures';
 import { REDACTED, Redactor, secretsOf } from './redact';
 import { writeFileAtomic } from './state';
+import { MAX_FIXTURES_BYTES, MAX_RECORDING_BYTES, readTextFile } from './read-file';
 
 const HeaderValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
 
@@ -50,6 +52,143 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIO
 const TRANSPORT_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'date', 'content-length', 'content-encoding', 'x-nango-emulator']);
 /** Response headers that may carry secrets: never copied. */
 const SECRET_HEADER = /^(set-cookie|cookie|authorization|proxy-authorization|proxy-authenticate)$|token|secret|password|passwd|api[-_]?key|session|cookie|credential|signature|^x-amz-security/i;
+/** Headers whose URLs are worth keeping once the credentials in their query strings are replaced. */
+const URL_HEADERS = new Set(['location', 'content-location', 'link', 'refresh']);
+
+// Names of headers, query parameters and body fields that carry credentials, once normalized
+// ("X-Auth-Token", "refreshToken" → "x_auth_token", "refresh_token"): a whole word, or a telling part.
+// "key" alone is one, "primary_key" and "sort_key" are not.
+const SENSITIVE_WORD = new RegExp(
+    '^keys?$|(^|_)(sig|signature|bearer|auth|authorization|password|passwd|pwd|passphrase|secret|secrets|token|tokens|apikey|' +
+        'cookie|cookies|session|sessionid|credential|credentials|jwt|assertion|otp)(_|$)'
+);
+const SENSITIVE_PART = new RegExp(
+    'secret|token|passw|session|cookie|credential|signature|jwt|^x_amz_security|' +
+        '(api|private|access|signing|client|license|encryption|subscription|master|auth|session|consumer|app|x_api)_?key'
+);
+/** Descriptions of a credential rather than credentials ("token_type": "bearer", "expires_in": "3600"). */
+const HARMLESS_NAME = /(^|_)(type|types|expires|expires_in|expires_at|expiry|at|in|count|url|uri|endpoint|scope|scopes|hint|name|length|format)$/;
+
+function normalizeName(name: string): string {
+    return name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_+|_+$/g, '');
+}
+
+function isHarmlessName(name: string): boolean {
+    return HARMLESS_NAME.test(normalizeName(name));
+}
+
+/** Whether a header, query parameter or field of this name holds a credential (case-insensitive). */
+export function isSensitiveName(name: string): boolean {
+    const n = normalizeName(name);
+    if (!n || HARMLESS_NAME.test(n)) return false;
+    return SENSITIVE_WORD.test(n) || SENSITIVE_PART.test(n);
+}
+
+/** OAuth's one-time values: credentials in a URL or form, ordinary words as JSON field names ("code": "NOT_FOUND"). */
+const SENSITIVE_PARAM = /^(code|state|nonce|code_verifier|ticket|session_state)$/;
+
+/** Whether a URL or form parameter of this name holds a credential. */
+export function isSensitiveParam(name: string): boolean {
+    return isSensitiveName(name) || SENSITIVE_PARAM.test(normalizeName(name));
+}
+
+/** Headers whose long random values are identifiers, not credentials. */
+const ID_HEADER = /(^|-)(etag|request-id|trace-id|traceparent|tracestate|correlation-id|id|version|digest|content-md5)$/i;
+
+/** A header value that is one long random token, in a header not known to carry identifiers. */
+function tokenHeader(name: string, value: string): boolean {
+    return !ID_HEADER.test(name) && /^[A-Za-z0-9._~+/=-]{32,}$/.test(value) && /\d/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value);
+}
+
+/** Looks like a generated credential rather than a word: long, and mixing digits with letters (or both cases). */
+function tokenShaped(value: string): boolean {
+    if (value.length < 8) return false;
+    const letters = /[A-Za-z]/.test(value);
+    const digits = /\d/.test(value);
+    return (letters && digits) || (value.length >= 20 && /[a-z]/.test(value) && /[A-Z]/.test(value));
+}
+
+/** Credential shapes recognized wherever they appear, whatever they are called. */
+const VALUE_SHAPES: { label: string; pattern: RegExp }[] = [
+    { label: 'JWT', pattern: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g },
+    { label: 'private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g },
+    {
+        label: 'provider token',
+        pattern: new RegExp(
+            '\\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|[sr]k_(live|test)_[A-Za-z0-9]{10,}|xox[abprse]-[A-Za-z0-9-]{10,}|' +
+                'AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|ya29\\.[0-9A-Za-z_-]{20,}|glpat-[A-Za-z0-9_-]{20,}|shpat_[a-fA-F0-9]{32})\\b',
+            'g'
+        )
+    }
+];
+/** `Bearer <token>`, `Basic <base64>`, `token <token>`: the scheme stays, the credential goes. */
+const AUTH_SCHEME = /\b(bearer|basic|token|digest|bot|oauth|sso-key|apikey)(\s+)([A-Za-z0-9._~+/=:-]{8,})/gi;
+/** `name=value` in URLs, forms and cookies; `"name": "value"` in JSON kept as text. */
+const NAMED_VALUE = /([A-Za-z0-9_.[\]-]+)(=)([^&#\s"'<>;,]+)|(\\?"([A-Za-z0-9_.-]+)\\?"\s*:\s*\\?")((?:[^"\\]|\\[^"])+)(\\?")/g;
+
+/** Replaces credentials in a text by their shape and by the names they are given; `found` collects what was replaced. */
+export function scrubCredentials(text: string, redactor: Redactor, found: Set<string>): string {
+    let out = redactor.text(text);
+    if (out !== text) found.add('known credential');
+    for (const { label, pattern } of VALUE_SHAPES) {
+        out = out.replace(pattern, () => {
+            found.add(label);
+            return REDACTED;
+        });
+    }
+    out = out.replace(AUTH_SCHEME, (all, scheme: string, space: string, value: string) => {
+        const credential = tokenShaped(value) || (/^(bearer|basic)$/i.test(scheme) && (/[+/=]/.test(value) || value.length >= 16));
+        if (value.startsWith(REDACTED) || !credential) return all;
+        found.add(`${scheme.toLowerCase()} credential`);
+        return `${scheme}${space}${REDACTED}`;
+    });
+    type Group = string | undefined;
+    out = out.replace(NAMED_VALUE, (all, name: Group, eq: Group, value: Group, jsonHead: Group, jsonName: Group, jsonValue: Group, jsonTail: Group) => {
+        if (name !== undefined && value !== undefined && isSensitiveParam(name) && value !== REDACTED) {
+            found.add(name);
+            return `${name}${eq}${REDACTED}`;
+        }
+        if (jsonName !== undefined && jsonValue !== undefined && isSensitiveName(jsonName) && jsonValue !== REDACTED) {
+            found.add(jsonName);
+            return `${jsonHead}${REDACTED}${jsonTail}`;
+        }
+        return all;
+    });
+    return out;
+}
+
+/**
+ * A response body with its credentials replaced: every string under a sensitive name (however deeply
+ * nested), and credential-shaped or known values anywhere, object keys included.
+ */
+function scrubBody(body: unknown, redactor: Redactor, found: Set<string>): unknown {
+    const walk = (v: unknown, sensitive: string | undefined): unknown => {
+        if (typeof v === 'string') {
+            if (sensitive !== undefined && v !== REDACTED && v !== '') {
+                found.add(sensitive);
+                return REDACTED;
+            }
+            return scrubCredentials(v, redactor, found);
+        }
+        if (Array.isArray(v)) return v.map((item) => walk(item, sensitive));
+        if (v && typeof v === 'object') {
+            const out: Record<string, unknown> = {};
+            for (const [k, item] of Object.entries(v)) {
+                let name = scrubCredentials(k, redactor, found);
+                for (let n = 2; name !== k && name in out; n++) name = `${REDACTED}#${n}`;
+                // Under a credential's name everything is secret, except what only describes it ("type", "expires_in").
+                out[name] = walk(item, isHarmlessName(k) ? undefined : (sensitive ?? (isSensitiveName(k) ? k : undefined)));
+            }
+            return out;
+        }
+        return v;
+    };
+    return walk(body, undefined);
+}
 
 export interface SkippedEntry {
     /** e.g. `get //integrations/github` */
@@ -108,11 +247,16 @@ export function recordingToResponses(recording: Recording, options: ConvertOptio
     const seen = new Set<string>();
     let redacted = 0;
     const droppedHeaders = new Set<string>();
+    const droppedParams = new Set<string>();
+    const redactedHeaders = new Set<string>();
+    const redactedFields = new Set<string>();
 
     for (const [methodKey, endpoints] of Object.entries(recording.api)) {
         const method = methodKey.toUpperCase();
         for (const [endpoint, value] of Object.entries(endpoints)) {
-            const label = `${methodKey} ${endpoint}`;
+            // What the summary shows of the endpoint: never a credential it carries.
+            const shownEndpoint = scrubCredentials(endpoint, redactor, new Set());
+            const label = `${methodKey} ${shownEndpoint}`;
             if (!METHODS.has(method)) {
                 skipped.push({ entry: label, reason: `method "${methodKey}" is not one fixtures can answer (${[...METHODS].join(', ')})` });
                 continue;
@@ -129,6 +273,10 @@ export function recordingToResponses(recording: Recording, options: ConvertOptio
                 skipped.push({ entry: label, reason: 'the path contains "*", which fixture paths read as a wildcard; add this answer by hand or in .nango-emulator/handlers.ts' });
                 continue;
             }
+            if (shownEndpoint !== endpoint) {
+                skipped.push({ entry: label, reason: 'the path carries a credential; add this answer by hand with the credential left out' });
+                continue;
+            }
             const fixturePath = literalPath(endpoint);
             if (!fixturePath) {
                 skipped.push({ entry: label, reason: 'the path cannot be written as a literal fixture path; add this answer in .nango-emulator/handlers.ts' });
@@ -140,7 +288,9 @@ export function recordingToResponses(recording: Recording, options: ConvertOptio
                 const query: Record<string, string> = {};
                 for (const [k, v] of Object.entries(entry.request?.params ?? {})) {
                     const text = String(v);
-                    if (redactor.text(text) !== text || SECRET_HEADER.test(k)) {
+                    const carries = (t: string): boolean => scrubCredentials(t, redactor, new Set()) !== t;
+                    if (SECRET_HEADER.test(k) || isSensitiveParam(k) || carries(text) || carries(k)) {
+                        droppedParams.add(k);
                         warnings.push(`${entryLabel}: query parameter "${k}" looks like a credential; it is not used to match requests`);
                         continue;
                     }
@@ -158,11 +308,21 @@ export function recordingToResponses(recording: Recording, options: ConvertOptio
                     const lower = name.toLowerCase();
                     const text = headerText(raw);
                     if (text === undefined || TRANSPORT_HEADERS.has(lower)) continue;
-                    if (SECRET_HEADER.test(lower) || redactor.text(text) !== text) {
+                    if (SECRET_HEADER.test(lower) || isSensitiveName(lower) || tokenHeader(lower, text)) {
                         droppedHeaders.add(lower);
                         continue;
                     }
-                    headers[lower] = text;
+                    const found = new Set<string>();
+                    const clean = scrubCredentials(text, redactor, found);
+                    if (clean !== text) {
+                        // A next-page or redirect URL keeps its use with the credential replaced; other headers go.
+                        if (!URL_HEADERS.has(lower)) {
+                            droppedHeaders.add(lower);
+                            continue;
+                        }
+                        redactedHeaders.add(`${lower} (${[...found].sort().join(', ')})`);
+                    }
+                    headers[lower] = clean;
                 }
                 const fixture: ResponseFixture = {
                     method: method as ResponseFixture['method'],
@@ -175,7 +335,7 @@ export function recordingToResponses(recording: Recording, options: ConvertOptio
                 };
                 const noBody = entry.response === undefined || entry.response === null || entry.response === '' || entry.status === 204 || entry.status === 304 || method === 'HEAD';
                 if (!noBody) {
-                    const clean = redactor.value(entry.response);
+                    const clean = scrubBody(entry.response, redactor, redactedFields);
                     const after = JSON.stringify(clean);
                     redacted += after.split(REDACTED).length - JSON.stringify(entry.response).split(REDACTED).length;
                     if (after.includes('{{')) warnings.push(`${entryLabel}: the body contains "{{", which fixtures read as a template placeholder; check the answer`);
@@ -186,7 +346,12 @@ export function recordingToResponses(recording: Recording, options: ConvertOptio
         }
     }
     if (droppedHeaders.size) warnings.push(`dropped response headers that may carry secrets: ${[...droppedHeaders].sort().join(', ')}`);
-    if (redacted > 0) warnings.push(`${redacted} credential value${redacted === 1 ? '' : 's'} in response bodies replaced with ${REDACTED}`);
+    if (redactedHeaders.size) warnings.push(`credentials in response headers replaced with ${REDACTED}: ${[...redactedHeaders].sort().join('; ')}`);
+    if (redacted > 0) {
+        const what = [...redactedFields].sort().join(', ');
+        warnings.push(`${redacted} credential value${redacted === 1 ? '' : 's'} in response bodies replaced with ${REDACTED} (${what})`);
+    }
+    if (droppedParams.size) warnings.push(`query parameters that may carry secrets, not copied: ${[...droppedParams].sort().join(', ')}`);
     return { responses, skipped, warnings };
 }
 
@@ -232,19 +397,15 @@ function sameFixture(a: ResponseFixture, b: ResponseFixture): boolean {
 /** Reads a recording and appends its provider answers to the fixtures' integration (atomically, validated). */
 export function importRecording(root: string, recordingFile: string, options: ImportOptions = {}): ImportResult {
     const file = path.resolve(recordingFile);
-    let text: string;
-    try {
-        text = readFileSync(file, 'utf8');
-    } catch (err) {
-        throw new EmulatorError('bad_usage', `${file}: cannot read the recording (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). "nango dryrun <function> <connection> -e <env> --save-responses" writes it to <integration>/tests/<function>.test.json.`);
-    }
+    const written = '"nango dryrun <function> <connection> -e <env> --save-responses" writes it to <integration>/tests/<function>.test.json.';
+    // Bounded, regular files only: a recording that is a FIFO or a link to /dev/zero must not hang or exhaust memory.
+    const text = readTextFile(file, { maxBytes: MAX_RECORDING_BYTES, what: 'a recording', code: 'bad_usage', fix: `Pass the recording file itself: ${written}` });
+    if (text === undefined) throw new EmulatorError('bad_usage', `${file}: cannot read the recording (ENOENT). ${written}`);
     const recording = parseRecording(text, file);
 
     const fixturesFile = fixturesPath(root);
-    let fixturesText: string;
-    try {
-        fixturesText = readFileSync(fixturesFile, 'utf8');
-    } catch {
+    const fixturesText = readTextFile(fixturesFile, { maxBytes: MAX_FIXTURES_BYTES, what: 'the fixtures file', code: 'fixtures_invalid', fix: `Make ${fixturesFile} a JSON file with your integrations.` });
+    if (fixturesText === undefined) {
         throw new EmulatorError('fixtures_missing', `${fixturesFile}: no fixtures file. Create it with the integration and its provider accounts first (see the README's "Fixtures" section); recordings add responses to it.`);
     }
     const fixtures: Fixtures = parseFixtures(fixturesText, fixturesFile);

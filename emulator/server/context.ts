@@ -7,6 +7,7 @@ import { EmulatorError } from '../errors';
 import { FIXTURES_DIR, fixturesPath, loadFixtures, type Fixtures } from '../fixtures';
 import { Emulator, type EmulatorOptions } from '../lifecycle';
 import { LockTimeoutError, withFileLock } from '../lock';
+import { connectionLockFile } from '../names';
 import { Redactor, secretsOf } from '../redact';
 import { DEFAULT_TIMEOUT_MS } from '../runner';
 import { readState, writeState, type ConnectionRecord, type EmulatorState } from '../state';
@@ -48,10 +49,14 @@ type NewJournalEntry = Omit<ProxyJournalEntry, 'seq' | 'at'> | Omit<MetadataJour
 export class Journal {
     private entries: JournalEntry[] = [];
     private seq = 0;
-    constructor(private readonly max = 1000) {}
+    constructor(
+        /** Every entry passes through it on the way in: what the journal holds can be served as it is. */
+        private readonly redact: <T>(entry: T) => T,
+        private readonly max = 1000
+    ) {}
 
     add(entry: NewJournalEntry): JournalEntry {
-        const full = { ...entry, seq: ++this.seq, at: new Date().toISOString() } as JournalEntry;
+        const full = this.redact({ ...entry, seq: ++this.seq, at: new Date().toISOString() } as JournalEntry);
         this.entries.push(full);
         if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
         return full;
@@ -78,7 +83,7 @@ export interface ServerContextOptions extends EmulatorOptions {
 
 export class ServerContext {
     readonly root: string;
-    readonly journal = new Journal();
+    readonly journal = new Journal((entry) => this.redactor().value(entry));
     readonly startedAt = new Date();
     private fixturesCache: { key: string; fixtures: Fixtures } | undefined;
     private emulatorCache: { key: string; emulator: Emulator } | undefined;
@@ -194,7 +199,7 @@ export class ServerContext {
         const lockDir = path.join(this.root, FIXTURES_DIR, 'locks');
         const waitMs = this.timeoutMs + 10_000;
         try {
-            return await withFileLock(path.join(lockDir, `${connectionId}.lock`), waitMs, () =>
+            return await withFileLock(path.join(lockDir, connectionLockFile(connectionId)), waitMs, () =>
                 withFileLock(path.join(lockDir, 'state.lock'), waitMs, () => {
                     const state = this.state();
                     const current = state.connections[connectionId];
