@@ -6,6 +6,7 @@ import { registerTestCommand } from './scenarios-cli';
 import { EmulatorError } from './errors';
 import { formatConnections, formatResult } from './format';
 import { Emulator } from './lifecycle';
+import { connectionIdMessage } from './names';
 import { findRoot } from './project';
 import type { RunResult } from './result';
 // The server and recordings (msw and friends) load only for the commands that use them: the CLI starts fast.
@@ -19,6 +20,7 @@ interface GlobalOptions {
     maxBodyBytes?: number;
     /** false with --no-typecheck. */
     typecheck?: boolean;
+    memoryLimit?: number;
 }
 
 function positiveInt(value: string): number {
@@ -42,6 +44,13 @@ function portNumber(value: string): number {
     return n;
 }
 
+/** --connection, checked before anything runs: the id names lock files and state keys (names.ts has the rule). */
+function connectionArg(id: string): string {
+    const problem = connectionIdMessage('--connection', id);
+    if (problem) throw new EmulatorError('bad_usage', problem);
+    return id;
+}
+
 const useColor = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
 
 function emulatorFor(opts: GlobalOptions): Emulator {
@@ -50,7 +59,8 @@ function emulatorFor(opts: GlobalOptions): Emulator {
         ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
         ...(opts.bodies ? { captureBodies: true } : {}),
         ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
-        ...(opts.typecheck === false ? { typecheck: false } : {})
+        ...(opts.typecheck === false ? { typecheck: false } : {}),
+        ...(opts.memoryLimit ? { memoryLimitMb: opts.memoryLimit } : {})
     });
 }
 
@@ -77,6 +87,7 @@ export function buildProgram(): Command {
         .addOption(new Option('--timeout <ms>', 'stop a handler after this many milliseconds').argParser(positiveInt).default(undefined, '30000'))
         .option('--bodies', 'record and show request and response bodies (secrets redacted)')
         .addOption(new Option('--max-body-bytes <n>', 'fail a provider response larger than this').argParser(positiveInt))
+        .addOption(new Option('--memory-limit <MB>', "the handler worker's JavaScript heap limit").argParser(positiveInt).default(undefined, '1024'))
         .option('--no-typecheck', "run without the type check nango compile does (faster; Nango would still refuse a project with type errors)")
         .showHelpAfterError()
         .exitOverride();
@@ -89,7 +100,7 @@ export function buildProgram(): Command {
         .option('--account <account>', 'provider account (creates the connection as a first connect if it does not exist)')
         .option('--reconnect', 're-authorize the connection as --account before running (reconnect semantics)')
         .action(async (ref: string, o: { connection: string; account?: string; reconnect?: boolean }, cmd: Command) =>
-            withEmulator(cmd, async (e, opts) => printResult(await e.dryrun(ref, { connectionId: o.connection, ...(o.account ? { account: o.account } : {}), ...(o.reconnect ? { reconnect: true } : {}) }), opts))
+            withEmulator(cmd, async (e, opts) => printResult(await e.dryrun(ref, { connectionId: connectionArg(o.connection), ...(o.account ? { account: o.account } : {}), ...(o.reconnect ? { reconnect: true } : {}) }), opts))
         );
 
     program
@@ -98,7 +109,7 @@ export function buildProgram(): Command {
         .argument('<integration>')
         .requiredOption('--connection <id>', 'connection id')
         .requiredOption('--account <account>', 'provider account to connect')
-        .action(async (integration: string, o: { connection: string; account: string }, cmd: Command) => withEmulator(cmd, async (e, opts) => printResult(await e.connect(integration, o.connection, o.account), opts)));
+        .action(async (integration: string, o: { connection: string; account: string }, cmd: Command) => withEmulator(cmd, async (e, opts) => printResult(await e.connect(integration, connectionArg(o.connection), o.account), opts)));
 
     program
         .command('reconnect')
@@ -106,14 +117,14 @@ export function buildProgram(): Command {
         .argument('<integration>')
         .requiredOption('--connection <id>', 'connection id')
         .requiredOption('--account <account>', 'provider account to reconnect as')
-        .action(async (integration: string, o: { connection: string; account: string }, cmd: Command) => withEmulator(cmd, async (e, opts) => printResult(await e.reconnect(integration, o.connection, o.account), opts)));
+        .action(async (integration: string, o: { connection: string; account: string }, cmd: Command) => withEmulator(cmd, async (e, opts) => printResult(await e.reconnect(integration, connectionArg(o.connection), o.account), opts)));
 
     program
         .command('delete')
         .description('run pre-connection-deletion, then delete the connection')
         .argument('<integration>')
         .requiredOption('--connection <id>', 'connection id')
-        .action(async (integration: string, o: { connection: string }, cmd: Command) => withEmulator(cmd, async (e, opts) => printResult(await e.delete(integration, o.connection), opts)));
+        .action(async (integration: string, o: { connection: string }, cmd: Command) => withEmulator(cmd, async (e, opts) => printResult(await e.delete(integration, connectionArg(o.connection)), opts)));
 
     program
         .command('connections')
@@ -160,6 +171,7 @@ export function buildProgram(): Command {
                 ...(opts.bodies ? { captureBodies: true } : {}),
                 ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
                 ...(opts.typecheck === false ? { typecheck: false } : {}),
+                ...(opts.memoryLimit ? { memoryLimitMb: opts.memoryLimit } : {}),
                 ...(o.quiet ? {} : { log: (line: string) => out.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`) })
             });
             if (opts.json) {

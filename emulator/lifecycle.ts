@@ -11,6 +11,7 @@ import { compileFile } from './compile';
 import { EmulatorError } from './errors';
 import { FIXTURES_DIR, fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures, type ResponseFixture } from './fixtures';
 import { withFileLock, LockTimeoutError } from './lock';
+import { connectionLockFile } from './names';
 import type { AccountInfo, HandlerErrorInfo, ProviderRequest, RunRequest } from './protocol';
 import { baseUrlTemplate, providerInfo, resolveBaseUrl } from './providers';
 import { Redactor, secretsOf } from './redact';
@@ -36,6 +37,8 @@ export interface EmulatorOptions {
     stateDir?: string;
     /** Type-check the project as `nango compile` does before running (default true). */
     typecheck?: boolean;
+    /** The worker's heap limit in MB. */
+    memoryLimitMb?: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -83,7 +86,11 @@ export class Emulator {
         private readonly options: EmulatorOptions = {}
     ) {
         this.root = path.resolve(root);
-        this.worker = new HandlerWorker({ projectRoot: this.root, ...(options.workerExecArgv ? { execArgv: options.workerExecArgv } : {}) });
+        this.worker = new HandlerWorker({
+            projectRoot: this.root,
+            ...(options.workerExecArgv ? { execArgv: options.workerExecArgv } : {}),
+            ...(options.memoryLimitMb ? { memoryLimitMb: options.memoryLimitMb } : {})
+        });
     }
 
     get fixturesFile(): string {
@@ -122,12 +129,13 @@ export class Emulator {
     async connect(integration: string, connectionId: string, account: string): Promise<RunResult> {
         const fixtures = this.fixtures();
         requireAccount(fixtures, integration, account, this.fixturesFile);
+        const typeWarnings = this.checkTypes();
         return this.withConnectionLock(connectionId, async () => {
             const existing = this.liveConnection(connectionId);
             if (existing) {
                 throw new EmulatorError('connection_exists', `connection "${connectionId}" already exists (${existing.integration}, account "${existing.account}", ${existing.status}). Use "reconnect" to authorize it again, or "delete" it first.`);
             }
-            const { handlers, warnings } = await this.handlersFor(integration);
+            const { handlers, warnings } = await this.handlersFor(integration, typeWarnings);
             const ctx = this.newContext('connect', integration, connectionId, account, this.newConnection(integration, connectionId, account), warnings);
             return this.firstConnect(ctx, handlers);
         });
@@ -135,18 +143,20 @@ export class Emulator {
 
     async reconnect(integration: string, connectionId: string, account: string): Promise<RunResult> {
         requireAccount(this.fixtures(), integration, account, this.fixturesFile);
+        const typeWarnings = this.checkTypes();
         return this.withConnectionLock(connectionId, async () => {
             const existing = this.requireConnection(connectionId, integration);
-            const { handlers, warnings } = await this.handlersFor(integration);
+            const { handlers, warnings } = await this.handlersFor(integration, typeWarnings);
             const ctx = this.newContext('reconnect', integration, connectionId, account, this.upsertAccount(existing, account), warnings);
             return this.reconnectValidation(ctx, handlers.filter((h) => h.event === 'validate-connection'));
         });
     }
 
     async delete(integration: string, connectionId: string): Promise<RunResult> {
+        const typeWarnings = this.checkTypes();
         return this.withConnectionLock(connectionId, async () => {
             const existing = this.requireConnection(connectionId, integration);
-            const { handlers, warnings } = await this.handlersFor(integration);
+            const { handlers, warnings } = await this.handlersFor(integration, typeWarnings);
             const ctx = this.newContext('delete', integration, connectionId, existing.account, structuredClone(existing), warnings);
             for (const h of handlers.filter((d) => d.event === 'pre-connection-deletion')) await this.runHandler(ctx, h);
             // Hook failures are logged; they never block the deletion.
@@ -170,8 +180,9 @@ export class Emulator {
         requireIntegration(fixtures, integration, this.fixturesFile);
         if (opts.account) requireAccount(fixtures, integration, opts.account, this.fixturesFile);
         requireImported(this.root, handlerFile);
+        // Before the lock: the type check is synchronous, and a lock holder must keep refreshing its lock.
+        const warnings = this.checkTypes();
         return this.withConnectionLock(opts.connectionId, async () => {
-            const warnings = this.checkTypes();
             const [handler] = await this.describe([handlerFile]);
             const existing = this.liveConnection(opts.connectionId);
             if (!existing) {
@@ -315,9 +326,9 @@ export class Emulator {
     }
 
     /** The integration's handlers Nango would run (imported by index.ts, type-checked), and warnings for the rest. */
-    private async handlersFor(integration: string): Promise<{ handlers: DescribedHandler[]; warnings: string[] }> {
+    private async handlersFor(integration: string, typeWarnings: string[]): Promise<{ handlers: DescribedHandler[]; warnings: string[] }> {
         requireIntegration(this.fixtures(), integration, this.fixturesFile);
-        const warnings = this.checkTypes();
+        const warnings = typeWarnings;
         const runnable = runnableHandlers(this.root, integration);
         return { handlers: await this.describe(runnable.files), warnings: [...warnings, ...runnable.warnings] };
     }
@@ -359,7 +370,7 @@ export class Emulator {
         const now = new Date().toISOString();
         return {
             id: connectionId,
-            numericId: state.nextNumericId,
+            numericId: state.nextNumericId, // provisional: saveConnection assigns the real one under the state lock
             integration,
             provider: fixtures.integrations[integration]!.provider,
             account,
@@ -407,7 +418,8 @@ export class Emulator {
         await withFileLock(path.join(this.lockDir, 'state.lock'), 10_000, () => {
             const state = readState(this.root, this.fixtures(), this.options.stateDir);
             const previous = state.connections[connection.id];
-            if ((!previous || previous.status === 'deleted') && connection.numericId >= state.nextNumericId) state.nextNumericId = connection.numericId + 1;
+            // A new connection takes its id here, under the lock: ids read before it could be another process's too.
+            if (!previous || previous.status === 'deleted') connection.numericId = state.nextNumericId++;
             state.connections[connection.id] = connection;
             writeState(this.root, state, this.options.stateDir);
         });
@@ -421,7 +433,7 @@ export class Emulator {
     private async withConnectionLock<T>(connectionId: string, fn: () => Promise<T>): Promise<T> {
         const waitMs = (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 10_000;
         try {
-            return await withFileLock(path.join(this.lockDir, `${connectionId}.lock`), waitMs, fn);
+            return await withFileLock(path.join(this.lockDir, connectionLockFile(connectionId)), waitMs, fn);
         } catch (err) {
             if (err instanceof LockTimeoutError) {
                 throw new EmulatorError('connection_busy', `connection "${connectionId}" is busy with another run that did not finish in ${waitMs} ms. Wait for it, or stop the other emulator process.`);

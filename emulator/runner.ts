@@ -9,6 +9,8 @@ import { sandboxWorkerFlags } from './sandbox/worker-flags';
 import type { DescribeRequest, HandlerDefinition, HandlerErrorInfo, LogEntry, ProviderRequest, RunRequest, WorkerMessage } from './protocol';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** The worker's JavaScript heap limit: a runaway handler is stopped and named instead of taking the machine's memory. */
+export const DEFAULT_MEMORY_LIMIT_MB = 1024;
 
 export interface RunOutcome {
     ok: boolean;
@@ -40,6 +42,14 @@ export interface WorkerOptions {
     projectRoot: string;
     /** Extra node flags, e.g. ["--inspect-brk=9229"] to debug a handler. */
     execArgv?: string[];
+    /** The worker's heap limit in MB (default DEFAULT_MEMORY_LIMIT_MB). */
+    memoryLimitMb?: number;
+}
+
+/** Why the worker process ended, as the run reports it. */
+interface WorkerExit {
+    reason: string;
+    outOfMemory: boolean;
 }
 
 export class HandlerWorker {
@@ -47,9 +57,13 @@ export class HandlerWorker {
     private ready: Promise<void> | undefined;
     private nextId = 1;
     private listeners = new Map<number, (m: WorkerMessage) => void>();
-    private exitListeners = new Set<(reason: string) => void>();
+    private exitListeners = new Set<(exit: WorkerExit) => void>();
 
     constructor(private readonly options: WorkerOptions) {}
+
+    private get memoryLimitMb(): number {
+        return this.options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+    }
 
     private start(): Promise<void> {
         if (this.ready && this.child && this.child.exitCode === null && !this.child.killed) return this.ready;
@@ -58,6 +72,7 @@ export class HandlerWorker {
                 '--enable-source-maps',
                 // The permission model's warnings would bury a crash's own message in the stderr tail.
                 '--no-warnings',
+                `--max-old-space-size=${this.memoryLimitMb}`,
                 ...sandboxWorkerFlags([path.dirname(workerScript()), cacheDir(this.options.projectRoot), path.join(this.options.projectRoot, 'node_modules')]),
                 ...(this.options.execArgv ?? [])
             ],
@@ -87,9 +102,11 @@ export class HandlerWorker {
                 this.child = undefined;
                 this.ready = undefined;
             }
-            const tail = stderr.join('').trim().split('\n').slice(-5).join('\n');
-            const reason = `the handler's worker process exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}`;
-            for (const l of this.exitListeners) l(reason);
+            const output = stderr.join('');
+            const outOfMemory = /heap out of memory|Reached heap limit/.test(output);
+            const tail = output.trim().split('\n').slice(-5).join('\n');
+            const reason = `the handler's worker process exited (${signal ?? `code ${code}`})${tail && !outOfMemory ? `: ${tail}` : ''}`;
+            for (const l of this.exitListeners) l({ reason, outOfMemory });
         });
         this.ready = new Promise((resolve, reject) => {
             const onMessage = (m: WorkerMessage): void => {
@@ -173,8 +190,20 @@ export class HandlerWorker {
             };
             const timer = setTimeout(() => fail('timeout', `${request.handlerFile}: the handler did not finish within ${timeoutMs} ms and was stopped. Look for a missing await, an endless loop or a request that never answers; or raise the timeout (--timeout, or the "nango.emulator.timeoutMs" setting).`), timeoutMs);
             const onAbort = (): void => fail('cancelled', `${request.handlerFile}: the run was cancelled.`);
-            const onExit = (reason: string): void =>
-                finish(onFailure({ type: 'worker_exit', message: `${request.handlerFile}: ${reason}. Something the handler ran ended its process (process.kill, process.abort, a native crash or running out of memory); event functions must return or throw instead. The next run starts a fresh worker.` }));
+            const onExit = ({ reason, outOfMemory }: WorkerExit): void =>
+                finish(
+                    onFailure(
+                        outOfMemory
+                            ? {
+                                  type: 'memory_limit',
+                                  message: `${request.handlerFile}: the handler went over the worker's memory limit (${this.memoryLimitMb} MB of JavaScript heap) and was stopped. Look for data that grows without bound (a loop that never ends, a whole export kept in memory); or raise the limit (nango-emulator --memory-limit <MB>).`
+                              }
+                            : {
+                                  type: 'worker_exit',
+                                  message: `${request.handlerFile}: ${reason}. Something the handler ran ended its process (a native crash, or the process was killed); event functions must return or throw instead. The next run starts a fresh worker.`
+                              }
+                    )
+                );
             if (signal?.aborted) return onAbort();
             signal?.addEventListener('abort', onAbort);
             this.exitListeners.add(onExit);

@@ -61,6 +61,9 @@ function loadUserCode(compiledFile: string): unknown {
     return require(resolved) as unknown;
 }
 
+const MAX_LOG_BYTES = 1024 * 1024;
+const MAX_LOG_LINES = 5000;
+
 const CONSOLE_NOTE = "console output never reaches Nango's logs (its runtime drops it): use await nango.log(...) for what you want to see there.";
 
 function retireNote(changed: string[]): string {
@@ -85,8 +88,22 @@ async function handleRun(req: RunRequest): Promise<void> {
     const secrets = req.accounts.flatMap((a) => secretsOf(a.credentials)).concat(secretsOf(req.connection.credentials));
     const redactor = new Redactor(secrets);
     const startedAt = performance.now();
-    const log = (entry: Omit<LogEntry, 'at'>): void =>
+    let logBytes = 0;
+    let logLines = 0;
+    let dropped = { lines: 0, bytes: 0 };
+    const emit = (entry: Omit<LogEntry, 'at'>): void =>
         send({ type: 'log', id: req.id, entry: { ...entry, message: redactor.text(entry.message), at: Math.round(performance.now() - startedAt) } });
+    // A run keeps its first lines of logs: a handler logging in a loop must not make a result of gigabytes.
+    const log = (entry: Omit<LogEntry, 'at'>): void => {
+        const size = Buffer.byteLength(entry.message);
+        if (dropped.lines || logLines >= MAX_LOG_LINES || logBytes + size > MAX_LOG_BYTES) {
+            dropped = { lines: dropped.lines + 1, bytes: dropped.bytes + size };
+            return;
+        }
+        logLines += 1;
+        logBytes += size;
+        emit(entry);
+    };
     let consoleNoted = false;
     const onConsole = (level: LogLevel, args: unknown[]): void => {
         if (!consoleNoted) {
@@ -118,8 +135,12 @@ async function handleRun(req: RunRequest): Promise<void> {
             const unmatched = fakes?.unmatchedErrors ?? [];
             let errorInfo = failure ? describeError(failure.error, req.handlerFile, redactor, handler?.sandbox.sourceMap) : undefined;
             if (!errorInfo && unmatched[0]) errorInfo = { type: 'UnmatchedRequest', message: redactor.text(unmatched[0]) };
+            if (dropped.lines) {
+                const kb = Math.ceil(dropped.bytes / 1024);
+                emit({ level: 'warn', message: `${dropped.lines} more log line${dropped.lines === 1 ? '' : 's'} (${kb} KB) dropped: a run keeps its first ${MAX_LOG_LINES.toLocaleString('en-US')} log lines or ${MAX_LOG_BYTES / 1024 / 1024} MB.`, source: 'emulator' });
+            }
             const changed = changesSince?.() ?? [];
-            if (changed.length) log({ level: 'warn', message: retireNote(changed), source: 'emulator' });
+            if (changed.length) emit({ level: 'warn', message: retireNote(changed), source: 'emulator' });
             send({ type: 'done', id: req.id, ok: !errorInfo, ...(definition ? { definition } : {}), ...(errorInfo ? { error: errorInfo } : {}), ...(changed.length ? { retire: true } : {}) });
             resolveDone();
         })();

@@ -17,15 +17,38 @@ export class HttpError extends Error {
     }
 }
 
+/** Provider request bodies sent through /proxy. */
 export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+/** JSON bodies of Nango's API and /_emulator/* (metadata, run requests). */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+/** All request bodies being read at once: past it, a new body is refused (503) instead of buffered. */
+export const MAX_BUFFERED_BODY_BYTES = 4 * MAX_REQUEST_BODY_BYTES;
 
-export async function readRequestBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
+let bufferedBytes = 0;
+
+/**
+ * Reads the body of a request once its route, auth and content type were checked: nothing is buffered
+ * for a request that would be refused anyway. A declared Content-Length over the limit is refused
+ * before a byte is read; a body growing past it is cut off.
+ */
+export async function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) throw new HttpError(413, 'payload_too_large', `the request body is ${declared} bytes, over this route's limit of ${limit} bytes`);
+    if (bufferedBytes + Math.max(declared, 0) > MAX_BUFFERED_BODY_BYTES) {
+        throw new HttpError(503, 'busy', `the emulator is already reading ${bufferedBytes} bytes of request bodies; retry shortly`, { retryAfter: 1 });
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > limit) throw new HttpError(413, 'payload_too_large', `the request body is over ${limit} bytes`);
-        chunks.push(chunk);
+    try {
+        for await (const chunk of req as AsyncIterable<Buffer>) {
+            size += chunk.length;
+            bufferedBytes += chunk.length;
+            if (size > limit) throw new HttpError(413, 'payload_too_large', `the request body is over this route's limit of ${limit} bytes`);
+            if (bufferedBytes > MAX_BUFFERED_BODY_BYTES) throw new HttpError(503, 'busy', 'the emulator is reading too many request bodies at once; retry shortly', { retryAfter: 1 });
+            chunks.push(chunk);
+        }
+    } finally {
+        bufferedBytes -= size;
     }
     return Buffer.concat(chunks);
 }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { EmulatorError, type EmulatorErrorCode } from '../errors';
 import { ServerContext, type ServerContextOptions } from './context';
 import { emulatedConnection, journal, listEmulatedConnections, resetEmulator, runOperation } from './control';
-import { DEFAULT_HOST, DEFAULT_PORT, HttpError, hostOfHeader, isLoopbackHost, nangoErrorBody, parseJsonBody, readRequestBody, sendEmpty, sendJson } from './http';
+import { DEFAULT_HOST, DEFAULT_PORT, HttpError, MAX_JSON_BODY_BYTES, MAX_REQUEST_BODY_BYTES, hostOfHeader, isLoopbackHost, nangoErrorBody, parseJsonBody, readRequestBody, sendEmpty, sendJson } from './http';
 import { environmentVariables, getConnection, getIntegration, listConnections, writeMetadata } from './nango-api';
 import { ProxyService } from './proxy';
 
@@ -108,14 +108,13 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
             if (loopbackOnly && hostName && !isLoopbackHost(hostName)) {
                 throw new HttpError(403, 'forbidden_host', `Host "${req.headers.host}" is not a loopback address; the emulator only answers requests to 127.0.0.1, ::1 or localhost.`);
             }
-            const body = await readRequestBody(req);
-            if (control) return await handleControl(method, path.slice(EMULATOR_PREFIX.length) || '/', url.searchParams, req, body, res);
+            if (control) return await handleControl(method, path.slice(EMULATOR_PREFIX.length) || '/', url.searchParams, req, res);
 
             if (method === 'POST' && path === '/cli/telemetry') return sendEmpty(res, 204); // accepted, dropped
             if (path === '/proxy' || path.startsWith('/proxy/')) {
                 requireBearer(req);
                 const raw = req.url ?? '/';
-                return await proxy.handle(req, res, body, raw.slice(raw.indexOf('/proxy') + '/proxy'.length) || '/');
+                return await proxy.handle(req, res, await readRequestBody(req, MAX_REQUEST_BODY_BYTES), raw.slice(raw.indexOf('/proxy') + '/proxy'.length) || '/');
             }
             let m: RegExpExecArray | null;
             if (method === 'GET' && (path === '/connections' || path === '/connection')) {
@@ -124,6 +123,7 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
             }
             if ((method === 'POST' || method === 'PATCH') && (path === '/connections/metadata' || path === '/connection/metadata')) {
                 requireBearer(req);
+                const body = await readRequestBody(req, MAX_JSON_BODY_BYTES);
                 const written = await writeMetadata(context, method, parseJsonBody(body, `${method} ${path}`), `${method} ${path}`);
                 return sendJson(res, method === 'POST' ? 201 : 200, written);
             }
@@ -160,7 +160,7 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
         }
     };
 
-    const handleControl = async (method: string, sub: string, query: URLSearchParams, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> => {
+    const handleControl = async (method: string, sub: string, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> => {
         if (method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
             // Also keeps web pages from posting here with a plain form (no CORS preflight for those).
             throw new HttpError(415, 'bad_usage', `POST ${EMULATOR_PREFIX}${sub}: send "Content-Type: application/json"`);
@@ -169,7 +169,10 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
         if (method === 'GET' && sub === '/health') return sendJson(res, 200, { ok: true, root: context.root, pid: process.pid, fixturesFile: context.fixturesFile });
         if (method === 'GET' && sub === '/connections') return sendJson(res, 200, listEmulatedConnections(context));
         if (method === 'GET' && (m = /^\/connections\/([^/]+)$/.exec(sub))) return sendJson(res, 200, emulatedConnection(context, decodeURIComponent(m[1]!)));
-        if (method === 'POST' && sub === '/run') return sendJson(res, 200, await runOperation(context, parseJsonBody(body, `POST ${EMULATOR_PREFIX}/run`)));
+        if (method === 'POST' && sub === '/run') {
+            const body = await readRequestBody(req, MAX_JSON_BODY_BYTES);
+            return sendJson(res, 200, await runOperation(context, parseJsonBody(body, `POST ${EMULATOR_PREFIX}/run`)));
+        }
         if (method === 'POST' && sub === '/reset') return sendJson(res, 200, await resetEmulator(context));
         if (method === 'GET' && sub === '/requests') return sendJson(res, 200, journal(context, query));
         if (method === 'DELETE' && sub === '/requests') {

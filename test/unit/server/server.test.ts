@@ -460,6 +460,26 @@ describe('emulator server', function () {
             assert.equal(form.status, 415);
         });
 
+        it('refuses a request by its route, auth, content type or declared size before reading its body', async () => {
+            // Headers only: a body of 20 MB is announced and never sent, so an answer proves nothing was waited for.
+            const answer = (route: string, headers: Record<string, string>): Promise<number> =>
+                new Promise((resolve, reject) => {
+                    const req = httpRequest(`${s.url}${route}`, { method: 'POST', headers: { 'content-length': String(20 * 1024 * 1024), ...headers } }, (res) => {
+                        res.resume();
+                        resolve(res.statusCode ?? 0);
+                        req.destroy();
+                    });
+                    req.on('error', (err) => (/socket hang up|ECONNRESET/.test(err.message) ? undefined : reject(err)));
+                    req.setTimeout(5_000, () => reject(new Error(`${route}: no answer within 5 s; the server waited for the body`)));
+                    req.flushHeaders();
+                });
+            assert.equal(await answer('/_emulator/run', { 'content-type': 'application/json' }), 413);
+            assert.equal(await answer('/_emulator/run', { 'content-type': 'text/plain' }), 415);
+            assert.equal(await answer('/proxy/user', { 'content-type': 'application/json' }), 401);
+            assert.equal(await answer('/no/such/route', { 'content-type': 'application/json' }), 501);
+            assert.equal((await s.call('GET', '/_emulator/health', { auth: false })).status, 200);
+        });
+
         it("runs handlers in Nango's runtime: an import nango compile refuses is 422 with the file:line and the rule", async () => {
             const file = path.join(s.context.root, 'github/on-events/seed-metadata.ts');
             const original = readFileSync(file, 'utf8');
