@@ -88,7 +88,30 @@ export interface DescribeRequest {
     handlerFile: string;
 }
 
-export type WorkerRequest = RunRequest | DescribeRequest;
+/**
+ * One request of the server's /proxy, for the user's msw handlers (.nango-emulator/handlers.ts) to
+ * answer: their code runs here, in the worker, never in the server.
+ */
+export interface AnswerRequest {
+    type: 'answer';
+    id: number;
+    /** The compiled handlers.ts, as the orchestrator names runs by a file. */
+    handlerFile: string;
+    compiledFile: string;
+    request: { method: string; url: string; headers: [string, string][]; body?: Uint8Array };
+}
+
+/** What a user msw handler answered; `response` is absent when none of them matched. */
+export interface AnsweredResponse {
+    status: number;
+    statusText: string;
+    headers: [string, string][];
+    body: Uint8Array;
+    /** HttpResponse.error(): a network error. */
+    networkError: boolean;
+}
+
+export type WorkerRequest = RunRequest | DescribeRequest | AnswerRequest;
 
 export interface HandlerDefinition {
     event: EventName;
@@ -103,4 +126,5 @@ export type WorkerMessage =
     | { type: 'metadata'; id: number; metadata: Record<string, unknown> }
     | { type: 'described'; id: number; definition?: HandlerDefinition; error?: HandlerErrorInfo; retire?: true }
     /** `retire`: the run changed what the worker shares between runs; the next run needs a new worker. */
+    | { type: 'answered'; id: number; response?: AnsweredResponse; error?: HandlerErrorInfo }
     | { type: 'done'; id: number; ok: boolean; definition?: HandlerDefinition; error?: HandlerErrorInfo; retire?: true };

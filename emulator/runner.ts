@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from './compile';
 import { sandboxWorkerFlags } from './sandbox/worker-flags';
-import type { DescribeRequest, HandlerDefinition, HandlerErrorInfo, LogEntry, ProviderRequest, RunRequest, WorkerMessage } from './protocol';
+import type { AnsweredResponse, AnswerRequest, DescribeRequest, HandlerDefinition, HandlerErrorInfo, LogEntry, ProviderRequest, RunRequest, WorkerMessage } from './protocol';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** The worker's JavaScript heap limit: a runaway handler is stopped and named instead of taking the machine's memory. */
@@ -138,6 +138,18 @@ export class HandlerWorker {
         }, (error) => ({ error }));
     }
 
+    /**
+     * Asks the user's msw handlers (compiled handlers.ts) to answer one provider request, in this worker
+     * with its timeout: how the server's /proxy keeps user code out of its own process.
+     */
+    async answer(compiledFile: string, sourceFile: string, request: AnswerRequest['request'], timeoutMs: number): Promise<{ response?: AnsweredResponse; error?: HandlerErrorInfo }> {
+        const id = this.nextId++;
+        const message: AnswerRequest = { type: 'answer', id, handlerFile: sourceFile, compiledFile, request };
+        return this.exchange(message, timeoutMs, undefined, (m, resolve) => {
+            if (m.type === 'answered') resolve({ ...(m.response ? { response: m.response } : {}), ...(m.error ? { error: m.error } : {}) });
+        }, (error) => ({ error }));
+    }
+
     async run(request: Omit<RunRequest, 'type' | 'id' | 'projectRoot'>, options: RunOptions = {}): Promise<RunOutcome> {
         const id = this.nextId++;
         const started = performance.now();
@@ -166,7 +178,7 @@ export class HandlerWorker {
     }
 
     private async exchange<T>(
-        request: RunRequest | DescribeRequest,
+        request: RunRequest | DescribeRequest | AnswerRequest,
         timeoutMs: number,
         signal: AbortSignal | undefined,
         onMessage: (m: WorkerMessage, resolve: (v: T) => void) => void,

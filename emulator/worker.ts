@@ -2,13 +2,14 @@
 // IPC; it answers with logs, provider requests, metadata writes and a final outcome. Anything the
 // handler does wrong (throws, hangs, exits, rejects unhandled) stays in here; the parent survives.
 import * as nodeCrypto from 'node:crypto';
+import { statSync } from 'node:fs';
 import Module from 'node:module';
 import * as nodeUrl from 'node:url';
 import { isNativeError } from 'node:util/types';
 import { Worker } from 'node:worker_threads';
 import * as msw from 'msw';
 import * as zod from 'zod';
-import type { DescribeRequest, HandlerDefinition, LogEntry, LogLevel, RunRequest, WorkerMessage, WorkerRequest } from './protocol';
+import type { AnsweredResponse, AnswerRequest, DescribeRequest, HandlerDefinition, LogEntry, LogLevel, RunRequest, WorkerMessage, WorkerRequest } from './protocol';
 import { Redactor, secretsOf } from './redact';
 import { sdkFacade } from './sandbox/facade';
 import { SharedSurfaceGuard } from './sandbox/surface-guard';
@@ -249,10 +250,47 @@ process.on('uncaughtException', (err) => {
     current?.finish({ error: err });
 });
 
+/**
+ * The user's handlers for the server's requests, loaded once per version of the compiled file: module
+ * state (a counter of attempts, say) lasts across requests, as it lasts across a run's requests.
+ */
+let answering: { compiledFile: string; version: string; handlers: msw.RequestHandler[] } | undefined;
+function answeringHandlers(compiledFile: string): msw.RequestHandler[] {
+    const st = statSync(compiledFile);
+    const version = `${st.size}:${st.mtimeMs}`;
+    if (answering?.compiledFile !== compiledFile || answering.version !== version) {
+        answering = { compiledFile, version, handlers: loadUserHandlers(compiledFile, new Redactor([])) };
+    }
+    return answering.handlers;
+}
+
+/** Answers one /proxy request of the server with the user's msw handlers (they run here, not in the server). */
+async function handleAnswer(req: AnswerRequest): Promise<void> {
+    try {
+        // Requests the resolvers make themselves meet the same catch-all as handlers' requests: never the network.
+        fakes ??= new ProviderFakes();
+        fakes.use({ accounts: [], responses: [], integration: '', fixturesFile: req.handlerFile, userHandlers: [], captureBodies: false, maxBodyBytes: 1024 * 1024, onRequest: () => undefined });
+        const handlers = answeringHandlers(req.compiledFile);
+        const { method, url, headers, body } = req.request;
+        const response = await msw.getResponse(handlers, new Request(url, { method, headers, ...(body ? { body } : {}) }));
+        if (!response || response.headers.get('x-msw-intention') === 'passthrough') return send({ type: 'answered', id: req.id });
+        const answered: AnsweredResponse = {
+            status: response.status,
+            statusText: response.statusText,
+            headers: [...response.headers.entries()],
+            body: response.type === 'error' ? new Uint8Array() : new Uint8Array(await response.arrayBuffer()),
+            networkError: response.type === 'error'
+        };
+        send({ type: 'answered', id: req.id, response: answered });
+    } catch (err) {
+        send({ type: 'answered', id: req.id, error: describeError(err, req.handlerFile, new Redactor([])) });
+    }
+}
+
 let queue: Promise<void> = Promise.resolve();
 process.on('message', (req: WorkerRequest) => {
     // One request at a time: a warm worker serves runs in order.
-    queue = queue.then(() => (req.type === 'run' ? handleRun(req) : handleDescribe(req)));
+    queue = queue.then(() => (req.type === 'run' ? handleRun(req) : req.type === 'describe' ? handleDescribe(req) : handleAnswer(req)));
 });
 process.on('disconnect', () => {
     fakes?.close();

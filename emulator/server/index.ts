@@ -187,6 +187,7 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
     };
 
     const server = createServer((req, res) => void handle(req, res));
+    server.on('close', () => proxy.dispose());
     return { server, context };
 }
 

@@ -1,88 +1,87 @@
 // /proxy/*: Nango's proxy, answered by the emulator's provider fakes. The request is rebuilt the way
 // Nango's proxy (and the emulator's own SDK, worker/sdk.ts) builds it: the connection's base URL (or
 // Base-Url-Override) + the endpoint, the provider's auth headers/query for the connection's
-// credentials, the script's Nango-Proxy-* headers. Then the SAME msw handlers the worker uses
-// (the user's .nango-emulator/handlers.ts first, then the fixture responses: account matching by
-// credentials, query filters, templates) answer it with msw's getResponse. Nothing reaches the network.
-import { statSync } from 'node:fs';
-import Module from 'node:module';
+// credentials, the script's Nango-Proxy-* headers. Then the SAME msw handlers the worker uses answer
+// it: the user's .nango-emulator/handlers.ts first, run in a worker process with the runs' timeout (user
+// code never runs in the server), then the fixture responses (account matching by credentials, query
+// filters, templates) with msw's getResponse. Nothing reaches the network.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as msw from 'msw';
-import * as zod from 'zod';
 import { compileFile } from '../compile';
 import { EmulatorError } from '../errors';
 import { userMswHandlersPath, type IntegrationFixture } from '../fixtures';
-import type { AccountInfo } from '../protocol';
+import type { AccountInfo, AnsweredResponse } from '../protocol';
 import { authFor, baseUrlTemplate, providerInfo, resolveBaseUrl } from '../providers';
 import { DEFAULT_MAX_BODY_BYTES } from '../lifecycle';
+import { HandlerWorker } from '../runner';
 import type { ConnectionRecord } from '../state';
 import { accountOfRequest, fixtureHandlers, TIMEOUT_MARKER, unmatchedRequestMessage } from '../worker/provider-fakes';
-import type { ServerContext } from './context';
-import { HttpError, sendJson } from './http';
+import type { ProxyJournalEntry, ServerContext } from './context';
 
-// The user's handlers.ts is compiled with msw (and zod, when the project has none) left external:
-// they resolve to the server's own copies, so `instanceof RequestHandler` holds and no install is needed.
-const provided: Record<string, unknown> = { msw, zod, 'zod/v4': zod };
-type ModuleLoad = (request: string, parent: unknown, isMain: boolean) => unknown;
-const moduleWithLoad = Module as unknown as { _load: ModuleLoad };
-let hookInstalled = false;
-function installModuleHook(): void {
-    if (hookInstalled) return;
-    hookInstalled = true;
-    const originalLoad = moduleWithLoad._load;
-    moduleWithLoad._load = function (request, parent, isMain) {
-        return request in provided ? provided[request] : originalLoad.call(this, request, parent, isMain);
-    };
-}
+type NewProxyEntry = Omit<ProxyJournalEntry, 'seq' | 'at' | 'status' | 'durationMs'>;
+import { HttpError, sendJson } from './http';
 
 /** Same retry rule as the emulator's SDK: these statuses (and Retry-On ones) are retried `Retries` times. */
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 /** Not forwarded from a provider answer (hop-by-hop, or recomputed by this server). */
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'content-encoding', 'x-msw-intention']);
 
-interface LoadedUserHandlers {
+/** The user's handlers.ts and its compiled copy, which a worker process loads: never this server. */
+interface UserHandlersFile {
     file: string;
     compiled: string;
-    version: string;
-    handlers: msw.RequestHandler[];
+}
+
+/** What a user msw handler answered in the worker, as a fetch Response. */
+function toResponse(answer: AnsweredResponse): Response {
+    if (answer.networkError) return Response.error();
+    const nullBody = [101, 204, 205, 304].includes(answer.status);
+    return new Response(nullBody ? null : answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
 }
 
 export class ProxyService {
-    private userHandlers: LoadedUserHandlers | undefined;
+    private answerWorker: HandlerWorker | undefined;
 
     constructor(private readonly ctx: ServerContext) {}
 
-    /** The user's msw handlers, recompiled and reloaded when handlers.ts (or what it imports) changed. */
-    private async loadUserHandlers(): Promise<LoadedUserHandlers | undefined> {
+    /** The process the user's msw handlers run in (started on first use, with the runs' timeout and memory limit). */
+    private worker(): HandlerWorker {
+        return (this.answerWorker ??= new HandlerWorker({ projectRoot: this.ctx.root, ...(this.ctx.options.memoryLimitMb ? { memoryLimitMb: this.ctx.options.memoryLimitMb } : {}) }));
+    }
+
+    dispose(): void {
+        this.answerWorker?.dispose();
+        this.answerWorker = undefined;
+    }
+
+    /** The user's msw handlers file, recompiled when it (or what it imports) changed. */
+    private async userHandlersFile(): Promise<UserHandlersFile | undefined> {
         const file = userMswHandlersPath(this.ctx.root);
-        if (!file) return (this.userHandlers = undefined);
-        let compiled: Awaited<ReturnType<typeof compileFile>>;
+        if (!file) return undefined;
         try {
-            compiled = await compileFile(this.ctx.root, file, 'fixture-code');
+            return { file, compiled: (await compileFile(this.ctx.root, file, 'fixture-code')).compiled };
         } catch (err) {
             // Its syntax errors are mistakes in the user's handlers file, like its other mistakes.
             if (err instanceof EmulatorError && err.code === 'handler_compile_failed') throw new EmulatorError('user_handlers_invalid', err.message);
             throw err;
         }
-        // Keyed by the compiled output itself: another emulator process may have rebuilt it meanwhile.
-        const st = statSync(compiled.compiled);
-        const version = `${st.size}:${st.mtimeMs}`;
-        if (this.userHandlers && this.userHandlers.compiled === compiled.compiled && this.userHandlers.version === version) return this.userHandlers;
-        installModuleHook();
-        const resolved = require.resolve(compiled.compiled);
-        delete require.cache[resolved];
-        let mod: { default?: unknown; handlers?: unknown };
-        try {
-            mod = require(resolved) as typeof mod;
-        } catch (err) {
-            throw new EmulatorError('user_handlers_invalid', `${file}: failed to load (${(err as Error).message}). Fix the file; it must "export default [ ... ]" an array of msw handlers.`);
-        }
-        const list = mod.default ?? mod.handlers;
-        if (!Array.isArray(list) || !list.every((h) => h instanceof msw.RequestHandler)) {
-            throw new EmulatorError('user_handlers_invalid', `${file}: must "export default [ ... ]" an array of msw handlers, e.g. export default [http.get('https://api.example.com/me', () => HttpResponse.json({ id: 1 }))]`);
-        }
-        this.userHandlers = { file, compiled: compiled.compiled, version, handlers: list as msw.RequestHandler[] };
-        return this.userHandlers;
+    }
+
+    /** The user's handlers' answer to `request` (undefined: none matched), from the worker. */
+    private async userAnswer(user: UserHandlersFile, request: Request, body: Buffer | undefined, journal: NewProxyEntry, attemptStarted: number): Promise<Response | undefined> {
+        const redactor = this.ctx.redactor();
+        const answer = await this.worker().answer(user.compiled, user.file, { method: request.method, url: request.url, headers: [...request.headers], ...(body ? { body: new Uint8Array(body) } : {}) }, this.ctx.timeoutMs);
+        if (answer.response) return toResponse(answer.response);
+        if (!answer.error) return undefined;
+        if (answer.error.type === 'UserHandlersError') throw new EmulatorError('user_handlers_invalid', `${user.file}: ${redactor.text(answer.error.message)}`);
+        const message = redactor.text(
+            answer.error.type === 'timeout' || answer.error.type === 'worker_exit' || answer.error.type === 'memory_limit'
+                ? `${request.method} ${request.url}: no answer from the msw handlers in ${user.file} (${answer.error.message}). Look for a handler that never resolves.`
+                : `${request.method} ${request.url}: an msw handler threw: ${answer.error.message}. Fix ${user.file}.`
+        );
+        this.ctx.journal.add({ ...journal, status: null, durationMs: ms(attemptStarted), error: message });
+        this.ctx.log(`proxy ${request.method} ${request.url} → failed: ${message}`);
+        throw new HttpError(500, 'emulator_handler_error', message);
     }
 
     async handle(req: IncomingMessage, res: ServerResponse, body: Buffer, endpoint: string): Promise<void> {
@@ -108,7 +107,7 @@ export class ProxyService {
         const sendsBody = body.length > 0 && method !== 'GET' && method !== 'HEAD';
         if (sendsBody && !('content-type' in outgoing) && req.headers['content-type']) outgoing['content-type'] = req.headers['content-type'];
 
-        const userHandlers = await this.loadUserHandlers();
+        const userHandlers = await this.userHandlersFile();
         const fakeCtx = { accounts, responses: integration.responses, integration: connection.integration, fixturesFile: this.ctx.fixturesFile, faultCounts: this.ctx.faultCountsFor(connection.integration, connection.id) };
         const redactor = this.ctx.redactor();
         const maxBodyBytes = this.ctx.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -118,11 +117,11 @@ export class ProxyService {
             const request = new Request(url, { method, headers: outgoing, ...(sendsBody ? { body } : {}) });
             const account = accountOfRequest(request, accounts)?.id;
             const matchedBy = new Map<Request, string>();
-            const handlers: msw.RequestHandler[] = [...(userHandlers?.handlers ?? []), ...fixtureHandlers(fakeCtx, matchedBy)];
-            const journal = { kind: 'proxy' as const, connectionId: connection.id, integration: connection.integration, method, url: redactor.text(url), ...(account ? { account } : {}) };
-            let response: Response | undefined;
+            const journal: NewProxyEntry = { kind: 'proxy', connectionId: connection.id, integration: connection.integration, method, url: redactor.text(url), ...(account ? { account } : {}) };
+            // The user's handlers first (in the worker), then the fixtures: the order the worker's runs use.
+            let response = userHandlers ? await this.userAnswer(userHandlers, request.clone(), sendsBody ? body : undefined, journal, attemptStarted) : undefined;
             try {
-                response = await withTimeout(msw.getResponse(handlers, request), this.ctx.timeoutMs, () => `${method} ${url}: no answer within ${this.ctx.timeoutMs} ms from the msw handlers (${userHandlers?.file ?? 'fixtures'}). Look for a handler that never resolves.`);
+                response ??= await withTimeout(msw.getResponse(fixtureHandlers(fakeCtx, matchedBy), request), this.ctx.timeoutMs, () => `${method} ${url}: no answer within ${this.ctx.timeoutMs} ms from the fixtures. Look for a fault that never ends.`);
             } catch (err) {
                 const message = redactor.text(`${method} ${url}: an msw handler threw: ${(err as Error).message}. Fix ${userHandlers?.file ?? this.ctx.fixturesFile}.`);
                 this.ctx.journal.add({ ...journal, status: null, durationMs: ms(attemptStarted), error: message });

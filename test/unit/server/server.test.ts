@@ -518,13 +518,18 @@ describe('emulator server', function () {
             assert.match((thrown.json as { error: { message: string } }).error.message, /GET https:\/\/api\.github\.com\/user: an msw handler threw: boom\. Fix .*handlers\.ts/);
 
             writeFileSync(handlersFile(), "import { http } from 'msw';\nexport default [http.get('https://api.github.com/user', () => new Promise(() => undefined))];\n");
-            const hung = await bad.call('GET', '/proxy/user', { headers: proxyHeaders('gh-admin', 'github') });
+            // The handlers run in a worker process, not in the server: every other route answers meanwhile.
+            const hanging = bad.call('GET', '/proxy/user', { headers: proxyHeaders('gh-admin', 'github') });
+            await new Promise((r) => setTimeout(r, 100));
+            const health = await bad.call('GET', '/_emulator/health', { auth: false });
+            assert.equal(health.status, 200);
+            const hung = await hanging;
             assert.equal(hung.status, 500);
-            assert.match((hung.json as { error: { message: string } }).error.message, /no answer within 500 ms/);
+            assert.match((hung.json as { error: { message: string } }).error.message, /the handler did not finish within 500 ms/);
 
             writeFileSync(handlersFile(), 'export default 42;\n');
             const notHandlers = await bad.call('GET', '/proxy/user', { headers: proxyHeaders('gh-admin', 'github') });
-            assert.match((notHandlers.json as { error: { message: string } }).error.message, /must "export default \[ \.\.\. \]" an array of msw handlers/);
+            assert.match((notHandlers.json as { error: { message: string } }).error.message, /the default export is a number \(42\), not an array of msw handlers/);
 
             rmSync(handlersFile());
             const fixed = await bad.call('GET', '/proxy/user', { headers: proxyHeaders('gh-admin', 'github') });
