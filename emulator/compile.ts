@@ -161,7 +161,10 @@ export async function compileFile(root: string, source: string, purpose: Compile
             const where = e.location ? `${path.resolve(root, e.location.file)}:${e.location.line}:${e.location.column + 1}` : abs;
             return `${where}: ${explainBuildError(e.text)}${e.location?.lineText ? `\n    ${e.location.lineText.trim()}` : ''}`;
         });
-        throw new EmulatorError('handler_compile_failed', `${messages.join('\n') || `${abs}: ${(err as Error).message}`}\nFix the code above; the emulator compiles handlers with esbuild before running them.`);
+        // A rule of Nango's (a refused import) is not the emulator's doing: say that Nango refuses it too.
+        const byNango = (failure.errors ?? []).some((e) => e.pluginName === asNangoCompiles.name || e.text.includes(NANGO_NAMESPACE));
+        const why = byNango ? 'nango compile (and so nango deploy) refuses the same code' : 'the emulator compiles handlers with esbuild before running them';
+        throw new EmulatorError('handler_compile_failed', `${messages.join('\n') || `${abs}: ${(err as Error).message}`}\nFix the code above; ${why}.`);
     }
     const output = result.outputFiles[0];
     if (!output) throw new EmulatorError('handler_compile_failed', `${abs}: esbuild produced no output`);

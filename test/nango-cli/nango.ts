@@ -16,7 +16,7 @@
 // dry run recompiles only the on-events files and reads the copy, so redo the copy after every source
 // change. The function then runs in NangoSyncCLI (a sync-type SDK object) and `exec(nango)` gets only
 // `nango`, as in an event function; every SDK call goes to NANGO_HOSTPORT.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +26,19 @@ import { withFileLock } from '../../emulator/lock';
 export const NANGO_VERSION = '0.71.10';
 export const peerDir = __dirname;
 export const nangoBin = path.join(peerDir, 'node_modules/nango/dist/index.js');
+
+/** spawnSync's answer, without blocking the event loop. */
+function spawnAsync(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number }): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; error?: Error }> {
+    return new Promise((resolve) => {
+        const child = spawn(cmd, args, { cwd: opts.cwd, shell: process.platform === 'win32', timeout: opts.timeoutMs });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('error', (error) => resolve({ status: null, signal: null, stdout, stderr, error }));
+        child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+    });
+}
 
 /**
  * Installs the pinned nango CLI with `npm ci --ignore-scripts` (nothing it needs runs install scripts;
@@ -40,9 +53,10 @@ export async function ensureNango(): Promise<{ installed: boolean; durationMs: n
     const current = (): boolean => existsSync(nangoBin) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp;
     if (current()) return { installed: false, durationMs: performance.now() - started };
     const lockFile = path.join(os.tmpdir(), `nango-cli-install-${createHash('sha1').update(peerDir).digest('hex').slice(0, 12)}.lock`);
-    return withFileLock(lockFile, 600_000, () => {
+    return withFileLock(lockFile, 600_000, async () => {
         if (current()) return { installed: false, durationMs: performance.now() - started };
-        const npm = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: peerDir, encoding: 'utf8', timeout: 600_000, shell: process.platform === 'win32' });
+        // Asynchronous: a lock holder must keep its event loop free to refresh the lock while npm runs.
+        const npm = await spawnAsync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: peerDir, timeoutMs: 600_000 });
         if (npm.status !== 0 || !existsSync(nangoBin)) {
             const tail = `${npm.stderr ?? ''}${npm.stdout ?? ''}`.trim().split('\n').slice(-15).join('\n');
             throw new Error(`could not install nango@${NANGO_VERSION} for this test (npm ci --ignore-scripts in ${peerDir} exited ${npm.status ?? npm.signal ?? npm.error?.message}). It needs the npm registry.\n${tail}`);
