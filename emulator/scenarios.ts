@@ -8,6 +8,7 @@
 // line, column, field and fix), runScenario runs one and reports, per step, each failed expectation
 // with the source location of that expectation in the JSON file.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { MAX_FIXTURES_BYTES, MAX_JSON_DEPTH, readTextFile, tooDeepAt } from './read-file';
 import os from 'node:os';
 import path from 'node:path';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser/lib/esm/main.js';
@@ -337,7 +338,9 @@ export interface LoadedScenarios {
 /** Finds and validates every scenario file of the project. Bad files are reported as problems, never thrown. */
 export function loadScenarios(root: string, opts: { fixtures?: Fixtures } = {}): LoadedScenarios {
     const dir = scenariosDir(root);
-    const files = listScenarioFiles(dir).map((file) => parseScenarioText(root, file, readFileSync(file, 'utf8'), opts));
+    const read = (file: string): string =>
+        readTextFile(file, { maxBytes: MAX_FIXTURES_BYTES, what: 'a scenario file', code: 'bad_usage', fix: 'Keep scenario files as JSON files under .nango-emulator/scenarios/.' }) ?? '';
+    const files = listScenarioFiles(dir).map((file) => parseScenarioText(root, file, read(file), opts));
     return { root, dir, files, scenarios: files.flatMap((f) => f.scenarios), problems: files.flatMap((f) => f.problems) };
 }
 
@@ -381,6 +384,9 @@ export function parseScenarioText(root: string, file: string, text: string, opts
         const { line, column, problem: what } = jsonSyntaxError(text, err);
         return { file, scenarios: [], problems: [problem('(top level)', `not valid JSON: ${what}`, { file, line, column, endLine: line, endColumn: column })] };
     }
+    // Nesting deeper than any scenario needs would overflow the stack of the walkers below: say where instead.
+    const deep = tooDeepAt(json);
+    if (deep) return { file, scenarios: [], problems: [problem(deep, `nested more than ${MAX_JSON_DEPTH} levels deep; a scenario file never needs that many`, { file, line: 1, column: 1, endLine: 1, endColumn: 1 })] };
     const tree = parseTree(text)!;
     const where = (at: readonly PropertyKey[]): SourceLocation => {
         const node = nodeAt(tree, at.map((k) => (typeof k === 'number' ? k : String(k))));

@@ -97,4 +97,17 @@ describe('reads: fixtures, state and recordings', () => {
         symlinkSync('/dev/zero', recording);
         refused(() => importRecording(root, recording), 'bad_usage', /: is a character device/);
     });
+
+    it('refuses a scenario file nested 10,000 levels deep, or linked to /dev/zero, naming the file (nango-emulator test exits 2)', () => {
+        const scenarios = path.join(root, '.nango-emulator/scenarios');
+        mkdirSync(scenarios, { recursive: true });
+        writeFileSync(path.join(scenarios, 'deep.json'), '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000));
+        const deep = spawnSync(process.execPath, [cli, 'test', 'deep', '--root', root], { encoding: 'utf8', timeout: 20_000 });
+        assert.equal(deep.status, 2, deep.stdout + deep.stderr);
+        assert.match(deep.stderr, new RegExp(`${path.join(scenarios, 'deep.json')}:1:1: a\\.a\\.a\\.a\\.a\\.a\\.…: nested more than 256 levels deep`));
+        symlinkSync('/dev/zero', path.join(scenarios, 'zero.json'));
+        const zero = spawnSync(process.execPath, [cli, 'test', 'zero', '--root', root], { encoding: 'utf8', timeout: 20_000 });
+        assert.equal(zero.status, 2, zero.stdout + zero.stderr);
+        assert.match(zero.stderr, /zero\.json: is a character device \(such as \/dev\/zero\); a scenario file must be a regular file of at most 10 MB/);
+    });
 });
