@@ -7,7 +7,7 @@
 // API build on: loadScenarios / parseScenarioText find and validate scenarios (problems come with file,
 // line, column, field and fix), runScenario runs one and reports, per step, each failed expectation
 // with the source location of that expectation in the JSON file.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { MAX_FIXTURES_BYTES, MAX_JSON_DEPTH, readTextFile, tooDeepAt } from './read-file';
 import os from 'node:os';
 import path from 'node:path';

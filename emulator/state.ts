@@ -1,7 +1,7 @@
 // Emulator state: what runs change (connections, their credentials, metadata and status). Kept apart
 // from fixtures, written atomically (temp file + fsync + rename) so a crash leaves the old or the new
 // version, never a torn one.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import { EmulatorError } from './errors';
