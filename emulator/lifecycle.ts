@@ -12,13 +12,14 @@ import { EmulatorError } from './errors';
 import { FIXTURES_DIR, fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures, type ResponseFixture } from './fixtures';
 import { withFileLock, LockTimeoutError } from './lock';
 import { connectionLockFile } from './names';
-import type { AccountInfo, HandlerErrorInfo, ProviderRequest, RunRequest } from './protocol';
+import type { AccountInfo, ProviderRequest, RunRequest } from './protocol';
 import { baseUrlTemplate, providerInfo, resolveBaseUrl } from './providers';
 import { Redactor, secretsOf } from './redact';
 import type { HandlerResult, Operation, Outcome, RunResult } from './result';
 import { DEFAULT_TIMEOUT_MS, HandlerWorker, type RunOptions } from './runner';
 import { resolveHandler, type HandlerFile } from './project';
 import { checkTypesAsNangoCompiles, requireImported, runnableHandlers } from './runnable';
+import { finishRun, startRun, type RunContext } from './run-context';
 import { readState, resetState, writeState, type ConnectionRecord, type EmulatorState } from './state';
 
 export interface EmulatorOptions {
@@ -59,21 +60,6 @@ interface DescribedHandler extends HandlerFile {
     event: EventName;
 }
 
-/** The mutable part of one run: the connection as it evolves, and everything reported so far. */
-interface RunContext {
-    operation: Operation;
-    integration: string;
-    connectionId: string;
-    account: string | null;
-    connection: ConnectionRecord;
-    metadataBefore: Record<string, unknown>;
-    handlers: HandlerResult[];
-    logs: RunResult['logs'];
-    requests: RunResult['requests'];
-    redactor: Redactor;
-    started: number;
-    warnings: string[];
-}
 
 export class Emulator {
     readonly root: string;
@@ -163,7 +149,7 @@ export class Emulator {
             const now = new Date().toISOString();
             ctx.connection = { ...ctx.connection, status: 'deleted', deletedAt: now, updatedAt: now };
             await this.saveConnection(ctx.connection);
-            return this.finish(ctx, 'deleted', ['pre-connection-deletion'], 'pre-connection-deletion');
+            return finishRun(ctx, 'deleted', ['pre-connection-deletion'], 'pre-connection-deletion');
         });
     }
 
@@ -202,7 +188,7 @@ export class Emulator {
                 if (handler!.event === 'validate-connection') return this.reconnectValidation(ctx, [handler!], 'validate-connection');
                 await this.runHandler(ctx, handler!);
                 await this.saveConnection(ctx.connection);
-                return this.finish(ctx, 'ran', [handler!.event], handler!.event);
+                return finishRun(ctx, 'ran', [handler!.event], handler!.event);
             }
             if (opts.account && opts.account !== existing.account) {
                 throw new EmulatorError('bad_usage', `connection "${opts.connectionId}" is authorized as account "${existing.account}". Add --reconnect to re-authorize it as "${opts.account}" before the run.`);
@@ -210,7 +196,7 @@ export class Emulator {
             const ctx = this.newContext('dryrun', integration, opts.connectionId, existing.account, structuredClone(existing), warnings);
             await this.runHandler(ctx, handler!);
             await this.saveConnection(ctx.connection);
-            return this.finish(ctx, 'ran', [handler!.event], handler!.event);
+            return finishRun(ctx, 'ran', [handler!.event], handler!.event);
         });
     }
 
@@ -222,7 +208,7 @@ export class Emulator {
             const result = await this.runHandler(ctx, h);
             if (!result.ok) {
                 // The connection was created for the attempt only: it is hard-deleted, nothing is saved.
-                const run = this.finish(ctx, 'connection_validation_failed', ['validate-connection'], single ?? null, 'not_created');
+                const run = finishRun(ctx, 'connection_validation_failed', ['validate-connection'], single ?? null, 'not_created');
                 run.authError = { type: 'connection_validation_failed', message: result.error?.message ?? 'validation failed', ...(result.error?.payload !== undefined ? { payload: result.error.payload } : {}) };
                 return run;
             }
@@ -235,7 +221,7 @@ export class Emulator {
             await this.saveConnection(ctx.connection);
         }
         if (setup.length) events.push('post-connection-creation');
-        return this.finish(ctx, 'created', events, single ?? null);
+        return finishRun(ctx, 'created', events, single ?? null);
     }
 
     private async reconnectValidation(ctx: RunContext, validators: DescribedHandler[], single?: EventName): Promise<RunResult> {
@@ -248,7 +234,7 @@ export class Emulator {
         }
         ctx.connection = { ...ctx.connection, status: failed ? 'refresh_exhausted' : 'active', updatedAt: new Date().toISOString() };
         await this.saveConnection(ctx.connection);
-        return this.finish(ctx, failed ? 'refresh_exhausted' : 'reconnected', validators.length ? ['validate-connection'] : [], single ?? null);
+        return finishRun(ctx, failed ? 'refresh_exhausted' : 'reconnected', validators.length ? ['validate-connection'] : [], single ?? null);
     }
 
     private async runHandler(ctx: RunContext, handler: DescribedHandler): Promise<HandlerResult> {
@@ -359,9 +345,9 @@ export class Emulator {
     }
 
     private newContext(operation: Operation, integration: string, connectionId: string, account: string | null, connection: ConnectionRecord, warnings: string[]): RunContext {
-        const redactor = this.redactorFor(this.fixtures());
-        return { operation, integration, connectionId, account, connection, metadataBefore: structuredClone(connection.metadata), handlers: [], logs: [], requests: [], redactor, started: performance.now(), warnings };
+        return startRun({ operation, integration, connectionId, account, connection, warnings }, this.redactorFor(this.fixtures()));
     }
+
 
     private newConnection(integration: string, connectionId: string, account: string): ConnectionRecord {
         const fixtures = this.fixtures();
@@ -445,29 +431,5 @@ export class Emulator {
     private redactorFor(fixtures: Fixtures): Redactor {
         const secrets = Object.values(fixtures.integrations).flatMap((i) => Object.values(i.accounts).flatMap((a) => secretsOf(a.credentials)));
         return new Redactor(secrets);
-    }
-
-    private finish(ctx: RunContext, outcome: Outcome, events: EventName[], event: EventName | null, status?: RunResult['status']): RunResult {
-        const firstFailure = ctx.handlers.find((h) => !h.ok);
-        const error: (HandlerErrorInfo & { handler: string }) | null = firstFailure?.error ? { ...firstFailure.error, handler: `${firstFailure.integration}/${firstFailure.name}` } : null;
-        const notCreated = status === 'not_created';
-        return ctx.redactor.value({
-            ok: !firstFailure,
-            operation: ctx.operation,
-            event,
-            events,
-            integration: ctx.integration,
-            connectionId: ctx.connectionId,
-            account: ctx.account,
-            outcome,
-            status: status ?? ctx.connection.status,
-            handlers: ctx.handlers,
-            logs: ctx.logs,
-            requests: ctx.requests,
-            metadata: { before: ctx.metadataBefore, after: notCreated ? null : ctx.connection.metadata },
-            durationMs: Math.round(performance.now() - ctx.started),
-            error,
-            warnings: ctx.warnings
-        });
     }
 }
