@@ -1,0 +1,218 @@
+// Provider calls made through `nango.proxy` and `nango.paginate`: real HTTP requests built the way
+// Nango's proxy builds them, answered by msw (provider-fakes.ts), retried by Nango's retry rule.
+import type { RunRequest } from '../protocol';
+import { authFor, type ProviderPagination } from '../providers';
+import { emulatorBackoffMs, nangoBackoffMs, nangoRetryDecision, providerReadsRetryHeader, type RetryDecision } from '../retry';
+import { TIMEOUT_MARKER, UnmatchedRequestError, type ProviderFakes } from './provider-fakes';
+import type { SdkHooks } from './sdk';
+
+export interface ProxyConfiguration {
+    endpoint: string;
+    method?: string;
+    headers?: Record<string, string | number | boolean>;
+    params?: string | Record<string, string | number | boolean | undefined>;
+    data?: unknown;
+    retries?: number;
+    retryOn?: number[] | null;
+    baseUrlOverride?: string;
+    decompress?: boolean;
+    responseType?: 'arraybuffer' | 'blob' | 'document' | 'json' | 'text' | 'stream';
+    connectionId?: string;
+    providerConfigKey?: string;
+    paginate?: Partial<ProviderPagination>;
+}
+
+export interface AxiosLikeResponse<T = unknown> {
+    data: T;
+    status: number;
+    statusText: string;
+    headers: Record<string, string>;
+    config: ProxyConfiguration & { method: string; url: string };
+}
+
+/** Shaped like axios' AxiosError, which is what the real SDK's proxy throws on a non-2xx status. */
+export class ProviderHttpError extends Error {
+    override readonly name = 'AxiosError';
+    readonly isAxiosError = true;
+    readonly code: string;
+    readonly status: number;
+    constructor(
+        readonly response: AxiosLikeResponse,
+        readonly config: AxiosLikeResponse['config']
+    ) {
+        super(`Request failed with status code ${response.status}`);
+        this.status = response.status;
+        this.code = response.status >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST';
+    }
+}
+
+/** Shaped like the error axios throws when a request times out: code ECONNABORTED, no response. */
+export class ProviderTimeoutError extends Error {
+    override readonly name = 'AxiosError';
+    readonly isAxiosError = true;
+    readonly code = 'ECONNABORTED';
+    readonly response = undefined;
+    readonly status = undefined;
+    constructor(
+        timeoutMs: number,
+        readonly config: AxiosLikeResponse['config']
+    ) {
+        super(`timeout of ${timeoutMs}ms exceeded`);
+    }
+}
+
+/** A provider response over the emulator's --max-body-bytes limit. */
+export class ResponseTooLargeError extends Error {
+    override readonly name = 'ResponseTooLargeError';
+}
+
+function joinUrl(base: string, endpoint: string): string {
+    if (/^[a-z]+:\/\//i.test(endpoint)) return endpoint;
+    return `${base.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`;
+}
+
+function getPath(obj: unknown, path: string | undefined): unknown {
+    if (!path) return obj;
+    return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), obj);
+}
+
+/** Sends one handler's provider calls for its connection. */
+export class ProviderClient {
+    private readonly provider: string;
+
+    constructor(
+        private readonly req: RunRequest,
+        private readonly fakes: ProviderFakes,
+        private readonly hooks: SdkHooks
+    ) {
+        this.provider = req.connection.provider;
+    }
+
+    async request<T = unknown>(config: ProxyConfiguration): Promise<AxiosLikeResponse<T>> {
+        const method = (config.method ?? 'GET').toUpperCase();
+        const conn = this.req.connection;
+        const auth = authFor(this.req.provider, { connectionConfig: conn.connectionConfig, credentials: conn.credentials });
+        const url = new URL(joinUrl(config.baseUrlOverride ?? this.req.baseUrl, config.endpoint));
+        for (const [k, v] of Object.entries(auth.query)) url.searchParams.set(k, v);
+        if (typeof config.params === 'string') {
+            for (const [k, v] of new URLSearchParams(config.params)) url.searchParams.append(k, v);
+        } else if (config.params) {
+            for (const [k, v] of Object.entries(config.params)) if (v !== undefined) url.searchParams.set(k, String(v));
+        }
+        const headers: Record<string, string> = { ...auth.headers, 'user-agent': 'nango-emulator' };
+        for (const [k, v] of Object.entries(config.headers ?? {})) headers[k.toLowerCase()] = String(v);
+        let body: string | Buffer | URLSearchParams | undefined;
+        if (config.data !== undefined && method !== 'GET' && method !== 'HEAD') {
+            if (typeof config.data === 'string' || Buffer.isBuffer(config.data) || config.data instanceof URLSearchParams) {
+                body = config.data;
+            } else {
+                body = JSON.stringify(config.data);
+                headers['content-type'] ??= 'application/json';
+            }
+        }
+        const fullConfig = { ...config, method, url: url.toString() };
+        // Nango's proxy: `retries` more attempts at most, only for the failures its retry rule names (retry.ts).
+        const retries = Math.max(0, config.retries ?? 0);
+        for (let attempt = 0; ; attempt++) {
+            const res = await fetch(url, { method, headers, body });
+            if (res.headers.get('x-nango-emulator') === 'unmatched') {
+                throw new UnmatchedRequestError(this.fakes.unmatchedErrors.at(-1) ?? `No fixture matches ${method} ${url}`);
+            }
+            let failure: Error;
+            let decision: RetryDecision;
+            let what: string;
+            if (res.headers.get('x-nango-emulator') === TIMEOUT_MARKER) {
+                // A `timeout` fault: no answer came; the call fails as axios does when its timeout expires.
+                await res.body?.cancel();
+                failure = new ProviderTimeoutError(Number(res.headers.get('x-nango-emulator-timeout-ms')), fullConfig);
+                decision = nangoRetryDecision({ networkCode: 'ECONNABORTED' });
+                what = failure.message;
+            } else {
+                const text = await res.text();
+                try {
+                    this.fakes.checkBodySize(text, method, url.toString());
+                } catch (err) {
+                    // Give the failure a name of its own (the check throws a plain Error).
+                    if (err instanceof Error && err.constructor === Error) throw new ResponseTooLargeError(err.message);
+                    throw err;
+                }
+                let data: unknown = text;
+                if (config.responseType !== 'text' && text) {
+                    try {
+                        data = JSON.parse(text);
+                    } catch {
+                        // What axios does with a body that is not JSON: keeps it as a string.
+                        data = text;
+                    }
+                } else if (!text) {
+                    data = '';
+                }
+                const response: AxiosLikeResponse<T> = { data: data as T, status: res.status, statusText: res.statusText, headers: Object.fromEntries(res.headers.entries()), config: fullConfig };
+                if (res.status >= 200 && res.status < 300) return response;
+                failure = new ProviderHttpError(response, fullConfig);
+                decision = nangoRetryDecision({ status: res.status, headers: response.headers, body: data, retryOn: config.retryOn, providerRetry: this.req.provider?.proxy?.retry });
+                what = `${res.status}`;
+            }
+            if (attempt >= retries) throw failure;
+            const at = `[${attempt + 1}/${retries}]`;
+            if (!decision.retry) {
+                this.hooks.log({ level: 'warn', message: `${method} ${url}: ${what}, not retried (reason: ${decision.reason}) ${at}`, source: 'emulator' });
+                throw failure;
+            }
+            const waitMs = decision.waitMs ?? emulatorBackoffMs(attempt);
+            let note = '';
+            if (decision.waitMs === undefined) {
+                note = ` (Nango waits ${nangoBackoffMs(attempt)} ms here; the emulator shortens its backoff${res.headers.has('retry-after') && !providerReadsRetryHeader(this.req.provider?.proxy?.retry, 'retry-after') ? `. Retry-After is not read: Nango reads it only for providers whose catalogue entry names it, and "${this.provider}"'s does not` : ''})`;
+            }
+            this.hooks.log({ level: 'warn', message: `${method} ${url}: ${what}, retrying (reason: ${decision.reason}). Waiting for ${waitMs} ms ${at}${note}`, source: 'emulator' });
+            await new Promise((r) => setTimeout(r, waitMs));
+        }
+    }
+
+    async *paginate<T = unknown>(config: ProxyConfiguration): AsyncGenerator<T[], undefined, void> {
+        const p = { ...this.req.provider?.proxy?.paginate, ...config.paginate } as Partial<ProviderPagination>;
+        if (!p.type) {
+            throw new Error(`nango.paginate: provider "${this.provider}" has no pagination settings in Nango's catalogue; pass config.paginate (type "cursor", "link" or "offset")`);
+        }
+        const method = (config.method ?? 'GET').toUpperCase();
+        const inBody = ['POST', 'PUT', 'PATCH'].includes(method);
+        let extra: Record<string, string | number> = {};
+        if (p.limit !== undefined && p.limit_name_in_request) extra[p.limit_name_in_request] = p.limit;
+        let offset = p.offset_start_value ?? 0;
+        let nextUrl: string | undefined;
+        for (let page = 0; page < 10_000; page++) {
+            const pageConfig: ProxyConfiguration = nextUrl
+                ? { ...config, method, endpoint: nextUrl, params: undefined }
+                : inBody
+                  ? { ...config, method, data: { ...(config.data as object), ...extra } }
+                  : { ...config, method, params: { ...(typeof config.params === 'object' ? config.params : {}), ...extra } };
+            const res = await this.request<unknown>(pageConfig);
+            const items = getPath(res.data, p.response_path);
+            const batch = Array.isArray(items) ? (items as T[]) : [];
+            if (batch.length) yield batch;
+            if (p.type === 'cursor') {
+                const cursor = getPath(res.data, p.cursor_path_in_response);
+                if (cursor === undefined || cursor === null || cursor === '' || !p.cursor_name_in_request) return undefined;
+                extra = { ...extra, [p.cursor_name_in_request]: String(cursor) };
+            } else if (p.type === 'link') {
+                const link = p.link_path_in_response_body ? getPath(res.data, p.link_path_in_response_body) : nextLink(res.headers['link'], p.link_rel_in_response_header ?? 'next');
+                if (typeof link !== 'string' || !link) return undefined;
+                nextUrl = link;
+            } else {
+                if (!batch.length || !p.offset_name_in_request) return undefined;
+                offset += p.offset_calculation_method === 'per-page' ? 1 : batch.length;
+                extra = { ...extra, [p.offset_name_in_request]: offset };
+            }
+        }
+        return undefined;
+    }
+}
+
+function nextLink(header: string | undefined, rel: string): string | undefined {
+    if (!header) return undefined;
+    for (const part of header.split(',')) {
+        const m = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
+        if (m && m[2] === rel) return m[1];
+    }
+    return undefined;
+}
