@@ -8,6 +8,7 @@ import { formatConnections, formatResult } from './format';
 import { Emulator } from './lifecycle';
 import { connectionIdMessage } from './names';
 import { findRoot } from './project';
+import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from './limits';
 import type { RunResult } from './result';
 // The server and recordings (msw and friends) load only for the commands that use them: the CLI starts fast.
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from './server/http';
@@ -84,10 +85,10 @@ export function buildProgram(): Command {
         .description('Run Nango event functions (createOnEvent) against a local emulator: fake connections, credentials, metadata and provider APIs.')
         .option('--root <dir>', 'the nango-integrations folder (default: found from the current folder)')
         .option('--json', 'print one JSON object with the result')
-        .addOption(new Option('--timeout <ms>', 'stop a handler after this many milliseconds').argParser(positiveInt).default(undefined, '30000'))
+        .addOption(new Option('--timeout <ms>', "stop a handler after this many milliseconds (the default is Nango's own limit)").argParser(positiveInt).default(DEFAULT_TIMEOUT_MS))
         .option('--bodies', 'record and show request and response bodies (secrets redacted)')
         .addOption(new Option('--max-body-bytes <n>', 'fail a provider response larger than this').argParser(positiveInt))
-        .addOption(new Option('--memory-limit <MB>', "the handler worker's JavaScript heap limit").argParser(positiveInt).default(undefined, '1024'))
+        .addOption(new Option('--memory-limit <MB>', "the handler worker's JavaScript heap limit").argParser(positiveInt).default(DEFAULT_MEMORY_LIMIT_MB))
         .option('--no-typecheck', "run without the type check nango compile does (faster; Nango would still refuse a project with type errors)")
         .showHelpAfterError()
         .exitOverride();

@@ -3,8 +3,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
+import { CredentialsSchema, credentialTypeIssues } from './credentials';
 import { EmulatorError } from './errors';
 import { connectionIdSchema, nullPrototype, own } from './names';
+import { providerInfo } from './providers';
 import { isStackOverflow, MAX_FIXTURES_BYTES, MAX_JSON_DEPTH, readTextFile, tooDeepAt } from './read-file';
 
 export const EVENT_NAMES = ['validate-connection', 'post-connection-creation', 'pre-connection-deletion'] as const;
@@ -18,25 +20,13 @@ const nonEmpty = z.string().min(1, 'must not be empty');
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const id = nonEmpty.regex(idPattern, 'use letters, digits, ".", "_" or "-"');
 
-// Nango's credential shapes (ApiPublicAllAuthCredentials), the subset event functions meet.
-export const CredentialsSchema = z.discriminatedUnion('type', [
-    z.object({
-        type: z.literal('OAUTH2'),
-        access_token: nonEmpty,
-        refresh_token: z.string().optional(),
-        expires_at: z.string().optional(),
-        raw: z.record(z.string(), z.unknown()).optional()
-    }),
-    z.object({ type: z.literal('OAUTH2_CC'), token: nonEmpty, expires_at: z.string().optional(), raw: z.record(z.string(), z.unknown()).optional() }),
-    z.object({ type: z.literal('API_KEY'), apiKey: nonEmpty }),
-    z.object({ type: z.literal('BASIC'), username: nonEmpty, password: z.string() }),
-    z.object({ type: z.literal('APP'), access_token: nonEmpty, expires_at: z.string().optional(), raw: z.record(z.string(), z.unknown()).optional() })
-]);
-export type Credentials = z.infer<typeof CredentialsSchema>;
+// Credentials of every auth mode Nango's catalogue uses, checked against the provider's auth mode: credentials.ts.
+export { CredentialsSchema, type Credentials } from './credentials';
 
 export const AccountSchema = z.strictObject({
     description: z.string().optional(),
-    credentials: CredentialsSchema,
+    // Omitted: none, as a NONE (unauthenticated) provider's connection has.
+    credentials: CredentialsSchema.default({ type: 'NONE' }),
     connectionConfig: z.record(z.string(), z.unknown()).default({}),
     // Facts about the provider account (ids, names) that responses can template with {{account.identity.x}}.
     identity: z.record(z.string(), z.unknown()).default({})
@@ -52,6 +42,11 @@ export const DEFAULT_FAULT_TIMEOUT_MS = 1000;
 // Retry-After, 5xx), a slow answer, no answer at all (a timeout), or a body that is not JSON although
 // it says it is. With `times`, only the first N requests the fixture matches (in one handler run) fail,
 // later ones get the normal answer: that is how retries are shown.
+/**
+ * Node's codes for a connection that fails (`fault.networkError`): the 7 Nango's proxy retries
+ * (networkError in NangoHQ/nango packages/utils/lib/retry.ts, see emulator/retry.ts) and some it does not.
+ */
+export const FAULT_NETWORK_ERRORS = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED', 'EHOSTUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'ENOTFOUND', 'ENETUNREACH', 'EPIPE'] as const;
 export const FaultSchema = z
     .strictObject({
         // Answer with this error status instead of the response's own.
@@ -66,6 +61,9 @@ export const FaultSchema = z
         // Never answer: the SDK call fails with a timeout error (axios-style, code ECONNABORTED) after
         // this many ms (true: 1000 ms). Keep it below the handler timeout so the handler sees the error.
         timeout: z.union([z.literal(true), z.number().int().min(1).max(60_000)]).optional(),
+        // The connection fails with this Node error code (after delayMs, if set): the SDK call fails like
+        // axios, with that `code` and no response; the server's /proxy answers 500 as Nango's does.
+        networkError: z.enum(FAULT_NETWORK_ERRORS).optional(),
         // Send a body that is not valid JSON with a JSON content type: true cuts the normal body in
         // half; a string is sent as it is (e.g. an HTML error page from a gateway).
         malformedBody: z.union([z.literal(true), z.string()]).optional(),
@@ -74,9 +72,14 @@ export const FaultSchema = z
         description: z.string().optional()
     })
     .superRefine((f, ctx) => {
-        const kinds = (['status', 'delayMs', 'timeout', 'malformedBody'] as const).filter((k) => f[k] !== undefined);
+        const kinds = (['status', 'delayMs', 'timeout', 'networkError', 'malformedBody'] as const).filter((k) => f[k] !== undefined);
         if (kinds.length === 0) {
-            ctx.addIssue({ code: 'custom', path: [], message: 'a fault needs one of "status" (e.g. 503), "delayMs", "timeout" (true or ms) or "malformedBody" (true or a string)' });
+            ctx.addIssue({ code: 'custom', path: [], message: 'a fault needs one of "status" (e.g. 503), "delayMs", "timeout" (true or ms), "networkError" (e.g. "ECONNRESET") or "malformedBody" (true or a string)' });
+        }
+        if (f.networkError !== undefined) {
+            for (const k of ['status', 'malformedBody', 'retryAfter', 'headers', 'body', 'timeout'] as const) {
+                if (f[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" has no effect with "networkError": a request whose connection fails gets no answer. Remove one of them` });
+            }
         }
         if (f.timeout !== undefined) {
             for (const k of ['status', 'malformedBody', 'retryAfter', 'headers', 'body', 'delayMs'] as const) {
@@ -85,10 +88,10 @@ export const FaultSchema = z
         }
         if (f.status === undefined) {
             for (const k of ['retryAfter', 'body'] as const) {
-                if (f[k] !== undefined && f.timeout === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" belongs to a faulted answer: add "status" (e.g. 429 or 503)` });
+                if (f[k] !== undefined && f.timeout === undefined && f.networkError === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" belongs to a faulted answer: add "status" (e.g. 429 or 503)` });
             }
         }
-        if (f.malformedBody !== undefined && f.body !== undefined && f.timeout === undefined) {
+        if (f.malformedBody !== undefined && f.body !== undefined && f.timeout === undefined && f.networkError === undefined) {
             ctx.addIssue({ code: 'custom', path: ['body'], message: '"body" and "malformedBody" both set the body: keep one (a string "malformedBody" is sent as it is)' });
         }
     });
@@ -114,12 +117,67 @@ export const ResponseSchema = z.strictObject({
 });
 export type ResponseFixture = z.infer<typeof ResponseSchema>;
 
+// Nango's sync and action names (server/lib/helpers/validation.ts syncNameSchema, variantSchema).
+const FLOW_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
+const flowName = nonEmpty.regex(FLOW_NAME, 'a sync or action name uses letters, digits, "_" or "-" (Nango\'s rule)');
+
+// How a triggered action fails, as Nango answers it (server/lib/controllers/action/runAction.ts,
+// shared/lib/utils/error.manager.ts errResFromNangoErr, runner/lib/exec.ts): the action threw
+// `new ActionError(payload)` (the default: 500 action_script_runtime_error), a provider call inside it
+// failed with `status` (424 script_http_error; `status` alone implies it), or it threw another error
+// (500 script_internal_error).
+export const ACTION_ERROR_TYPES = ['action_script_runtime_error', 'script_http_error', 'script_internal_error'] as const;
+export const ActionErrorFixtureSchema = z
+    .strictObject({
+        type: z.enum(ACTION_ERROR_TYPES).optional(),
+        // The provider's status in the failed call (script_http_error only).
+        status: z.number().int().min(400).max(599).optional(),
+        // ActionError's payload, the provider's error body, or the error's { name, message }.
+        payload: z.unknown().optional()
+    })
+    .superRefine((e, ctx) => {
+        if (e.status !== undefined && e.type !== undefined && e.type !== 'script_http_error') {
+            ctx.addIssue({ code: 'custom', path: ['status'], message: `"status" is the provider's answer to a call the action made (type "script_http_error"); an action that throws answers 500 in Nango. Remove "status" or the "type"` });
+        }
+        if (e.type === 'script_http_error' && e.status === undefined) {
+            ctx.addIssue({ code: 'custom', path: ['status'], message: 'add the provider\'s error "status" (e.g. 404) that the action\'s call got' });
+        }
+    });
+export type ActionErrorFixture = z.infer<typeof ActionErrorFixtureSchema>;
+
+// What `nango.triggerAction(…)` of this action returns: its output, or the error Nango answers.
+export const ActionFixtureSchema = z
+    .strictObject({ output: z.unknown().optional(), error: ActionErrorFixtureSchema.optional(), description: z.string().optional() })
+    .superRefine((a, ctx) => {
+        const has = (['output', 'error'] as const).filter((k) => k in a);
+        if (has.length !== 1) {
+            ctx.addIssue({ code: 'custom', path: [], message: has.length ? 'give "output" or "error", not both' : 'give the action\'s answer: { "output": <json> }, or { "error": { "payload": { … } } } for an action that fails' });
+        }
+    });
+export type ActionFixture = z.infer<typeof ActionFixtureSchema>;
+
 export const IntegrationSchema = z.strictObject({
     // Key in Nango's providers catalogue (@nangohq/providers), e.g. "salesforce", "github".
     provider: id,
     // Overrides the catalogue's proxy base URL (may use ${connectionConfig.x}); required for unknown providers.
     baseUrl: z.string().optional(),
     webhookUrl: z.string().optional(),
+    // The integration's own app, as GET /integrations/:key?include=credentials returns it
+    // (server/lib/utils/integrations.ts getIntegrationCredentials): OAuth1/OAuth2/TBA apps use clientId,
+    // clientSecret, scopes, webhookSecret; APP (GitHub App) appId, privateKey, appLink; CUSTOM both.
+    // clientSecret, webhookSecret and privateKey are secrets: never printed.
+    clientId: z.string().optional(),
+    clientSecret: z.string().optional(),
+    // Nango stores them comma-separated ("repo,user"); a list is joined with ",".
+    scopes: z.union([z.string(), z.array(nonEmpty)]).optional(),
+    webhookSecret: z.string().optional(),
+    appId: z.string().optional(),
+    privateKey: z.string().optional(),
+    appLink: z.string().optional(),
+    // Actions deployed for this integration: what nango.triggerAction(…) answers (POST /action/trigger).
+    actions: z.record(flowName, ActionFixtureSchema).optional(),
+    // Syncs deployed for this integration ("name", or "name::variant"): what triggerSync/startSync accept.
+    syncs: z.array(nonEmpty.regex(/^[a-zA-Z0-9_-]{1,255}(::[a-zA-Z0-9_-]{1,255})?$/, 'a sync is "name" or "name::variant" (letters, digits, "_" or "-")')).optional(),
     accounts: z.record(id, AccountSchema).refine((a) => Object.keys(a).length > 0, 'add at least one provider account'),
     responses: z.array(ResponseSchema).default([])
 });
@@ -130,7 +188,8 @@ export const ConnectionFixtureSchema = z.strictObject({
     integration: id,
     account: id,
     status: z.enum(['active', 'refresh_exhausted']).default('active'),
-    metadata: z.record(z.string(), z.unknown()).default({})
+    // null: as Nango has an OAuth connection nothing has set metadata on yet.
+    metadata: z.record(z.string(), z.unknown()).nullable().default({})
 });
 export type ConnectionFixture = z.infer<typeof ConnectionFixtureSchema>;
 
@@ -169,6 +228,8 @@ export const FixturesSchema = z
                 }
             });
         }
+        // Each account's credentials type against its provider's auth mode in Nango's catalogue.
+        for (const issue of credentialTypeIssues(f.integrations, (provider) => providerInfo(provider)?.auth_mode)) ctx.addIssue({ code: 'custom', ...issue });
     });
 export type Fixtures = z.infer<typeof FixturesSchema>;
 

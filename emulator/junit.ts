@@ -6,7 +6,7 @@
 import path from 'node:path';
 import junit from 'junit-report-builder';
 import { loadFixtures } from './fixtures';
-import { Redactor, secretsOf } from './redact';
+import { Redactor, fixtureSecrets } from './redact';
 import { describeStep, type ScenarioProblem, type ScenarioResult, type SourceLocation } from './scenarios';
 
 function where(l: SourceLocation): string {
@@ -30,7 +30,7 @@ export interface JunitOptions {
 function fixturesRedactor(root: string): Redactor {
     try {
         const fixtures = loadFixtures(root);
-        return new Redactor(Object.values(fixtures.integrations).flatMap((i) => Object.values(i.accounts).flatMap((a) => secretsOf(a.credentials))));
+        return new Redactor(fixtureSecrets(fixtures));
     } catch {
         return new Redactor([]);
     }

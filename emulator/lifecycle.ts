@@ -1,25 +1,30 @@
-// Connection lifecycle with Nango's semantics (see DESIGN.md and the event-functions guide):
-// - connect: validate-connection runs first with empty metadata; a throw rejects the attempt and the
-//   just-created connection is hard-deleted (auth error connection_validation_failed). On success the
-//   connection stays and post-connection-creation runs; its failures are reported, the connection stays.
-// - reconnect: credentials and connection_config are upserted to the new account BEFORE validation;
-//   metadata is kept; a throw marks the connection refresh_exhausted (kept, auth error); success clears it.
+// Connection lifecycle with Nango's semantics (DESIGN.md, docs/parity.md "The lifecycle"):
+// - connect: the connection is upserted (metadata null or {} by auth mode, auth-modes.ts), then
+//   validate-connection runs (never for a GitHub App); a throw rejects the attempt and the connection is
+//   hard-deleted (connection_validation_failed). On success the connect returns, then
+//   post-connection-creation runs, not awaited; its failures are reported, the connection stays.
+// - reconnect: credentials, connection_config (and, by auth mode, metadata {}) are upserted BEFORE
+//   validation; a throw marks the connection refresh_exhausted (kept, auth error); success clears it
+//   and runs post-connection-creation, as after a connect.
 // - delete: pre-connection-deletion runs, then the connection is deleted whatever the hooks did.
-// Every handler of the integration for the event runs, in file order.
 import path from 'node:path';
 import { compileFile } from './compile';
 import { EmulatorError } from './errors';
-import { FIXTURES_DIR, fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures, type ResponseFixture } from './fixtures';
+import { FIXTURES_DIR, fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures } from './fixtures';
 import { withFileLock, LockTimeoutError } from './lock';
 import { connectionLockFile } from './names';
-import type { AccountInfo, ProviderRequest, RunRequest } from './protocol';
-import { baseUrlTemplate, providerInfo, resolveBaseUrl } from './providers';
-import { Redactor, secretsOf } from './redact';
+import { providerInfo } from './providers';
+import { Redactor, fixtureSecrets } from './redact';
 import type { HandlerResult, Operation, Outcome, RunResult } from './result';
-import { DEFAULT_TIMEOUT_MS, HandlerWorker, type RunOptions } from './runner';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from './limits';
+import { HandlerWorker, type RunOptions } from './runner';
 import { resolveHandler, type HandlerFile } from './project';
 import { checkTypesAsNangoCompiles, requireImported, runnableHandlers } from './runnable';
 import { finishRun, startRun, type RunContext } from './run-context';
+import { buildRunRequest, relabelRequest, type ResponseOverlay } from './run-request';
+import { newConnectionRecord, reconnectedRecord, validatorsToRun } from './upsert';
+
+export type { ResponseOverlay } from './run-request';
 import { readState, resetState, writeState, type ConnectionRecord, type EmulatorState } from './state';
 
 export interface EmulatorOptions {
@@ -42,18 +47,7 @@ export interface EmulatorOptions {
     memoryLimitMb?: number;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
-
-/**
- * Responses tried before an integration's own fixture responses, until replaced or cleared: how a
- * scenario step brings its own answers (e.g. a fault) without touching fixtures.json.
- */
-export interface ResponseOverlay {
-    integration: string;
-    responses: ResponseFixture[];
-    /** Where each response is written, reported as the request's `matchedBy` (e.g. "<file> scenarios.0.steps.2.responses[0]"). */
-    labels: string[];
-}
+export { DEFAULT_MAX_BODY_BYTES } from './limits';
 
 interface DescribedHandler extends HandlerFile {
     compiled: string;
@@ -66,6 +60,8 @@ export class Emulator {
     private readonly worker: HandlerWorker;
     private fixturesCache: Fixtures | undefined;
     private overlay: ResponseOverlay | undefined;
+    /** The emulator has no integration rows: their created_at is when it started, as the server's is. */
+    private readonly startedAt = new Date();
 
     constructor(
         root: string,
@@ -133,8 +129,8 @@ export class Emulator {
         return this.withConnectionLock(connectionId, async () => {
             const existing = this.requireConnection(connectionId, integration);
             const { handlers, warnings } = await this.handlersFor(integration, typeWarnings);
-            const ctx = this.newContext('reconnect', integration, connectionId, account, this.upsertAccount(existing, account), warnings);
-            return this.reconnectValidation(ctx, handlers.filter((h) => h.event === 'validate-connection'));
+            const ctx = this.newContext('reconnect', integration, connectionId, account, this.upsertAccount(existing, account, warnings), warnings, existing);
+            return this.reconnectValidation(ctx, handlers);
         });
     }
 
@@ -184,8 +180,9 @@ export class Emulator {
             this.assertIntegration(existing, integration);
             if (opts.reconnect) {
                 const account = opts.account ?? existing.account;
-                const ctx = this.newContext('dryrun', integration, opts.connectionId, account, this.upsertAccount(existing, account), warnings);
+                const ctx = this.newContext('dryrun', integration, opts.connectionId, account, this.upsertAccount(existing, account, warnings), warnings, existing);
                 if (handler!.event === 'validate-connection') return this.reconnectValidation(ctx, [handler!], 'validate-connection');
+                if (handler!.event === 'post-connection-creation') return this.reconnectValidation(ctx, [handler!], 'post-connection-creation');
                 await this.runHandler(ctx, handler!);
                 await this.saveConnection(ctx.connection);
                 return finishRun(ctx, 'ran', [handler!.event], handler!.event);
@@ -203,7 +200,7 @@ export class Emulator {
     // ---- Lifecycle steps -------------------------------------------------------------------------
 
     private async firstConnect(ctx: RunContext, handlers: DescribedHandler[], single?: EventName): Promise<RunResult> {
-        const validators = handlers.filter((h) => h.event === 'validate-connection');
+        const validators = this.validatorsFor(ctx, handlers);
         for (const h of validators) {
             const result = await this.runHandler(ctx, h);
             if (!result.ok) {
@@ -215,16 +212,30 @@ export class Emulator {
         }
         await this.saveConnection(ctx.connection);
         const events: EventName[] = validators.length ? ['validate-connection'] : [];
+        return this.afterUpsert(ctx, handlers, events, 'created', single);
+    }
+
+    /**
+     * After a successful connect or reconnect Nango answers the auth call, then starts every
+     * post-connection-creation function without waiting for it (packages/server/lib/hooks/hooks.ts
+     * connectionCreated, called with `void` by each auth controller; on/post-connection-creation.ts
+     * triggers each script with `async: true`). The emulator runs them after that point, one after
+     * another, marks them as not awaited, and says when the auth call returned.
+     */
+    private async afterUpsert(ctx: RunContext, handlers: DescribedHandler[], events: EventName[], outcome: Outcome, single?: EventName): Promise<RunResult> {
+        const returnedAtMs = Math.round(performance.now() - ctx.started);
         const setup = handlers.filter((h) => h.event === 'post-connection-creation');
         for (const h of setup) {
-            await this.runHandler(ctx, h);
+            await this.runHandler(ctx, h, { awaited: false });
             await this.saveConnection(ctx.connection);
         }
         if (setup.length) events.push('post-connection-creation');
-        return finishRun(ctx, 'created', events, single ?? null);
+        return { ...finishRun(ctx, outcome, events, single ?? null), ...(setup.length ? { returnedAtMs } : {}) };
     }
 
-    private async reconnectValidation(ctx: RunContext, validators: DescribedHandler[], single?: EventName): Promise<RunResult> {
+    /** Reconnect: the validators decide (the first failure stops them); a success runs post-connection-creation too, as Nango does. */
+    private async reconnectValidation(ctx: RunContext, handlers: DescribedHandler[], single?: EventName): Promise<RunResult> {
+        const validators = this.validatorsFor(ctx, handlers);
         let failed = false;
         for (const h of validators) {
             if (!(await this.runHandler(ctx, h)).ok) {
@@ -234,39 +245,41 @@ export class Emulator {
         }
         ctx.connection = { ...ctx.connection, status: failed ? 'refresh_exhausted' : 'active', updatedAt: new Date().toISOString() };
         await this.saveConnection(ctx.connection);
-        return finishRun(ctx, failed ? 'refresh_exhausted' : 'reconnected', validators.length ? ['validate-connection'] : [], single ?? null);
+        const events: EventName[] = validators.length ? ['validate-connection'] : [];
+        if (failed) return finishRun(ctx, 'refresh_exhausted', events, single ?? null);
+        return this.afterUpsert(ctx, handlers, events, 'reconnected', single);
     }
 
-    private async runHandler(ctx: RunContext, handler: DescribedHandler): Promise<HandlerResult> {
+    /** The validate-connection functions Nango runs for this connection (none for a GitHub App), saying so when it skips them. */
+    private validatorsFor(ctx: RunContext, handlers: DescribedHandler[]): DescribedHandler[] {
+        return validatorsToRun(this.fixtures(), ctx.connection, handlers, ctx.warnings);
+    }
+
+    private newConnection(integration: string, connectionId: string, account: string): ConnectionRecord {
         const fixtures = this.fixtures();
-        const integration = requireIntegration(fixtures, ctx.integration, this.fixturesFile);
-        const template = baseUrlTemplate(ctx.integration, integration, this.fixturesFile);
+        // The numeric id is provisional: saveConnection assigns the real one under the state lock.
+        return newConnectionRecord(fixtures, this.fixturesFile, { integration, connectionId, account, numericId: readState(this.root, fixtures, this.options.stateDir).nextNumericId });
+    }
+
+    private upsertAccount(existing: ConnectionRecord, account: string, notes: string[]): ConnectionRecord {
+        return reconnectedRecord(this.fixtures(), this.fixturesFile, existing, account, notes);
+    }
+
+    private async runHandler(ctx: RunContext, handler: DescribedHandler, opts: { awaited: boolean } = { awaited: true }): Promise<HandlerResult> {
+        const startedAtMs = Math.round(performance.now() - ctx.started);
         const overlay = this.overlay?.integration === ctx.integration ? this.overlay : undefined;
-        const accounts: AccountInfo[] = Object.entries(integration.accounts).map(([id, a]) => ({
-            id,
-            credentials: a.credentials,
-            identity: a.identity,
-            baseUrl: resolveBaseUrl(template, { connectionConfig: a.connectionConfig, credentials: a.credentials }, `${this.fixturesFile}: integrations.${ctx.integration}.accounts.${id}.connectionConfig`)
-        }));
-        const conn = ctx.connection;
         const userMsw = userMswHandlersPath(this.root);
-        const userMswCompiled = userMsw ? await this.compileUserHandlers(userMsw) : undefined;
-        const request: Omit<RunRequest, 'type' | 'id' | 'projectRoot'> = {
-            compiledFile: handler.compiled,
-            handlerFile: handler.file,
-            ...(userMswCompiled ? { userMswFile: userMswCompiled } : {}),
+        const request = buildRunRequest({
+            fixtures: this.fixtures(),
             fixturesFile: this.fixturesFile,
-            expectedEvent: handler.event,
-            connection: { id: conn.id, numericId: conn.numericId, integration: conn.integration, provider: conn.provider, credentials: conn.credentials, connectionConfig: conn.connectionConfig, metadata: conn.metadata, createdAt: conn.createdAt, updatedAt: conn.updatedAt },
-            provider: providerInfo(integration.provider),
-            baseUrl: resolveBaseUrl(template, { connectionConfig: conn.connectionConfig, credentials: conn.credentials }, `connection "${conn.id}" connection_config`),
-            accounts,
-            responses: overlay ? [...overlay.responses, ...integration.responses] : integration.responses,
-            environment: fixtures.environment,
-            webhookUrl: integration.webhookUrl ?? null,
+            connection: ctx.connection,
+            handler,
+            overlay,
+            ...(userMsw ? { userMswCompiled: await this.compileUserHandlers(userMsw) } : {}),
+            integrationSince: this.startedAt,
             captureBodies: this.options.captureBodies ?? false,
             maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-        };
+        });
         const label = `${handler.integration}/${handler.name}`;
         const outcome = await this.worker.run(request, {
             timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -282,24 +295,23 @@ export class Emulator {
         // Metadata writes are API calls in Nango: they persist even when the handler fails later.
         if (outcome.metadataWritten) ctx.connection = { ...ctx.connection, metadata: outcome.metadataWritten, updatedAt: new Date().toISOString() };
         for (const entry of outcome.logs) ctx.logs.push({ ...entry, handler: label });
-        for (const entry of outcome.requests) ctx.requests.push({ ...(overlay ? this.relabel(entry, ctx.integration, overlay) : entry), handler: label });
-        const result: HandlerResult = { integration: handler.integration, name: handler.name, file: handler.file, event: handler.event, ok: outcome.ok, durationMs: outcome.durationMs, ...(outcome.error ? { error: ctx.redactor.value(outcome.error) } : {}) };
+        for (const entry of outcome.requests) ctx.requests.push({ ...(overlay ? relabelRequest(entry, this.fixturesFile, ctx.integration, overlay) : entry), handler: label });
+        const result: HandlerResult = {
+            integration: handler.integration,
+            name: handler.name,
+            file: handler.file,
+            event: handler.event,
+            ok: outcome.ok,
+            startedAtMs,
+            durationMs: outcome.durationMs,
+            awaited: opts.awaited,
+            ...(outcome.error ? { error: ctx.redactor.value(outcome.error) } : {})
+        };
         ctx.handlers.push(result);
         return result;
     }
 
     // ---- Helpers ---------------------------------------------------------------------------------
-
-    /** With an overlay, response indexes are shifted: name the overlay's responses by their own labels. */
-    private relabel(entry: ProviderRequest, integration: string, overlay: ResponseOverlay): ProviderRequest {
-        const prefix = `${this.fixturesFile} integrations.${integration}.responses[`;
-        if (!entry.matchedBy?.startsWith(prefix)) return entry;
-        const rest = entry.matchedBy.slice(prefix.length);
-        const index = Number(rest.slice(0, rest.indexOf(']')));
-        const tail = rest.slice(rest.indexOf(']') + 1);
-        const own = overlay.responses.length;
-        return { ...entry, matchedBy: index < own ? `${overlay.labels[index] ?? `overlay response ${index}`}${tail}` : `${prefix}${index - own}]${tail}` };
-    }
 
     /** Compiles .nango-emulator/handlers.ts; its syntax errors are user_handlers_invalid, like its other mistakes. */
     private async compileUserHandlers(file: string): Promise<string> {
@@ -344,36 +356,13 @@ export class Emulator {
         return out;
     }
 
-    private newContext(operation: Operation, integration: string, connectionId: string, account: string | null, connection: ConnectionRecord, warnings: string[]): RunContext {
-        return startRun({ operation, integration, connectionId, account, connection, warnings }, this.redactorFor(this.fixtures()));
+    /** `before`: the connection as it was before a reconnect upserted it (the metadata diff starts there). */
+    private newContext(operation: Operation, integration: string, connectionId: string, account: string | null, connection: ConnectionRecord, warnings: string[], before?: ConnectionRecord): RunContext {
+        const ctx = startRun({ operation, integration, connectionId, account, connection, warnings }, this.redactorFor(this.fixtures()));
+        if (before) ctx.metadataBefore = structuredClone(before.metadata);
+        return ctx;
     }
 
-
-    private newConnection(integration: string, connectionId: string, account: string): ConnectionRecord {
-        const fixtures = this.fixtures();
-        const acct = requireAccount(fixtures, integration, account, this.fixturesFile);
-        const state = readState(this.root, fixtures, this.options.stateDir);
-        const now = new Date().toISOString();
-        return {
-            id: connectionId,
-            numericId: state.nextNumericId, // provisional: saveConnection assigns the real one under the state lock
-            integration,
-            provider: fixtures.integrations[integration]!.provider,
-            account,
-            status: 'active',
-            credentials: structuredClone(acct.credentials),
-            connectionConfig: structuredClone(acct.connectionConfig),
-            metadata: {},
-            createdAt: now,
-            updatedAt: now
-        };
-    }
-
-    /** Reconnect: Nango upserts the new credentials and overwrites connection_config before validation. */
-    private upsertAccount(existing: ConnectionRecord, account: string): ConnectionRecord {
-        const acct = requireAccount(this.fixtures(), existing.integration, account, this.fixturesFile);
-        return { ...structuredClone(existing), account, credentials: structuredClone(acct.credentials), connectionConfig: structuredClone(acct.connectionConfig), updatedAt: new Date().toISOString() };
-    }
 
     private liveConnection(connectionId: string): ConnectionRecord | undefined {
         const c = readState(this.root, this.fixtures(), this.options.stateDir).connections[connectionId];
@@ -429,7 +418,7 @@ export class Emulator {
     }
 
     private redactorFor(fixtures: Fixtures): Redactor {
-        const secrets = Object.values(fixtures.integrations).flatMap((i) => Object.values(i.accounts).flatMap((a) => secretsOf(a.credentials)));
+        const secrets = fixtureSecrets(fixtures);
         return new Redactor(secrets);
     }
 }

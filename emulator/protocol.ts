@@ -1,5 +1,6 @@
 // Messages between the orchestrating process and the worker that runs user handler code.
-import type { Credentials, EventName, ResponseFixture } from './fixtures';
+import type { Credentials, EventName, IntegrationFixture, ResponseFixture } from './fixtures';
+import type { ConnectionStatus } from './state';
 import type { ProviderInfo } from './providers';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -11,6 +12,8 @@ export interface LogEntry {
     at: number;
     /** 'nango' for nango.log, 'console' for console.*, 'emulator' for the emulator's own notes. */
     source: 'nango' | 'console' | 'emulator';
+    /** Why Nango would not keep this line (its logger level, or console output), when it would not. */
+    hiddenInNango?: string;
 }
 
 export interface ProviderRequest {
@@ -44,6 +47,12 @@ export interface AccountInfo {
     credentials: Credentials;
     identity: Record<string, unknown>;
     baseUrl: string;
+    /**
+     * Where the proxy puts this account's credentials: the provider's auth headers (names lower-cased)
+     * and query parameters, as authFor gives them (emulator/accounts.ts). A request carrying exactly
+     * these values is this account's. Absent only where a caller does not build accounts with accountInfos.
+     */
+    auth: { headers: Record<string, string>; query: Record<string, string> };
 }
 
 export interface ConnectionSnapshot {
@@ -53,7 +62,8 @@ export interface ConnectionSnapshot {
     provider: string;
     credentials: Credentials;
     connectionConfig: Record<string, unknown>;
-    metadata: Record<string, unknown>;
+    metadata: Record<string, unknown> | null;
+    status: ConnectionStatus;
     createdAt: string;
     updatedAt: string;
 }
@@ -74,7 +84,10 @@ export interface RunRequest {
     accounts: AccountInfo[];
     responses: ResponseFixture[];
     environment: { name: string; variables: Record<string, string> };
-    webhookUrl: string | null;
+    /** The connection's integration as fixtures.json has it: getIntegration, triggerAction and triggerSync answer from it. */
+    integration: IntegrationFixture;
+    /** The integration's created_at/updated_at, as the emulator's Nango API gives them. */
+    integrationSince: string;
     captureBodies: boolean;
     /** Response bodies larger than this fail the request: it protects the editor from a runaway fixture. */
     maxBodyBytes: number;

@@ -15,7 +15,7 @@ import { matchRequestUrl } from 'msw';
 import * as z from 'zod';
 import { EmulatorError } from './errors';
 import { describeIssues, fixturesPath, parseFixtures, ResponseSchema, type Fixtures, type ResponseFixture } from './fixtures';
-import { REDACTED, Redactor, secretsOf } from './redact';
+import { REDACTED, Redactor, fixtureSecrets } from './redact';
 import { writeFileAtomic } from './state';
 import { MAX_FIXTURES_BYTES, MAX_RECORDING_BYTES, readTextFile } from './read-file';
 
@@ -420,7 +420,7 @@ export function importRecording(root: string, recordingFile: string, options: Im
     if (options.account && !target.accounts[options.account]) {
         throw new EmulatorError('unknown_account', `${fixturesFile}: integration "${integration}" has no account "${options.account}" (defined: ${Object.keys(target.accounts).join(', ')}). Pass one of them with --account, or add it under integrations.${integration}.accounts.`);
     }
-    const secrets = Object.values(fixtures.integrations).flatMap((i) => Object.values(i.accounts).flatMap((a) => secretsOf(a.credentials)));
+    const secrets = fixtureSecrets(fixtures);
     const converted = recordingToResponses(recording, { ...(options.account ? { account: options.account } : {}), source: path.relative(root, file) || file, secrets });
 
     const fresh = converted.responses.filter((r) => !target.responses.some((existing) => sameFixture(existing, r)));

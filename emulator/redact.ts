@@ -1,11 +1,14 @@
 // Credentials never reach logs, output or results: every value we know to be secret is replaced
 // wherever it appears, in whatever encoding it took on the way out (URL, form, JSON, XML, Base64),
 // and well-known secret-bearing fields are masked even when we did not know them.
-import type { Credentials } from './fixtures';
+import type { Credentials, Fixtures } from './fixtures';
+import { integrationSecretsOf } from './nango-shapes';
 
 export const REDACTED = '«redacted»';
 
-const SECRET_KEYS = /^(access_?token|refresh_?token|token|api_?key|apikey|password|secret|client_?secret|private_?key|authorization|x-api-key|cookie|set-cookie|jwt|id_token)$/i;
+// Field names whose values are secrets, in every credential type (credentials.ts) and integration app (nango-shapes.ts).
+const SECRET_KEYS =
+    /^(access_?token|refresh_?token|token|api_?key|apikey|password|secret|client_?secret|private_?key|authorization|x-api-key|cookie|set-cookie|jwt|id_token|webhook_?secret|oauth_token(_secret)?|token_(id|secret)|session_?(id|token)|dev_?key|secret_?(access_)?key|jwt_?token|client_private_key|_cookies)$/i;
 
 /** Shorter values would shred ordinary text ("abc", "true"). */
 export const MIN_SECRET_LENGTH = 4;
@@ -190,4 +193,9 @@ export class Redactor {
         };
         return walk(input) as T;
     }
+}
+
+/** Every secret fixtures.json holds: each account's credentials and each integration's own app secrets. */
+export function fixtureSecrets(fixtures: Pick<Fixtures, 'integrations'>): string[] {
+    return Object.values(fixtures.integrations).flatMap((i) => [...Object.values(i.accounts).flatMap((a) => secretsOf(a.credentials)), ...integrationSecretsOf(i)]);
 }

@@ -12,7 +12,14 @@ export interface HandlerResult {
     file: string;
     event: EventName | null;
     ok: boolean;
+    /** When it started, in ms since the run started. */
+    startedAtMs: number;
     durationMs: number;
+    /**
+     * false: Nango starts this function without waiting for it (post-connection-creation, after every
+     * successful connect or reconnect), so the connect has already returned and other runs may overlap it.
+     */
+    awaited: boolean;
     error?: HandlerErrorInfo;
 }
 
@@ -40,8 +47,11 @@ export interface RunResult {
     handlers: HandlerResult[];
     logs: (LogEntry & { handler: string })[];
     requests: (ProviderRequest & { handler: string })[];
-    metadata: { before: Record<string, unknown>; after: Record<string, unknown> | null };
+    /** null: Nango's own null (nothing set it yet), or no connection (status 'not_created'). */
+    metadata: { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
     durationMs: number;
+    /** Connect and reconnect: when Nango would have answered the auth call (ms since the run started), before any function it does not await. */
+    returnedAtMs?: number;
     error: (HandlerErrorInfo & { handler: string }) | null;
     /** What the run could not do as Nango would (a handler file index.ts does not import, a skipped type check), with the fix. */
     warnings: string[];
@@ -56,8 +66,9 @@ export interface MetadataChange {
     after?: unknown;
 }
 
-export function diffMetadata(before: Record<string, unknown>, after: Record<string, unknown> | null): MetadataChange[] {
+export function diffMetadata(previous: Record<string, unknown> | null, after: Record<string, unknown> | null): MetadataChange[] {
     const out: MetadataChange[] = [];
+    const before = previous ?? {};
     const next = after ?? {};
     for (const key of new Set([...Object.keys(before), ...Object.keys(next)])) {
         const had = key in before;

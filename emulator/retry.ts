@@ -1,13 +1,21 @@
-// Nango's proxy retry rule: which failed provider calls are retried and how long to wait between
-// attempts. Ported from NangoHQ/nango (packages/shared/lib/services/proxy/retry.ts, last changed in
-// #4428, and getExponentialBackoff in packages/utils/lib/retry.ts) so the emulator's SDK retries exactly
-// what Nango's proxy retries. Pure: no I/O, usable by the worker's SDK and by the emulator server.
+// Nango's proxy retry rule: which failed provider calls are retried, how long to wait between
+// attempts and what is logged. Ported from NangoHQ/nango: packages/shared/lib/services/proxy/retry.ts
+// (getProxyRetryFromErr), packages/utils/lib/retry.ts (networkError, retryFlexible,
+// getExponentialBackoff), packages/shared/lib/services/proxy/request.ts (its log lines) and
+// packages/runner/lib/sdk/sdk.ts (proxy(): the runner's `canRetryOn401` rule). The single home of the
+// rule: the worker's SDK (worker/sdk-proxy.ts) and the server's /proxy (server/proxy.ts) both call
+// proxyRetryStep. Pure: no I/O.
 //
 // The rule, as Nango applies it when a request asks for `retries` (never otherwise):
-// - network failures (ECONNRESET, ETIMEDOUT, ECONNABORTED: a timeout) are retried;
+// - network failures with one of 7 codes (NETWORK_ERROR_CODES; ECONNABORTED is a timeout) are
+//   retried; others (ENOTFOUND, …) are not;
 // - statuses: the provider's `proxy.retry.error_code` list from Nango's catalogue when it has one
 //   ("403", "5xx", "500-502"), else 5xx, 429 and 401; plus any status in the request's `retryOn`;
 //   plus any failure whose `proxy.retry.remaining` header is "0";
+// - in the runner (an SDK call of a function), a 401 is retried only while the connection's
+//   credentials changed since the previous attempt: so once at most, then "invalid_credentials"
+//   (they never change during an emulated run). Nango's server /proxy has no such rule
+//   (packages/server/lib/services/proxy.service.ts passes no onError to ProxyRequest);
 // - the wait comes from the headers (or body) the provider's catalogue entry names (`retry.after`,
 //   e.g. Retry-After for Slack; `retry.at`, e.g. x-ratelimit-reset for GitHub), the longest one found;
 //   otherwise exponential backoff, 3 s × 2^attempt. Nango does NOT read Retry-After for a provider
@@ -28,6 +36,8 @@ export interface RetryInput {
     providerRetry?: unknown;
     /** Now, in ms since the epoch (for `retry.at` headers); defaults to Date.now(). */
     now?: number;
+    /** Not an HTTP failure at all (e.g. the URL could not be built): Nango's "unknown_error", never retried. */
+    unknown?: boolean;
 }
 
 export interface RetryDecision {
@@ -38,7 +48,8 @@ export interface RetryDecision {
     waitMs?: number;
 }
 
-export const NETWORK_ERROR_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED'];
+/** Network error codes Nango retries (`networkError` in packages/utils/lib/retry.ts). ENOTFOUND is not one. */
+export const NETWORK_ERROR_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED', 'EHOSTUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET'];
 
 interface ProviderRetryConfig {
     at?: string | string[];
@@ -54,6 +65,7 @@ function asConfig(value: unknown): ProviderRetryConfig {
 
 /** Whether Nango's proxy retries this failure, and how long it waits first (when the provider says). */
 export function nangoRetryDecision(input: RetryInput): RetryDecision {
+    if (input.unknown) return { retry: false, reason: 'unknown_error' };
     if (input.networkCode && NETWORK_ERROR_CODES.includes(input.networkCode)) return { retry: true, reason: 'network_error' };
     const status = input.status ?? 0;
     const headers = input.headers ?? {};
@@ -121,6 +133,88 @@ export function nangoBackoffMs(attempt: number): number {
  */
 export function emulatorBackoffMs(attempt: number): number {
     return Math.round(nangoBackoffMs(attempt) / 30);
+}
+
+export interface RetryStepInput {
+    /** The attempt that just failed, from 0 (the first call). */
+    attempt: number;
+    /** The request's `retries`: how many more attempts Nango makes at most. */
+    max: number;
+    failure: RetryInput;
+    /** True for an SDK call of a function (Nango's runner, with its 401 rule); false for the server's /proxy. */
+    runnerSdk: boolean;
+    /** The provider's name in Nango's catalogue, for the notes. */
+    provider?: string;
+    /** What failed, for the log line, e.g. "GET https://api.github.com/user: 503". */
+    context: string;
+}
+
+export interface RetryStep {
+    retry: boolean;
+    reason: string;
+    /** How long the emulator waits before the next attempt (when retry). */
+    waitMs: number;
+    /** The warning Nango logs for this failure (none once the attempts are spent, as in Nango). */
+    message?: string;
+}
+
+/**
+ * What Nango does after a failed attempt: retry (and how long it waits) or stop, with the line its
+ * ProxyRequest logs ("Retrying HTTP call (reason: …). Waiting for …ms [n/max]" or "Skipping retry HTTP
+ * call (reason: …) [n/max]"), followed by the emulator's note in parentheses. Like retryFlexible,
+ * nothing is decided (nor logged) once `max` attempts were retried.
+ */
+export function proxyRetryStep(input: RetryStepInput): RetryStep {
+    const { attempt, max, failure } = input;
+    if (attempt >= max) return { retry: false, reason: 'no_retries_left', waitMs: 0 };
+    const at = `[${attempt + 1}/${max}]`;
+    let decision = nangoRetryDecision(failure);
+    let why = '';
+    // packages/runner/lib/sdk/sdk.ts, proxy() onError: from the second attempt on, a 401 stops unless the
+    // connection's credentials changed since the previous attempt; an emulated run never changes them.
+    if (input.runnerSdk && decision.reason.includes('code_401') && attempt >= 1) {
+        decision = { retry: false, reason: 'invalid_credentials' };
+        why = '. Nango retries a 401 in a function once, then only if the connection\'s credentials changed meanwhile; they never change during an emulated run';
+    }
+    if (!decision.retry) return { retry: false, reason: decision.reason, waitMs: 0, message: `Skipping retry HTTP call (reason: ${decision.reason}) ${at} (${input.context}${why})` };
+    const waitMs = decision.waitMs ?? emulatorBackoffMs(attempt);
+    let note = '';
+    if (decision.waitMs === undefined) {
+        note = `; Nango waits ${nangoBackoffMs(attempt)}ms here, the emulator shortens its backoff`;
+        const headers = failure.headers ?? {};
+        if (headers['retry-after'] !== undefined && !providerReadsRetryHeader(failure.providerRetry, 'retry-after')) {
+            note += `. Retry-After is not read: Nango reads it only for providers whose catalogue entry names it, and ${input.provider ? `"${input.provider}"'s` : 'this provider\'s'} does not`;
+        }
+    }
+    return { retry: true, reason: decision.reason, waitMs, message: `Retrying HTTP call (reason: ${decision.reason}). Waiting for ${waitMs}ms ${at} (${input.context}${note})` };
+}
+
+/** The message Node (through axios) gives a failed connection with this code, e.g. "read ECONNRESET". */
+export function networkErrorMessage(code: string, url: string): string {
+    let host = '';
+    let port = '';
+    try {
+        const u = new URL(url);
+        host = u.hostname;
+        port = u.port || (u.protocol === 'http:' ? '80' : '443');
+    } catch {
+        // keep the generic forms
+    }
+    switch (code) {
+        case 'ECONNRESET':
+            return 'read ECONNRESET';
+        case 'EPIPE':
+            return 'write EPIPE';
+        case 'ECONNABORTED':
+            return 'Request aborted';
+        case 'UND_ERR_SOCKET':
+            return 'other side closed';
+        case 'EAI_AGAIN':
+        case 'ENOTFOUND':
+            return `getaddrinfo ${code} ${host}`;
+        default:
+            return `connect ${code} ${host}:${port}`;
+    }
 }
 
 /** Milliseconds to wait from an "after" (seconds) or "at" (epoch seconds or ms, or a date) value; undefined if unusable. */

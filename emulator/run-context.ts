@@ -4,7 +4,7 @@ import type { EventName } from './fixtures';
 import type { HandlerErrorInfo } from './protocol';
 import type { Redactor } from './redact';
 import type { HandlerResult, Operation, Outcome, RunResult } from './result';
-import type { ConnectionRecord } from './state';
+import type { ConnectionMetadata, ConnectionRecord } from './state';
 
 export /** The mutable part of one run: the connection as it evolves, and everything reported so far. */
 interface RunContext {
@@ -13,7 +13,7 @@ interface RunContext {
     connectionId: string;
     account: string | null;
     connection: ConnectionRecord;
-    metadataBefore: Record<string, unknown>;
+    metadataBefore: ConnectionMetadata;
     handlers: HandlerResult[];
     logs: RunResult['logs'];
     requests: RunResult['requests'];

@@ -8,9 +8,9 @@ import { cacheDir } from './compile';
 import { sandboxWorkerFlags } from './sandbox/worker-flags';
 import type { AnsweredResponse, AnswerRequest, DescribeRequest, HandlerDefinition, HandlerErrorInfo, LogEntry, ProviderRequest, RunRequest, WorkerMessage } from './protocol';
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
-/** The worker's JavaScript heap limit: a runaway handler is stopped and named instead of taking the machine's memory. */
-export const DEFAULT_MEMORY_LIMIT_MB = 1024;
+import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from './limits';
+
+export { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS };
 
 export interface RunOutcome {
     ok: boolean;

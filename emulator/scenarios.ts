@@ -196,7 +196,7 @@ export const ExpectationsSchema = strict(
         events: z.array(enumOf(['validate-connection', 'post-connection-creation', 'pre-connection-deletion'] as const, 'event')).optional(),
         // Partial match: every key written here must have this value (objects compared key by key, the rest exactly).
         metadata: z.record(z.string(), z.unknown(), { error: 'metadata: expected an object of the keys to check, e.g. { "organizationId": "00D…" }' }).optional(),
-        // Exact match of the whole metadata after the step (null: the connection was not created).
+        // Exact match of the whole metadata after the step (null: never set, as Nango has it, or the connection was not created).
         metadataEquals: z.record(z.string(), z.unknown()).nullable().optional(),
         requests: z.array(RequestExpectationSchema, { error: 'requests: expected a list of request expectations, e.g. [{ "method": "DELETE", "path": "/webhooks/:id" }]' }).optional(),
         // The number of provider requests the step made in all.
@@ -734,7 +734,10 @@ export function evaluateExpectations(step: ScenarioStep, r: RunResult): Expectat
 
     if (e.metadata !== undefined) {
         const after = r.metadata.after;
-        if (after === null) fail('metadata', `metadata: the connection was not created, so it has no metadata (outcome "${r.outcome}")${because}`, at('expect', 'metadata'), e.metadata, null);
+        if (after === null) {
+            const why = r.status === 'not_created' ? `the connection was not created, so it has no metadata (outcome "${r.outcome}")` : "the connection's metadata is null: nothing has set it yet (Nango creates OAuth connections with metadata null)";
+            fail('metadata', `metadata: ${why}${because}`, at('expect', 'metadata'), e.metadata, null);
+        }
         else for (const f of partialMismatches(e.metadata, after, [])) fail(`metadata.${f.keys.join('.')}`, `metadata.${f.keys.join('.')}: ${f.message}`, at('expect', 'metadata', ...f.keys), f.expected, f.actual);
     }
     if (e.metadataEquals !== undefined && !deepEqual(r.metadata.after, e.metadataEquals)) {

@@ -23,12 +23,15 @@ export const ConnectionRecordSchema = z.object({
     status: z.enum(CONNECTION_STATUSES),
     credentials: CredentialsSchema,
     connectionConfig: z.record(z.string(), z.unknown()),
-    metadata: z.record(z.string(), z.unknown()),
+    // null until something sets it: Nango creates OAuth-style connections with metadata null (see auth-modes.ts).
+    metadata: z.record(z.string(), z.unknown()).nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
     deletedAt: z.string().optional()
 });
 export type ConnectionRecord = z.infer<typeof ConnectionRecordSchema>;
+/** A connection's metadata as Nango's API returns it: an object, or null when nothing ever set it. */
+export type ConnectionMetadata = ConnectionRecord['metadata'];
 
 export const StateSchema = z.object({
     version: z.literal(1),

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import * as msw from 'msw';
 import * as zod from 'zod';
 import type { AnsweredResponse, AnswerRequest, DescribeRequest, HandlerDefinition, LogEntry, LogLevel, RunRequest, WorkerMessage, WorkerRequest } from './protocol';
+import { integrationSecretsOf } from './nango-shapes';
 import { Redactor, secretsOf } from './redact';
 import { sdkFacade } from './sandbox/facade';
 import { SharedSurfaceGuard } from './sandbox/surface-guard';
@@ -17,6 +18,7 @@ import { describeError, describeValue, InvalidHandlerError, loadHandler, type Lo
 import * as nangoShim from './worker/nango-shim';
 import { ProviderFakes } from './worker/provider-fakes';
 import { EMULATED_NANGO_INTERNALS, EmulatedNango } from './worker/sdk';
+import { CONSOLE_DROPPED } from './worker/sdk-logger';
 
 // The user's msw handlers file (emulator configuration, not a handler) is compiled with these left
 // external; they resolve to our copies so the msw instance is the worker's own. Handlers never see this
@@ -86,7 +88,7 @@ async function handleDescribe(req: DescribeRequest): Promise<void> {
 }
 
 async function handleRun(req: RunRequest): Promise<void> {
-    const secrets = req.accounts.flatMap((a) => secretsOf(a.credentials)).concat(secretsOf(req.connection.credentials));
+    const secrets = req.accounts.flatMap((a) => secretsOf(a.credentials)).concat(secretsOf(req.connection.credentials), integrationSecretsOf(req.integration));
     const redactor = new Redactor(secrets);
     const startedAt = performance.now();
     let logBytes = 0;
@@ -111,7 +113,7 @@ async function handleRun(req: RunRequest): Promise<void> {
             consoleNoted = true;
             log({ level: 'warn', message: CONSOLE_NOTE, source: 'emulator' });
         }
-        log({ level, message: formatArgs(args), source: 'console' });
+        log({ level, message: formatArgs(args), source: 'console', hiddenInNango: CONSOLE_DROPPED });
     };
     let changesSince: (() => string[]) | undefined;
 

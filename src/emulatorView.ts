@@ -5,9 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunResult } from '../emulator/result';
 import { loadCore } from './loadCore';
+import type { ConnectionSummary } from './plans/dryRun';
 import type { NangoProjects } from './projects';
-
-type ConnectionSummary = { id: string; integration: string; account: string; status: string; metadata: Record<string, unknown> };
 
 export type EmulatorNode =
     | { kind: 'project'; root: string }
@@ -62,7 +61,7 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
             }
             case 'connection': {
                 const c = node.connection;
-                const item = new vscode.TreeItem(c.id, Object.keys(c.metadata).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+                const item = new vscode.TreeItem(c.id, Object.keys(c.metadata ?? {}).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
                 item.description = `${c.account} · ${c.status}`;
                 item.contextValue = c.status === 'deleted' ? 'nangoConnectionDeleted' : 'nangoConnection';
                 item.iconPath = new vscode.ThemeIcon(c.status === 'active' ? 'pass' : c.status === 'deleted' ? 'trash' : 'warning', c.status === 'refresh_exhausted' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
@@ -130,11 +129,12 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
                 }
             }
             case 'connection':
-                return Object.entries(node.connection.metadata).map(([key, value]) => ({ kind: 'metadata', key, value }));
+                return Object.entries(node.connection.metadata ?? {}).map(([key, value]) => ({ kind: 'metadata', key, value }));
             case 'lastRun': {
                 const { before, after } = node.result.metadata;
+                if (node.result.status === 'not_created') return [{ kind: 'change', label: 'connection not created', description: 'no metadata kept', icon: 'circle-slash' }];
                 const changes = loadCoreDiff(before, after);
-                return changes.length ? changes : [{ kind: 'change', label: 'metadata unchanged', description: '', icon: 'circle-slash' }];
+                return changes.length ? changes : [{ kind: 'change', label: 'metadata unchanged', description: after === null ? "null (Nango's: nothing has set it)" : '', icon: 'circle-slash' }];
             }
             default:
                 return [];
@@ -142,8 +142,7 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
     }
 }
 
-function loadCoreDiff(before: Record<string, unknown>, after: Record<string, unknown> | null): EmulatorNode[] {
-    if (after === null) return [{ kind: 'change', label: 'connection not created', description: 'no metadata kept', icon: 'circle-slash' }];
+function loadCoreDiff(before: Record<string, unknown> | null, after: Record<string, unknown> | null): EmulatorNode[] {
     return loadCore()
         .diffMetadata(before, after)
         .map((c) =>

@@ -2,6 +2,7 @@
 // they return. Activation stays cheap: the model loads in the background, and nothing runs user code.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { emulatorTimeoutMs } from './settings';
 import { COMMAND_DEBUG_HANDLER, COMMAND_RUN_HANDLER, DryRunCodeLenses } from './codeLens';
 import { deploy } from './commands/deploy';
 import { DryRunController } from './commands/dryRun';
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
     const scenarios = new ScenarioTests(
         projects,
         context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js')),
-        (root) => vscode.workspace.getConfiguration('nango', vscode.Uri.file(root)).get<number>('emulator.timeoutMs', 30_000),
+        emulatorTimeoutMs,
         () => view.refresh()
     );
 

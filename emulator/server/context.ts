@@ -8,7 +8,7 @@ import { FIXTURES_DIR, fixturesPath, loadFixtures, type Fixtures } from '../fixt
 import { Emulator, type EmulatorOptions } from '../lifecycle';
 import { LockTimeoutError, withFileLock } from '../lock';
 import { connectionLockFile } from '../names';
-import { Redactor, secretsOf } from '../redact';
+import { Redactor, fixtureSecrets } from '../redact';
 import { DEFAULT_TIMEOUT_MS } from '../runner';
 import { readState, writeState, type ConnectionRecord, type EmulatorState } from '../state';
 
@@ -42,8 +42,26 @@ export interface MetadataJournalEntry {
     metadata: Record<string, unknown>;
 }
 
-export type JournalEntry = ProxyJournalEntry | MetadataJournalEntry;
-type NewJournalEntry = Omit<ProxyJournalEntry, 'seq' | 'at'> | Omit<MetadataJournalEntry, 'seq' | 'at'>;
+/** A triggerAction / triggerSync / startSync call, answered from the fixtures (flow-api.ts). */
+export interface FlowJournalEntry {
+    seq: number;
+    at: string;
+    kind: 'flow';
+    call: 'triggerAction' | 'triggerSync' | 'startSync';
+    integration: string;
+    /** Absent when a sync call names no connection (it then applies to every connection). */
+    connectionId?: string;
+    /** The action's name, or the syncs named ("name" or "name::variant"). */
+    names: string[];
+    /** The action's input (left out when larger than 16 KB as JSON). */
+    input?: unknown;
+    /** The status answered, and Nango's error code when it failed. */
+    status: number;
+    error?: string;
+}
+
+export type JournalEntry = ProxyJournalEntry | MetadataJournalEntry | FlowJournalEntry;
+type NewJournalEntry = Omit<ProxyJournalEntry, 'seq' | 'at'> | Omit<MetadataJournalEntry, 'seq' | 'at'> | Omit<FlowJournalEntry, 'seq' | 'at'>;
 
 /** The last requests the server answered on behalf of a provider, and the metadata writes it made. */
 export class Journal {
@@ -180,7 +198,7 @@ export class ServerContext {
         } catch {
             return new Redactor([]);
         }
-        return new Redactor(Object.values(fixtures.integrations).flatMap((i) => Object.values(i.accounts).flatMap((a) => secretsOf(a.credentials))));
+        return new Redactor(fixtureSecrets(fixtures));
     }
 
     /** Runs one at a time: lifecycle runs and resets share the warm worker and the state. */

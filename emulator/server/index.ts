@@ -10,6 +10,7 @@ import { EmulatorError, type EmulatorErrorCode } from '../errors';
 import { ServerContext, type ServerContextOptions } from './context';
 import { emulatedConnection, journal, listEmulatedConnections, resetEmulator, runOperation } from './control';
 import { DEFAULT_HOST, DEFAULT_PORT, HttpError, MAX_JSON_BODY_BYTES, MAX_REQUEST_BODY_BYTES, hostOfHeader, isLoopbackHost, nangoErrorBody, parseJsonBody, readRequestBody, sendEmpty, sendJson } from './http';
+import { startSync, triggerAction, triggerSync } from './flow-api';
 import { environmentVariables, getConnection, getIntegration, listConnections, writeMetadata } from './nango-api';
 import { ProxyService } from './proxy';
 
@@ -39,9 +40,9 @@ const EMULATOR_PREFIX = '/_emulator';
 
 /** Routes we know the CLI/SDK may call but the emulator deliberately does not serve. */
 const UNSUPPORTED_HINTS: [RegExp, string][] = [
-    [/^\/action\/trigger$/, 'nango.triggerAction() runs an action on Nango\'s servers; the emulator runs event functions only'],
+    [/^\/action\//, 'the emulator answers POST /action/trigger (triggerAction) from the fixtures\' "actions"; async actions are not emulated'],
     [/^\/records\/?$/, 'records belong to syncs; event functions cannot read or save records'],
-    [/^\/sync\//, 'syncs are not emulated'],
+    [/^\/sync\//, 'syncs are not run: the emulator answers POST /sync/trigger and /sync/start from the fixtures\' "syncs" list'],
     [/^\/api\/v1\/environments/, 'pass -e <environment> (and --no-interactive) to the nango CLI: the emulator has one environment, from the fixtures'],
     [/^\/connection\/[^/]+\/metadata$/, 'the SDK of nango 0.71 writes metadata with POST/PATCH /connections/metadata, which the emulator serves']
 ];
@@ -73,7 +74,7 @@ function notImplemented(method: string, path: string): HttpError {
     return new HttpError(
         501,
         'not_implemented',
-        `nango-emulator does not implement ${method} ${path}${hint ? `: ${hint}` : ''}. It serves what "nango dryrun" and the SDK of event functions call: GET /connections, GET /connection(s)/:id, GET /integrations[/:key], POST|PATCH /connections/metadata, GET /environment-variables, /proxy/*, POST /cli/telemetry, and /_emulator/*.`
+        `nango-emulator does not implement ${method} ${path}${hint ? `: ${hint}` : ''}. It serves what "nango dryrun" and the SDK of event functions call: GET /connections, GET /connection(s)/:id, GET /integrations[/:key], POST|PATCH /connections/metadata, GET /environment-variables, POST /action/trigger, POST /sync/trigger, POST /sync/start, /proxy/*, POST /cli/telemetry, and /_emulator/*.`
     );
 }
 
@@ -141,6 +142,12 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
             if (method === 'GET' && path === '/environment-variables') {
                 requireBearer(req);
                 return sendJson(res, 200, environmentVariables(context));
+            }
+            if (method === 'POST' && (path === '/action/trigger' || path === '/sync/trigger' || path === '/sync/start')) {
+                requireBearer(req);
+                const body = parseJsonBody(await readRequestBody(req, MAX_JSON_BODY_BYTES), `${method} ${path}`);
+                const answer = path === '/action/trigger' ? triggerAction(context, req.headers, url.searchParams, body) : path === '/sync/trigger' ? triggerSync(context, req.headers, url.searchParams, body) : startSync(context, body);
+                return sendJson(res, answer.status, answer.data);
             }
             throw notImplemented(method, path);
         } catch (err) {

@@ -1,113 +1,22 @@
 // The subset of Nango's public HTTP API that the nango CLI's dryrun and the SDK (@nangohq/node,
 // @nangohq/runner-sdk 0.71.10) call, answered from the emulator's fixtures and state. Shapes follow
-// Nango's server (ApiPublicConnection(Full), ApiPublicIntegration, metadata and environment routes).
+// Nango's server (ApiPublicConnection(Full), ApiPublicIntegration, metadata and environment routes);
+// the shapes themselves live in ../nango-shapes.ts, which the worker's SDK uses too.
 import * as z from 'zod';
 import { EmulatorError } from '../errors';
-import type { Credentials, Fixtures } from '../fixtures';
+// publicCredentials (ApiPublicAllAuthCredentials of every auth mode) lives with the credential shapes.
+import { publicCredentials } from '../credentials';
+import { INTEGRATION_INCLUDES, publicConnection, publicConnectionFull, publicIntegration, type ApiPublicConnection, type ApiPublicConnectionFull, type ApiPublicIntegration, type IntegrationInclude } from '../nango-shapes';
+import { own } from '../names';
 import { providerInfo } from '../providers';
 import type { ConnectionRecord } from '../state';
 import type { ServerContext } from './context';
 import { HttpError } from './http';
 
-/** Nango formats the dates of GET /connection(s)/:id this way (toISOString with "+00:00"). */
-function nangoDate(iso: string): string {
-    return iso.replace(/Z$/, '+00:00');
-}
-
-function connectionErrors(c: ConnectionRecord): { type: string; log_id: string }[] {
-    // A reconnect rejected by validate-connection leaves the connection with an auth error.
-    return c.status === 'refresh_exhausted' ? [{ type: 'auth', log_id: 'nango-emulator' }] : [];
-}
-
-/** ApiPublicConnection: what GET /connections lists. */
-export function publicConnection(c: ConnectionRecord): Record<string, unknown> {
-    return {
-        id: c.numericId,
-        connection_id: c.id,
-        provider_config_key: c.integration,
-        provider: c.provider,
-        created: c.createdAt,
-        metadata: c.metadata,
-        errors: connectionErrors(c),
-        end_user: null,
-        tags: {}
-    };
-}
-
-function withoutRefreshTokens(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(withoutRefreshTokens);
-    if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).filter(([k]) => !/refresh_?token/i.test(k)).map(([k, v]) => [k, withoutRefreshTokens(v)]));
-    }
-    return value;
-}
-
-/** ApiPublicAllAuthCredentials: refresh tokens only when asked for (refresh_token=true). */
-export function publicCredentials(c: Credentials, includeRefreshToken: boolean): Record<string, unknown> {
-    switch (c.type) {
-        case 'OAUTH2': {
-            const raw = c.raw ?? {};
-            return {
-                type: c.type,
-                access_token: c.access_token,
-                ...(c.expires_at ? { expires_at: c.expires_at } : {}),
-                ...(includeRefreshToken && c.refresh_token ? { refresh_token: c.refresh_token } : {}),
-                raw: includeRefreshToken ? raw : withoutRefreshTokens(raw)
-            };
-        }
-        case 'OAUTH2_CC':
-            return { type: c.type, token: c.token, ...(c.expires_at ? { expires_at: c.expires_at } : {}), raw: c.raw ?? {} };
-        case 'APP':
-            return { type: c.type, access_token: c.access_token, ...(c.expires_at ? { expires_at: c.expires_at } : {}), raw: c.raw ?? {} };
-        case 'API_KEY':
-            return { type: c.type, apiKey: c.apiKey };
-        case 'BASIC':
-            return { type: c.type, username: c.username, password: c.password };
-    }
-}
-
-/** ApiPublicConnectionFull: GET /connection/:id and /connections/:id. */
-export function publicConnectionFull(c: ConnectionRecord, opts: { refreshToken: boolean }): Record<string, unknown> {
-    return {
-        id: c.numericId,
-        connection_id: c.id,
-        provider_config_key: c.integration,
-        provider: c.provider,
-        errors: connectionErrors(c),
-        end_user: null,
-        tags: {},
-        metadata: c.metadata,
-        connection_config: c.connectionConfig,
-        webhook_url_override: null,
-        created_at: nangoDate(c.createdAt),
-        updated_at: nangoDate(c.updatedAt),
-        last_fetched_at: nangoDate(new Date().toISOString()),
-        credentials: publicCredentials(c.credentials, opts.refreshToken)
-    };
-}
-
-/** ApiPublicIntegration: GET /integrations/:key (webhook_url and credentials only when included). */
-export function publicIntegration(fixtures: Fixtures, key: string, since: Date, include: Set<string>): Record<string, unknown> {
-    const integration = fixtures.integrations[key]!;
-    const info = providerInfo(integration.provider);
-    return {
-        unique_key: key,
-        provider: integration.provider,
-        display_name: info?.display_name ?? integration.provider,
-        logo: `https://app.nango.dev/images/template-logos/${integration.provider}.svg`,
-        forward_webhooks: true,
-        created_at: since.toISOString(),
-        updated_at: since.toISOString(),
-        ...(include.has('webhook') ? { webhook_url: integration.webhookUrl ?? null } : {}),
-        // The emulator has no OAuth app: the integration's own credentials are reported as absent.
-        ...(include.has('credentials') ? { credentials: { type: info?.auth_mode ?? null, client_id: null, client_secret: null, scopes: null, webhook_secret: null } } : {})
-    };
-}
-
 function strictQuery(query: URLSearchParams, allowed: string[], route: string): void {
     const unknown = [...new Set(query.keys())].filter((k) => !allowed.includes(k));
     if (unknown.length) {
-        throw new HttpError(400, 'invalid_query_params', `${route}: unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed.join(', ')})`, {
+        throw new HttpError(400, 'invalid_query_params', `${route}: unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (${allowed.length ? `allowed: ${allowed.join(', ')}` : 'this route takes none'})`, {
             errors: unknown.map((k) => ({ code: 'unrecognized_keys', message: `Unrecognized key: "${k}"`, path: [k] }))
         });
     }
@@ -120,25 +29,40 @@ function stringBool(query: URLSearchParams, name: string, route: string): boolea
     throw new HttpError(400, 'invalid_query_params', `${route}: ${name} must be true or false, got "${v}"`, { errors: [{ code: 'invalid_type', message: 'expected true or false', path: [name] }] });
 }
 
-/** GET /connections (and the legacy /connection): `{ connections: ApiPublicConnection[] }`. */
-export function listConnections(ctx: ServerContext, query: URLSearchParams): { connections: Record<string, unknown>[] } {
-    strictQuery(query, ['connectionId', 'integrationId', 'search', 'endUserId', 'endUserOrganizationId', 'limit', 'page', 'tags'], 'GET /connections');
+function numberParam(query: URLSearchParams, name: string, min: number, max: number, route: string): number | undefined {
+    const v = query.get(name);
+    if (v === null) return undefined;
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+        throw new HttpError(400, 'invalid_query_params', `${route}: ${name} must be a number from ${min} to ${max}, got "${v}"`, { errors: [{ code: 'invalid_value', message: `expected a number from ${min} to ${max}`, path: [name] }] });
+    }
+    return n;
+}
+
+/**
+ * GET /connections (and the legacy /connection): `{ connections: ApiPublicConnection[] }`. As Nango's
+ * controllers/connection/getConnections.ts: `integrationId` may list several ids ("a,b"), `limit` is 1-2000
+ * and defaults to 10 000.
+ */
+export function listConnections(ctx: ServerContext, query: URLSearchParams): { connections: ApiPublicConnection[] } {
+    const route = 'GET /connections';
+    strictQuery(query, ['connectionId', 'integrationId', 'search', 'endUserId', 'endUserOrganizationId', 'limit', 'page', 'tags'], route);
     const connectionId = query.get('connectionId');
-    const integrationId = query.get('integrationId');
+    const integrationIds = query.get('integrationId')?.split(',').map((id) => id.trim());
     const search = query.get('search')?.toLowerCase();
     // Emulated connections have no end user: filtering by one finds nothing.
     const byEndUser = query.has('endUserId') || query.has('endUserOrganizationId');
-    const limit = query.has('limit') ? Math.max(1, Number(query.get('limit')) || 100) : 100;
-    const page = Math.max(0, Number(query.get('page')) || 0);
+    const limit = numberParam(query, 'limit', 1, 2000, route) ?? 10_000;
+    const page = Math.floor(numberParam(query, 'page', 0, Number.MAX_SAFE_INTEGER, route) ?? 0);
     const list = Object.values(ctx.state().connections)
         .filter((c) => c.status !== 'deleted' && !byEndUser)
-        .filter((c) => (connectionId === null || c.id === connectionId) && (integrationId === null || c.integration === integrationId) && (!search || c.id.toLowerCase().includes(search)))
+        .filter((c) => (connectionId === null || c.id === connectionId) && (!integrationIds || integrationIds.includes(c.integration)) && (!search || c.id.toLowerCase().includes(search)))
         .sort((a, b) => a.numericId - b.numericId);
     return { connections: list.slice(page * limit, page * limit + limit).map(publicConnection) };
 }
 
 /** GET /connection/:id and /connections/:id?provider_config_key=…[&refresh_token=true] */
-export function getConnection(ctx: ServerContext, connectionId: string, query: URLSearchParams, route: string): Record<string, unknown> {
+export function getConnection(ctx: ServerContext, connectionId: string, query: URLSearchParams, route: string): ApiPublicConnectionFull {
     strictQuery(query, ['provider_config_key', 'refresh_token', 'force_refresh', 'refresh_github_app_jwt_token'], route);
     const key = query.get('provider_config_key');
     if (!key) {
@@ -155,24 +79,35 @@ export function getConnection(ctx: ServerContext, connectionId: string, query: U
     if (!c || c.integration !== key) {
         throw new HttpError(404, 'not_found', `no connection "${connectionId}" of integration "${key}" in the emulator. List them with "nango-emulator connections"; create one with "nango-emulator connect ${key} --connection ${connectionId} --account <account>".`);
     }
-    return publicConnectionFull(c, { refreshToken });
+    return publicConnectionFull(c, publicCredentials(c.credentials, refreshToken));
 }
 
-/** GET /integrations and /integrations/:key[?include=webhook|credentials] */
-export function getIntegration(ctx: ServerContext, key: string | undefined, query: URLSearchParams): { data: unknown } {
+/**
+ * GET /integrations (no query: getListIntegrations.ts requireEmptyQuery) and
+ * GET /integrations/:key[?include=webhook&include=credentials] (uniqueKey/getIntegration.ts: each include
+ * is one of the two values; "webhook,credentials" in one parameter is refused, as Nango refuses it).
+ */
+export function getIntegration(ctx: ServerContext, key: string | undefined, query: URLSearchParams): { data: ApiPublicIntegration | ApiPublicIntegration[] } {
     const route = key === undefined ? 'GET /integrations' : `GET /integrations/${key}`;
-    strictQuery(query, ['include', 'include[]'], route);
-    const include = new Set([...query.getAll('include'), ...query.getAll('include[]')].flatMap((v) => v.split(',')));
-    const wrong = [...include].filter((v) => v !== 'webhook' && v !== 'credentials');
-    if (wrong.length) {
-        throw new HttpError(400, 'invalid_query_params', `${route}: include must be "webhook" or "credentials", got ${wrong.map((w) => `"${w}"`).join(', ')}`, { errors: wrong.map((w) => ({ code: 'invalid_value', message: `Invalid include "${w}"`, path: ['include'] })) });
-    }
     const fixtures = ctx.fixtures();
-    if (key === undefined) return { data: Object.keys(fixtures.integrations).map((k) => publicIntegration(fixtures, k, ctx.startedAt, include)) };
-    if (!fixtures.integrations[key]) {
-        throw new HttpError(404, 'not_found', `integration "${key}" does not exist in ${ctx.fixturesFile} (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'}). Add it under "integrations".`);
+    const shape = (k: string, include: IntegrationInclude[]): ApiPublicIntegration =>
+        publicIntegration({ key: k, integration: fixtures.integrations[k]!, provider: providerInfo(fixtures.integrations[k]!.provider), since: ctx.startedAt, include });
+    if (key === undefined) {
+        strictQuery(query, [], route);
+        return { data: Object.keys(fixtures.integrations).map((k) => shape(k, [])) };
     }
-    return { data: publicIntegration(fixtures, key, ctx.startedAt, include) };
+    strictQuery(query, ['include', 'include[]'], route);
+    const include = [...query.getAll('include'), ...query.getAll('include[]')];
+    const wrong = include.filter((v) => !(INTEGRATION_INCLUDES as readonly string[]).includes(v));
+    if (wrong.length) {
+        throw new HttpError(400, 'invalid_query_params', `${route}: include must be "webhook" or "credentials" (repeat the parameter for both), got ${wrong.map((w) => `"${w}"`).join(', ')}`, {
+            errors: wrong.map((w) => ({ code: 'invalid_union', message: `Invalid include "${w}"`, path: ['include'] }))
+        });
+    }
+    if (!own(fixtures.integrations, key)) {
+        throw new HttpError(404, 'not_found', `Integration "${key}" does not exist in ${ctx.fixturesFile} (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'}). Add it under "integrations".`);
+    }
+    return { data: shape(key, include as IntegrationInclude[]) };
 }
 
 export const MetadataBodySchema = z.strictObject({
@@ -212,7 +147,7 @@ export async function writeMetadata(ctx: ServerContext, method: 'POST' | 'PATCH'
             if (err instanceof EmulatorError && err.code === 'unknown_connection') throw new HttpError(404, 'unknown_connection', `${route}: ${err.message}`);
             throw err;
         }
-        ctx.journal.add({ kind: 'metadata', connectionId: id, integration: updated.integration, method, metadata: structuredClone(updated.metadata) });
+        ctx.journal.add({ kind: 'metadata', connectionId: id, integration: updated.integration, method, metadata: structuredClone(updated.metadata ?? {}) });
         ctx.log(`metadata ${method === 'POST' ? 'set' : 'updated'} on ${updated.integration}/${id}: ${Object.keys(body.metadata).join(', ') || '(empty)'}`);
     }
     return body;

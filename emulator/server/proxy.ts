@@ -1,7 +1,11 @@
 // /proxy/*: Nango's proxy, answered by the emulator's provider fakes. The request is rebuilt the way
-// Nango's proxy (and the emulator's own SDK, worker/sdk.ts) builds it: the connection's base URL (or
-// Base-Url-Override) + the endpoint, the provider's auth headers/query for the connection's
-// credentials, the script's Nango-Proxy-* headers. Then the SAME msw handlers the worker uses answer
+// Nango's proxy (and the emulator's own SDK, worker/sdk-proxy.ts) builds it, with the same code
+// (emulator/proxy-url.ts): the connection's base URL (or Base-Url-Override) joined with the endpoint,
+// the provider's auth headers/query for the connection's credentials, the script's Nango-Proxy-*
+// headers. Failures are retried by the same rule as the SDK's (emulator/retry.ts), without the runner's
+// 401 rule, as Nango's server does (packages/server/lib/services/proxy.service.ts gives ProxyRequest no
+// onError). A network failure answers 500 with axios' message, code and method, as Nango's
+// axiosErrorResponse does. Then the SAME msw handlers the worker uses answer
 // it: the user's .nango-emulator/handlers.ts first, run in a worker process with the runs' timeout (user
 // code never runs in the server), then the fixture responses (account matching by credentials, query
 // filters, templates) with msw's getResponse. Nothing reaches the network.
@@ -9,20 +13,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as msw from 'msw';
 import { compileFile } from '../compile';
 import { EmulatorError } from '../errors';
-import { userMswHandlersPath, type IntegrationFixture } from '../fixtures';
-import type { AccountInfo, AnsweredResponse } from '../protocol';
+import { accountInfos } from '../accounts';
+import { userMswHandlersPath } from '../fixtures';
+import type { AnsweredResponse } from '../protocol';
+import { buildProxyUrl } from '../proxy-url';
 import { authFor, baseUrlTemplate, providerInfo, resolveBaseUrl } from '../providers';
+import { proxyRetryStep, type RetryInput } from '../retry';
 import { DEFAULT_MAX_BODY_BYTES } from '../lifecycle';
 import { HandlerWorker } from '../runner';
 import type { ConnectionRecord } from '../state';
-import { accountOfRequest, fixtureHandlers, TIMEOUT_MARKER, unmatchedRequestMessage } from '../worker/provider-fakes';
+import { accountOfRequest, fixtureHandlers, markedNetworkFailure, TIMEOUT_MARKER, unmatchedRequestMessage } from '../worker/provider-fakes';
 import type { ProxyJournalEntry, ServerContext } from './context';
 
 type NewProxyEntry = Omit<ProxyJournalEntry, 'seq' | 'at' | 'status' | 'durationMs'>;
 import { HttpError, sendJson } from './http';
 
-/** Same retry rule as the emulator's SDK: these statuses (and Retry-On ones) are retried `Retries` times. */
-const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 /** Not forwarded from a provider answer (hop-by-hop, or recomputed by this server). */
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'content-encoding', 'x-msw-intention']);
 
@@ -96,14 +101,19 @@ export class ProxyService {
         if (!connection || connection.integration !== headers.providerConfigKey) {
             throw new HttpError(404, 'unknown_connection', `no connection "${headers.connectionId}" of integration "${headers.providerConfigKey}" in the emulator (live: ${liveConnections(this.ctx)}). Create it with "nango-emulator connect ${headers.providerConfigKey} --connection ${headers.connectionId} --account <account>", or add it to "connections" in ${this.ctx.fixturesFile}.`);
         }
-        const accounts = accountInfos(connection.integration, integration, this.ctx.fixturesFile);
+        const provider = providerInfo(integration.provider);
+        const accounts = accountInfos(connection.integration, integration, this.ctx.fixturesFile, provider);
         const interpolation = { connectionConfig: connection.connectionConfig, credentials: connection.credentials };
-        const base = headers.baseUrlOverride || resolveBaseUrl(baseUrlTemplate(connection.integration, integration, this.ctx.fixturesFile), interpolation, `connection "${connection.id}" connection_config`);
-        const auth = authFor(providerInfo(integration.provider), interpolation);
-        const url = providerUrl(base, endpoint, auth.query);
+        const template = baseUrlTemplate(connection.integration, integration, this.ctx.fixturesFile);
+        const base = headers.baseUrlOverride || resolveBaseUrl(template, interpolation, `connection "${connection.id}" connection_config`);
+        // The endpoint holds the query string, as Nango's /proxy takes it (allProxy.ts: req.originalUrl).
+        const url = buildProxyUrl({ endpoint, baseUrl: base, baseUrlTemplate: template, baseUrlOverride: headers.baseUrlOverride, authQuery: authFor(provider, interpolation).query });
+        const method = (req.method ?? 'GET').toUpperCase();
+        const contentType = headers.forwarded['content-type'] ?? req.headers['content-type'];
+        const app = { clientId: integration.clientId, clientSecret: integration.clientSecret };
+        const auth = authFor(provider, { ...interpolation, integration: app, request: { method, url, endpoint, body: body.length ? body : undefined, ...(contentType ? { contentType } : {}) } });
         const outgoing: Record<string, string> = { ...auth.headers, 'user-agent': 'nango-emulator' };
         for (const [name, value] of Object.entries(headers.forwarded)) outgoing[name] = value;
-        const method = (req.method ?? 'GET').toUpperCase();
         const sendsBody = body.length > 0 && method !== 'GET' && method !== 'HEAD';
         if (sendsBody && !('content-type' in outgoing) && req.headers['content-type']) outgoing['content-type'] = req.headers['content-type'];
 
@@ -146,16 +156,27 @@ export class ProxyService {
                 throw new HttpError(502, 'emulator_body_too_large', `${method} ${redactor.text(url)}: the response body is ${bytes.length} bytes, over the emulator's limit of ${maxBodyBytes} bytes. Make the fixture smaller, or raise --max-body-bytes.`);
             }
             const answeredBy = matchedBy.get(request) ?? userHandlers?.file ?? 'msw handler';
-            // A `timeout` fault: the provider never answered; the client gets the emulator's 504 stand-in.
+            // A `timeout` or `networkError` fault: the provider never answered (the 504/502 is a stand-in).
+            const network = markedNetworkFailure(response, url);
             const timedOut = response.headers.get('x-nango-emulator') === TIMEOUT_MARKER;
-            this.ctx.journal.add({ ...journal, status: timedOut ? null : response.status, durationMs: ms(attemptStarted), matchedBy: answeredBy, ...(timedOut ? { error: 'timed out (fixture fault)' } : {}) });
-            const retryable = RETRY_STATUSES.has(response.status) || headers.retryOn.includes(response.status);
-            if (response.status >= 400 && retryable && attempt < headers.retries) {
-                const retryAfter = Number(response.headers.get('retry-after'));
-                const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : Math.min(100 * 2 ** attempt, 3000);
-                this.ctx.log(`proxy ${method} ${url} → ${response.status}, retrying in ${waitMs} ms (attempt ${attempt + 1} of ${headers.retries})`);
-                await new Promise((r) => setTimeout(r, waitMs));
-                continue;
+            const failedWith = network ? (timedOut ? 'timed out (fixture fault)' : `${network.message} (${network.code}, fixture fault)`) : undefined;
+            this.ctx.journal.add({ ...journal, status: network ? null : response.status, durationMs: ms(attemptStarted), matchedBy: answeredBy, ...(failedWith ? { error: failedWith } : {}) });
+            if (network || response.status < 200 || response.status >= 300) {
+                const failure: RetryInput = network
+                    ? { networkCode: network.code }
+                    : { status: response.status, headers: Object.fromEntries(response.headers), body: parseJson(bytes), retryOn: headers.retryOn, providerRetry: provider?.proxy?.retry };
+                const step = proxyRetryStep({ attempt, max: headers.retries, failure, runnerSdk: false, provider: integration.provider, context: `${method} ${url}: ${network ? `${network.message} (${network.code})` : response.status}` });
+                if (step.message) this.ctx.log(`proxy ${step.message}`);
+                if (step.retry) {
+                    await new Promise((r) => setTimeout(r, step.waitMs));
+                    continue;
+                }
+                if (network) {
+                    // packages/server/lib/services/proxy.service.ts, axiosErrorResponse: no answer → 500 { message, code, method }.
+                    this.ctx.log(`proxy ${method} ${url} → 500 (${failedWith}, ${Math.round(performance.now() - started)} ms)`);
+                    sendJson(res, 500, { message: network.message, code: network.code, method: method.toLowerCase() });
+                    return;
+                }
             }
             this.ctx.log(`proxy ${method} ${url} → ${response.status} (${answeredBy}, ${Math.round(performance.now() - started)} ms)`);
             const out: Record<string, string | string[]> = {};
@@ -210,35 +231,12 @@ function proxyHeaders(req: IncomingMessage): ProxyHeaders {
     return { connectionId, providerConfigKey, baseUrlOverride, retries: Math.min(retries, 10), retryOn: retryOnRaw ? retryOnRaw.split(',').map(Number) : [], forwarded };
 }
 
-/**
- * base + endpoint, like the emulator's SDK: the provider's auth query parameters first, then the
- * script's own (a script parameter of the same name wins). An absolute URL endpoint is used as is.
- */
-export function providerUrl(base: string, endpoint: string, authQuery: Record<string, string>): string {
-    const q = endpoint.indexOf('?');
-    const pathPart = q === -1 ? endpoint : endpoint.slice(0, q);
-    const query = new URLSearchParams(q === -1 ? '' : endpoint.slice(q + 1));
-    const stripped = pathPart.replace(/^\/+/, '');
-    const url = new URL(/^[a-z]+:\/\//i.test(stripped) ? stripped : `${base.replace(/\/+$/, '')}/${stripped}`);
-    for (const [k, v] of Object.entries(authQuery)) url.searchParams.set(k, v);
-    const seen = new Set<string>();
-    for (const [k, v] of query) {
-        if (seen.has(k)) url.searchParams.append(k, v);
-        else url.searchParams.set(k, v);
-        seen.add(k);
+function parseJson(bytes: Buffer): unknown {
+    try {
+        return JSON.parse(bytes.toString('utf8'));
+    } catch {
+        return undefined;
     }
-    return url.toString();
-}
-
-/** Every account of the integration with its resolved base URL: fixtures match requests by them. */
-export function accountInfos(key: string, integration: IntegrationFixture, fixturesFile: string): AccountInfo[] {
-    const template = baseUrlTemplate(key, integration, fixturesFile);
-    return Object.entries(integration.accounts).map(([id, a]) => ({
-        id,
-        credentials: a.credentials,
-        identity: a.identity,
-        baseUrl: resolveBaseUrl(template, { connectionConfig: a.connectionConfig, credentials: a.credentials }, `${fixturesFile}: integrations.${key}.accounts.${id}.connectionConfig`)
-    }));
 }
 
 function liveConnections(ctx: ServerContext): string {

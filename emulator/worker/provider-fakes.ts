@@ -6,7 +6,9 @@ import { http, HttpResponse, delay, type HttpHandler, type RequestHandler } from
 import { setupServer } from 'msw/node';
 import { DEFAULT_FAULT_TIMEOUT_MS, type Fault, type ResponseFixture } from '../fixtures';
 import type { AccountInfo, ProviderRequest } from '../protocol';
+import { joinedAbsoluteEndpoint } from '../proxy-url';
 import { secretsOf } from '../redact';
+import { networkErrorMessage } from '../retry';
 import { renderTemplate } from './templates';
 
 export class UnmatchedRequestError extends Error {
@@ -25,10 +27,41 @@ export interface FakeRunContext {
     onRequest: (entry: ProviderRequest) => void;
 }
 
-/** The account whose secret (token, API key, Basic auth) appears in the request's headers or URL. */
+/**
+ * The account whose credentials the request carries, where the proxy puts them: every auth header of
+ * the account (AccountInfo.auth, from emulator/accounts.ts) with exactly its value, and every auth query
+ * parameter equal once URL-decoded. So with tokens "tok-acme" and "tok-acme-2", a request carrying
+ * tok-acme-2 is the second account's, and a URL-encoded API key in the query is recognised. An account
+ * with no fixed placement (only signed headers) or none given: one of its secrets, whole, in a header
+ * or query value.
+ */
 export function accountOfRequest(request: Request, accounts: AccountInfo[]): AccountInfo | undefined {
-    const haystack = [request.url, ...[...request.headers.entries()].map(([, v]) => v)].join('\n');
-    return accounts.find((a) => secretsOf(a.credentials).some((secret) => haystack.includes(secret)));
+    const query = new URL(request.url).searchParams;
+    let words: Set<string> | undefined;
+    return accounts.find((a) => {
+        const headers = Object.entries(a.auth?.headers ?? {});
+        const params = Object.entries(a.auth?.query ?? {});
+        if (headers.length + params.length === 0) return secretsOf(a.credentials).some((secret) => (words ??= wordsOf(request, query)).has(secret));
+        return headers.every(([name, value]) => request.headers.get(name) === value) && params.every(([name, value]) => query.get(name) === value);
+    });
+}
+
+/** Every header and query value of the request, whole and cut into words ("Bearer x", oauth_token="x", Credential=x/…), URL-decoded. */
+function wordsOf(request: Request, query: URLSearchParams): Set<string> {
+    const words = new Set<string>();
+    const add = (value: string): void => {
+        for (const v of [value, ...value.split(/\s+/), ...value.split(/[\s,;="/]+/)]) {
+            words.add(v);
+            try {
+                words.add(decodeURIComponent(v));
+            } catch {
+                // not URL-encoded
+            }
+        }
+    };
+    query.forEach((v) => add(v));
+    request.headers.forEach((v) => add(v));
+    return words;
 }
 
 async function readBody(request: Request | Response): Promise<unknown> {
@@ -73,14 +106,14 @@ export function fixtureHandlers(ctx: Pick<FakeRunContext, 'accounts' | 'response
                     if (fault) matchedBy.set(request, `${matchedBy.get(request)!} (fault ${fault.label})`);
                     const wait = fault?.fault.delayMs ?? fixture.delayMs;
                     if (wait) await delay(wait);
-                    const fails = fault !== undefined && (fault.fault.timeout !== undefined || fault.fault.status !== undefined || fault.fault.malformedBody !== undefined);
+                    const fails = fault !== undefined && (fault.fault.timeout !== undefined || fault.fault.networkError !== undefined || fault.fault.status !== undefined || fault.fault.malformedBody !== undefined);
                     // A response that is only a fault (no body, status 200) is a layer in front of the
                     // others: a request it does not fail (its `times` are spent, or it only delays) goes on
                     // to the next matching response.
                     if (!fails && fixture.fault && fixture.body === undefined && fixture.status === 200) return undefined;
                     const body = fixture.body === undefined ? undefined : renderTemplate(fixture.body, { account: account ? { id: account.id, identity: account.identity } : undefined, params, query, body: await readBody(request.clone()) });
                     // A fault with only delayMs answers normally, late.
-                    if (fault && fails) return faultResponse(fault.fault, fixture, body);
+                    if (fault && fails) return faultResponse(fault.fault, fixture, body, request.url);
                     const headers = new Headers(fixture.headers);
                     if (body === undefined || fixture.status === 204 || fixture.status === 304) return new HttpResponse(null, { status: fixture.status, headers });
                     if (typeof body === 'string' && headers.has('content-type') && !headers.get('content-type')!.includes('json')) return new HttpResponse(body, { status: fixture.status, headers });
@@ -94,6 +127,22 @@ export function fixtureHandlers(ctx: Pick<FakeRunContext, 'accounts' | 'response
 
 /** Header on the stand-in answer of a request that timed out (a `timeout` fault); the SDK turns it into a timeout error. */
 export const TIMEOUT_MARKER = 'timeout';
+/** Header on the stand-in answer of a request whose connection failed (a `networkError` fault). */
+export const NETWORK_ERROR_MARKER = 'network-error';
+
+/**
+ * The failure a marked stand-in answer stands for (a `timeout` or `networkError` fault): the code and
+ * message axios gives it, with no response. Undefined for any other answer.
+ */
+export function markedNetworkFailure(response: Response, url: string): { code: string; message: string } | undefined {
+    const marker = response.headers.get('x-nango-emulator');
+    if (marker === TIMEOUT_MARKER) return { code: 'ECONNABORTED', message: `timeout of ${Number(response.headers.get('x-nango-emulator-timeout-ms'))}ms exceeded` };
+    if (marker === NETWORK_ERROR_MARKER) {
+        const code = response.headers.get('x-nango-emulator-network-error') ?? 'ECONNRESET';
+        return { code, message: networkErrorMessage(code, url) };
+    }
+    return undefined;
+}
 
 /** The fixture's fault, if this request gets it (the first `times` matches, or all); counts it. */
 function takeFault(fault: Fault | undefined, index: number, counts: Map<number, number>): { fault: Fault; label: string } | undefined {
@@ -101,15 +150,23 @@ function takeFault(fault: Fault | undefined, index: number, counts: Map<number, 
     const seen = counts.get(index) ?? 0;
     if (fault.times !== undefined && seen >= fault.times) return undefined;
     counts.set(index, seen + 1);
-    const what = fault.timeout !== undefined ? 'timeout' : fault.status !== undefined ? String(fault.status) : fault.malformedBody !== undefined ? 'malformed body' : `delay ${fault.delayMs} ms`;
+    const what = fault.timeout !== undefined ? 'timeout' : fault.networkError !== undefined ? fault.networkError : fault.status !== undefined ? String(fault.status) : fault.malformedBody !== undefined ? 'malformed body' : `delay ${fault.delayMs} ms`;
     return { fault, label: `${what}${fault.times !== undefined ? `, ${seen + 1} of ${fault.times}` : ''}` };
 }
 
 /**
  * The faulted answer. A timeout holds the request, then answers with a marked 504 that the emulator's
- * SDK reports as a timeout error (with no answer, as axios does); other HTTP clients see the 504.
+ * SDK reports as a timeout error (with no answer, as axios does); other HTTP clients see the 504. A
+ * network error answers with a marked 502 the SDK reports as axios' error with that code (no answer).
  */
-async function faultResponse(fault: Fault, fixture: ResponseFixture, normalBody: unknown): Promise<Response> {
+async function faultResponse(fault: Fault, fixture: ResponseFixture, normalBody: unknown, url: string): Promise<Response> {
+    if (fault.networkError !== undefined) {
+        const message = networkErrorMessage(fault.networkError, url);
+        return HttpResponse.json(
+            { error: `${message} (the emulator's stand-in for a failed connection: fixture fault networkError)` },
+            { status: 502, statusText: 'Bad Gateway', headers: { 'x-nango-emulator': NETWORK_ERROR_MARKER, 'x-nango-emulator-network-error': fault.networkError } }
+        );
+    }
     if (fault.timeout !== undefined) {
         const ms = fault.timeout === true ? DEFAULT_FAULT_TIMEOUT_MS : fault.timeout;
         await delay(ms);
@@ -128,8 +185,15 @@ async function faultResponse(fault: Fault, fixture: ResponseFixture, normalBody:
 
 /** What an unmatched provider request fails with: the method, the URL and how to add a fixture. */
 export function unmatchedRequestMessage(method: string, url: string, ctx: Pick<FakeRunContext, 'accounts' | 'integration' | 'fixturesFile'>): string {
+    // An absolute URL passed as endpoint, joined to the base URL (emulator/proxy-url.ts): say why.
+    const absolute = joinedAbsoluteEndpoint(url);
+    const joined = absolute
+        ? `The endpoint was an absolute URL (${absolute}…): Nango's proxy joins it to the provider's base URL like any endpoint ` +
+          `(packages/shared/lib/services/proxy/utils.ts), so the call goes to ${new URL(url).origin}, not to ${absolute}. ` +
+          `To reach another host, pass baseUrlOverride (the Base-Url-Override header of /proxy) with a relative endpoint. `
+        : '';
     return (
-        `No fixture matches ${method} ${url}. The emulator never lets a request reach the network. ` +
+        `No fixture matches ${method} ${url}. ${joined}The emulator never lets a request reach the network. ` +
         `Add a response to ${ctx.fixturesFile} under integrations.${ctx.integration}.responses, e.g. ${suggestFixture(method, url, ctx.accounts)}` +
         `, or an msw handler in .nango-emulator/handlers.ts.`
     );
@@ -174,8 +238,8 @@ export class ProviderFakes {
         if (!ctx || !started) return;
         this.started.delete(requestId);
         const unmatched = this.unmatched.has(request);
-        // A request that timed out got no answer: no status (the 504 is the emulator's stand-in).
-        const timedOut = response.headers.get('x-nango-emulator') === TIMEOUT_MARKER;
+        // A request that timed out (or whose connection failed) got no answer: no status (the 504/502 is the emulator's stand-in).
+        const timedOut = markedNetworkFailure(response, request.url) !== undefined;
         const entry: ProviderRequest = {
             method: started.method,
             url: started.url,

@@ -1,9 +1,11 @@
 // Provider calls made through `nango.proxy` and `nango.paginate`: real HTTP requests built the way
-// Nango's proxy builds them, answered by msw (provider-fakes.ts), retried by Nango's retry rule.
+// Nango's proxy builds them (emulator/proxy-url.ts), answered by msw (provider-fakes.ts), retried by
+// Nango's retry rule as its runner applies it (emulator/retry.ts, proxyRetryStep with runnerSdk).
 import type { RunRequest } from '../protocol';
-import { authFor, type ProviderPagination } from '../providers';
-import { emulatorBackoffMs, nangoBackoffMs, nangoRetryDecision, providerReadsRetryHeader, type RetryDecision } from '../retry';
-import { TIMEOUT_MARKER, UnmatchedRequestError, type ProviderFakes } from './provider-fakes';
+import { buildProxyUrl } from '../proxy-url';
+import { authFor, interpolate, type ProviderPagination } from '../providers';
+import { proxyRetryStep, type RetryInput } from '../retry';
+import { markedNetworkFailure, TIMEOUT_MARKER, UnmatchedRequestError, type ProviderFakes } from './provider-fakes';
 import type { SdkHooks } from './sdk';
 
 export interface ProxyConfiguration {
@@ -61,14 +63,24 @@ export class ProviderTimeoutError extends Error {
     }
 }
 
+/** Shaped like the error axios throws when the connection fails (ECONNRESET, ENOTFOUND…): that code, no response. */
+export class ProviderNetworkError extends Error {
+    override readonly name = 'AxiosError';
+    readonly isAxiosError = true;
+    readonly response = undefined;
+    readonly status = undefined;
+    constructor(
+        readonly code: string,
+        message: string,
+        readonly config: AxiosLikeResponse['config']
+    ) {
+        super(message);
+    }
+}
+
 /** A provider response over the emulator's --max-body-bytes limit. */
 export class ResponseTooLargeError extends Error {
     override readonly name = 'ResponseTooLargeError';
-}
-
-function joinUrl(base: string, endpoint: string): string {
-    if (/^[a-z]+:\/\//i.test(endpoint)) return endpoint;
-    return `${base.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`;
 }
 
 function getPath(obj: unknown, path: string | undefined): unknown {
@@ -88,17 +100,35 @@ export class ProviderClient {
         this.provider = req.connection.provider;
     }
 
+    /**
+     * The base URL as Nango's catalogue writes it (placeholders and all), when it is what the connection's
+     * base URL came from; otherwise (a fixture `baseUrl` overriding it) the connection's base URL.
+     */
+    private baseUrlTemplate(): string {
+        const template = this.req.provider?.proxy?.base_url;
+        const conn = this.req.connection;
+        const resolved = template ? interpolate(template, { connectionConfig: conn.connectionConfig, credentials: conn.credentials })?.replace(/\/+$/, '') : undefined;
+        return template && resolved === this.req.baseUrl ? template : this.req.baseUrl;
+    }
+
     async request<T = unknown>(config: ProxyConfiguration): Promise<AxiosLikeResponse<T>> {
         const method = (config.method ?? 'GET').toUpperCase();
         const conn = this.req.connection;
-        const auth = authFor(this.req.provider, { connectionConfig: conn.connectionConfig, credentials: conn.credentials });
-        const url = new URL(joinUrl(config.baseUrlOverride ?? this.req.baseUrl, config.endpoint));
-        for (const [k, v] of Object.entries(auth.query)) url.searchParams.set(k, v);
-        if (typeof config.params === 'string') {
-            for (const [k, v] of new URLSearchParams(config.params)) url.searchParams.append(k, v);
-        } else if (config.params) {
-            for (const [k, v] of Object.entries(config.params)) if (v !== undefined) url.searchParams.set(k, String(v));
+        // Nango's proxy: `retries` more attempts at most, only for the failures its retry rule names.
+        const retries = Math.max(0, config.retries ?? 0);
+        const creds = { connectionConfig: conn.connectionConfig, credentials: conn.credentials };
+        let url: URL;
+        try {
+            // The query auth does not depend on the request; the headers may (signatures): built once the URL is.
+            url = new URL(buildProxyUrl({ endpoint: config.endpoint, baseUrl: this.req.baseUrl, baseUrlTemplate: this.baseUrlTemplate(), baseUrlOverride: config.baseUrlOverride, params: config.params, authQuery: authFor(this.req.provider, creds).query }));
+        } catch (err) {
+            // Nango builds the URL inside its retry loop: the error is not an HTTP one, so it is not retried.
+            this.logStep(proxyRetryStep({ attempt: 0, max: retries, failure: { unknown: true }, runnerSdk: true, provider: this.provider, context: `${method} ${config.endpoint}: ${(err as Error).message}` }));
+            throw err;
         }
+        const contentType = Object.entries(config.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+        const app = { clientId: this.req.integration?.clientId, clientSecret: this.req.integration?.clientSecret };
+        const auth = authFor(this.req.provider, { ...creds, integration: app, request: { method, url: url.toString(), endpoint: config.endpoint, body: config.data, ...(contentType !== undefined ? { contentType: String(contentType) } : {}) } });
         const headers: Record<string, string> = { ...auth.headers, 'user-agent': 'nango-emulator' };
         for (const [k, v] of Object.entries(config.headers ?? {})) headers[k.toLowerCase()] = String(v);
         let body: string | Buffer | URLSearchParams | undefined;
@@ -111,22 +141,22 @@ export class ProviderClient {
             }
         }
         const fullConfig = { ...config, method, url: url.toString() };
-        // Nango's proxy: `retries` more attempts at most, only for the failures its retry rule names (retry.ts).
-        const retries = Math.max(0, config.retries ?? 0);
         for (let attempt = 0; ; attempt++) {
             const res = await fetch(url, { method, headers, body });
             if (res.headers.get('x-nango-emulator') === 'unmatched') {
                 throw new UnmatchedRequestError(this.fakes.unmatchedErrors.at(-1) ?? `No fixture matches ${method} ${url}`);
             }
             let failure: Error;
-            let decision: RetryDecision;
+            let input: RetryInput;
             let what: string;
-            if (res.headers.get('x-nango-emulator') === TIMEOUT_MARKER) {
-                // A `timeout` fault: no answer came; the call fails as axios does when its timeout expires.
-                await res.body?.cancel();
-                failure = new ProviderTimeoutError(Number(res.headers.get('x-nango-emulator-timeout-ms')), fullConfig);
-                decision = nangoRetryDecision({ networkCode: 'ECONNABORTED' });
-                what = failure.message;
+            const network = markedNetworkFailure(res, url.toString());
+            if (network) {
+                // A `timeout` or `networkError` fault: no answer came; the call fails as axios does.
+                await res.arrayBuffer().catch(() => undefined);
+                const timedOut = res.headers.get('x-nango-emulator') === TIMEOUT_MARKER;
+                failure = timedOut ? new ProviderTimeoutError(Number(res.headers.get('x-nango-emulator-timeout-ms')), fullConfig) : new ProviderNetworkError(network.code, network.message, fullConfig);
+                input = { networkCode: network.code };
+                what = `${network.message} (${network.code})`;
             } else {
                 const text = await res.text();
                 try {
@@ -150,23 +180,18 @@ export class ProviderClient {
                 const response: AxiosLikeResponse<T> = { data: data as T, status: res.status, statusText: res.statusText, headers: Object.fromEntries(res.headers.entries()), config: fullConfig };
                 if (res.status >= 200 && res.status < 300) return response;
                 failure = new ProviderHttpError(response, fullConfig);
-                decision = nangoRetryDecision({ status: res.status, headers: response.headers, body: data, retryOn: config.retryOn, providerRetry: this.req.provider?.proxy?.retry });
+                input = { status: res.status, headers: response.headers, body: data, retryOn: config.retryOn, providerRetry: this.req.provider?.proxy?.retry };
                 what = `${res.status}`;
             }
-            if (attempt >= retries) throw failure;
-            const at = `[${attempt + 1}/${retries}]`;
-            if (!decision.retry) {
-                this.hooks.log({ level: 'warn', message: `${method} ${url}: ${what}, not retried (reason: ${decision.reason}) ${at}`, source: 'emulator' });
-                throw failure;
-            }
-            const waitMs = decision.waitMs ?? emulatorBackoffMs(attempt);
-            let note = '';
-            if (decision.waitMs === undefined) {
-                note = ` (Nango waits ${nangoBackoffMs(attempt)} ms here; the emulator shortens its backoff${res.headers.has('retry-after') && !providerReadsRetryHeader(this.req.provider?.proxy?.retry, 'retry-after') ? `. Retry-After is not read: Nango reads it only for providers whose catalogue entry names it, and "${this.provider}"'s does not` : ''})`;
-            }
-            this.hooks.log({ level: 'warn', message: `${method} ${url}: ${what}, retrying (reason: ${decision.reason}). Waiting for ${waitMs} ms ${at}${note}`, source: 'emulator' });
-            await new Promise((r) => setTimeout(r, waitMs));
+            const step = proxyRetryStep({ attempt, max: retries, failure: input, runnerSdk: true, provider: this.provider, context: `${method} ${url}: ${what}` });
+            this.logStep(step);
+            if (!step.retry) throw failure;
+            await new Promise((r) => setTimeout(r, step.waitMs));
         }
+    }
+
+    private logStep(step: { message?: string }): void {
+        if (step.message) this.hooks.log({ level: 'warn', message: step.message, source: 'emulator' });
     }
 
     async *paginate<T = unknown>(config: ProxyConfiguration): AsyncGenerator<T[], undefined, void> {
@@ -181,8 +206,10 @@ export class ProviderClient {
         let offset = p.offset_start_value ?? 0;
         let nextUrl: string | undefined;
         for (let page = 0; page < 10_000; page++) {
+            // Nango's paginate.service.ts (link): a full next link becomes baseUrlOverride (its origin) + endpoint
+            // (its path and query); a relative one is the endpoint.
             const pageConfig: ProxyConfiguration = nextUrl
-                ? { ...config, method, endpoint: nextUrl, params: undefined }
+                ? { ...config, method, ...linkTarget(nextUrl), params: undefined }
                 : inBody
                   ? { ...config, method, data: { ...(config.data as object), ...extra } }
                   : { ...config, method, params: { ...(typeof config.params === 'object' ? config.params : {}), ...extra } };
@@ -196,7 +223,7 @@ export class ProviderClient {
                 extra = { ...extra, [p.cursor_name_in_request]: String(cursor) };
             } else if (p.type === 'link') {
                 const link = p.link_path_in_response_body ? getPath(res.data, p.link_path_in_response_body) : nextLink(res.headers['link'], p.link_rel_in_response_header ?? 'next');
-                if (typeof link !== 'string' || !link) return undefined;
+                if (typeof link !== 'string' || !link || link === nextUrl) return undefined;
                 nextUrl = link;
             } else {
                 if (!batch.length || !p.offset_name_in_request) return undefined;
@@ -206,6 +233,12 @@ export class ProviderClient {
         }
         return undefined;
     }
+}
+
+function linkTarget(link: string): Pick<ProxyConfiguration, 'endpoint' | 'baseUrlOverride'> {
+    if (!URL.canParse(link)) return { endpoint: link };
+    const u = new URL(link);
+    return { baseUrlOverride: u.origin, endpoint: u.pathname + u.search };
 }
 
 function nextLink(header: string | undefined, rel: string): string | undefined {

@@ -1,10 +1,15 @@
 // The `nango` object given to an event function's exec: the surface of @nangohq/runner-sdk's
 // NangoActionBase, answered from the emulated connection instead of Nango's API. Provider calls are
 // real HTTP requests built like Nango's proxy builds them; msw (provider-fakes.ts) answers them.
-import type { RunRequest, LogEntry, LogLevel } from '../protocol';
+import { publicCredentials, tokenOf } from '../credentials';
+import { answerAction, checkSyncs, type NangoAnswer, type SyncRef } from '../integration-calls';
+import { publicConnectionFull, publicIntegration, type IntegrationInclude } from '../nango-shapes';
+import type { RunRequest, LogEntry } from '../protocol';
+import type { ConnectionRecord } from '../state';
 import { ActionError } from './nango-shim';
+import { CONSOLE_DROPPED, NangoLogger } from './sdk-logger';
 import type { ProviderFakes } from './provider-fakes';
-import { ProviderClient, type AxiosLikeResponse, type ProxyConfiguration } from './sdk-proxy';
+import { ProviderClient, ProviderHttpError, type AxiosLikeResponse, type ProxyConfiguration } from './sdk-proxy';
 
 export class EventFunctionRestrictionError extends Error {
     override readonly name = 'EventFunctionRestrictionError';
@@ -43,13 +48,17 @@ export const EMULATED_NANGO_INTERNALS = [
     'client',
     'hooks',
     'metadata',
+    'logger',
     'locks',
     'checkpoint',
     'validateMetadata',
     'writeMetadata',
     'metadataResponse',
     'cannotSaveRecords',
-    'assertOwnConnection'
+    'assertOwnConnection',
+    'noteCall',
+    'answered',
+    'answeredResponse'
 ] as const;
 
 export class EmulatedNango {
@@ -59,7 +68,8 @@ export class EmulatedNango {
     readonly provider: string;
     readonly isCLI = true;
     readonly scriptType = 'on-event';
-    private metadata: Record<string, unknown>;
+    private metadata: Record<string, unknown> | null;
+    private readonly logger: NangoLogger;
     private readonly locks = new Map<string, number>();
     private checkpoint: unknown = null;
     private readonly client: ProviderClient;
@@ -75,6 +85,7 @@ export class EmulatedNango {
         this.provider = req.connection.provider;
         this.metadata = structuredClone(req.connection.metadata);
         this.client = new ProviderClient(req, fakes, hooks);
+        this.logger = new NangoLogger(req.environment.variables);
     }
 
     // ---- Provider calls -------------------------------------------------------------------------
@@ -114,47 +125,33 @@ export class EmulatedNango {
 
     // ---- Connection, integration, environment ----------------------------------------------------
 
+    /** What GET /connection/:id answers (nango-shapes.ts), as runner-sdk's getConnection returns it. */
     async getConnection(providerConfigKeyOverride?: string, connectionIdOverride?: string): Promise<Record<string, unknown>> {
         this.assertOwnConnection({ providerConfigKey: providerConfigKeyOverride, connectionId: connectionIdOverride }, 'getConnection');
         const c = this.req.connection;
-        return {
-            id: c.numericId,
-            connection_id: c.id,
-            provider_config_key: c.integration,
-            provider: c.provider,
-            errors: [],
-            end_user: null,
-            metadata: structuredClone(this.metadata),
-            connection_config: structuredClone(c.connectionConfig),
-            created_at: c.createdAt,
-            updated_at: c.updatedAt,
-            last_fetched_at: new Date().toISOString(),
-            credentials: structuredClone(c.credentials)
-        };
+        const record = { ...c, account: '', metadata: this.metadata } as ConnectionRecord;
+        return structuredClone(publicConnectionFull(record, publicCredentials(c.credentials, false))) as unknown as Record<string, unknown>;
     }
 
+    /** @nangohq/node getToken: the access token for OAuth 2, the OAuth 1 pair, else the whole credentials. */
     async getToken(): Promise<unknown> {
-        const c = this.req.connection.credentials;
-        if (c.type === 'OAUTH2' || c.type === 'APP') return c.access_token;
-        if (c.type === 'OAUTH2_CC') return c.token;
-        return structuredClone(c);
+        return structuredClone(tokenOf(this.req.connection.credentials));
     }
 
-    async getIntegration(): Promise<Record<string, unknown>> {
-        const c = this.req.connection;
-        return {
-            unique_key: c.integration,
-            provider: c.provider,
-            display_name: this.req.provider?.display_name ?? c.provider,
-            logo: `https://app.nango.dev/images/template-logos/${c.provider}.svg`,
-            webhook_url: this.req.webhookUrl,
-            created_at: c.createdAt,
-            updated_at: c.updatedAt
-        };
+    /**
+     * What GET /integrations/:key answers (runner-sdk/lib/action.ts getIntegration). Only the LAST `include`
+     * value counts: @nangohq/node's addQueryParams (dist/utils.js) `set`s the parameter once per value, so
+     * `include: ['webhook', 'credentials']` reaches Nango as `include=credentials` alone.
+     */
+    async getIntegration(queries?: { include?: IntegrationInclude[] }): Promise<Record<string, unknown>> {
+        const include = queries?.include?.length ? [queries.include[queries.include.length - 1]!] : [];
+        const view = publicIntegration({ key: this.providerConfigKey, integration: this.req.integration, provider: this.req.provider, since: new Date(this.req.integrationSince), include });
+        return structuredClone(view) as unknown as Record<string, unknown>;
     }
 
+    /** runner-sdk: the integration's webhook_url, read with include: ['webhook']. */
     async getWebhookURL(): Promise<string | null | undefined> {
-        return this.req.webhookUrl;
+        return (await this.getIntegration({ include: ['webhook'] }))['webhook_url'] as string | null | undefined;
     }
 
     async getEnvironmentVariables(): Promise<{ name: string; value: string }[] | null> {
@@ -165,14 +162,16 @@ export class EmulatedNango {
         return 'base';
     }
 
+    /** Nango: only a sync has attributes; an event function's call throws (runner-sdk/lib/action.ts getFlowAttributes). */
     getFlowAttributes<A = object>(): A | null {
-        return null;
+        throw new Error('There is no current sync to get attributes from');
     }
 
     // ---- Metadata --------------------------------------------------------------------------------
 
+    /** The connection's metadata, null until something sets it (Nango creates OAuth connections so). */
     async getMetadata<T = Record<string, unknown>>(): Promise<T> {
-        if (this.metadataSchema && Object.keys(this.metadata).length > 0) {
+        if (this.metadataSchema && this.metadata !== null) {
             const parsed = this.metadataSchema.safeParse(this.metadata);
             if (!parsed.success) {
                 this.hooks.log({ level: 'warn', message: `getMetadata: the stored metadata does not match this handler's metadata schema (${describeZod(parsed.error.issues)})`, source: 'emulator' });
@@ -187,26 +186,34 @@ export class EmulatedNango {
     }
 
     async updateMetadata(metadata: Record<string, unknown>): Promise<AxiosLikeResponse<Record<string, unknown>>> {
+        requireObject(metadata, 'updateMetadata');
         this.writeMetadata(this.validateMetadata({ ...this.metadata, ...metadata }, 'updateMetadata'));
         return this.metadataResponse();
     }
 
+    /** Deprecated in Nango: setMetadata under another name (runner-sdk/lib/action.ts setFieldMapping). */
     async setFieldMapping(fieldMapping: Record<string, string>): Promise<AxiosLikeResponse<Record<string, unknown>>> {
+        this.hooks.log({ level: 'warn', message: 'setFieldMapping is deprecated. Please use setMetadata instead.', source: 'console', hiddenInNango: CONSOLE_DROPPED });
         return this.setMetadata(fieldMapping);
     }
 
+    /**
+     * Deprecated in Nango: `metadata.fieldMapping || {}` (runner-sdk/lib/action.ts getFieldMapping). On a
+     * connection whose metadata is null it throws there as here: it reads a property of null.
+     */
     async getFieldMapping(): Promise<Record<string, string>> {
-        return (await this.getMetadata()) as Record<string, string>;
+        this.hooks.log({ level: 'warn', message: 'getFieldMapping is deprecated. Please use getMetadata instead.', source: 'console', hiddenInNango: CONSOLE_DROPPED });
+        const metadata = (await this.getMetadata()) as Record<string, unknown>;
+        return (metadata['fieldMapping'] as Record<string, string> | undefined) || {};
     }
 
     private validateMetadata(value: unknown, method: string): Record<string, unknown> {
-        if (!value || typeof value !== 'object' || Array.isArray(value)) {
-            throw new MetadataValidationError(`nango.${method}: metadata must be an object, got ${Array.isArray(value) ? 'an array' : typeof value}`);
-        }
+        requireObject(value, method);
+        // Nango's metadata routes take any object: a value off the handler's schema is stored all the same.
         if (this.metadataSchema) {
             const parsed = this.metadataSchema.safeParse(value);
             if (!parsed.success) {
-                throw new MetadataValidationError(`nango.${method}: the value does not match this handler's metadata schema: ${describeZod(parsed.error.issues)}. Fix the value, or the "metadata" schema in ${this.req.handlerFile}.`);
+                this.hooks.log({ level: 'warn', message: `nango.${method}: the metadata does not match the "metadata" schema of ${this.req.handlerFile} (${describeZod(parsed.error.issues)}). Nango stores it anyway; functions that parse it with that schema will fail.`, source: 'emulator' });
             }
         }
         return structuredClone(value as Record<string, unknown>);
@@ -224,23 +231,33 @@ export class EmulatedNango {
 
     // ---- Logging ---------------------------------------------------------------------------------
 
-    log(...args: unknown[]): void {
+    /** Like Nango's runner: a last argument `{ level }` sets the level; lines below the logger's level are marked. */
+    async log(...args: unknown[]): Promise<void> {
         if (args.length === 0) return;
         const last = args[args.length - 1];
-        let level: LogLevel = 'info';
-        if (args.length > 1 && last && typeof last === 'object' && 'level' in last) {
+        let level = NangoLogger.levelOf(undefined);
+        if (last && typeof last === 'object' && 'level' in last) {
             args.pop();
-            const l = (last as { level?: string }).level;
-            if (l === 'debug' || l === 'info' || l === 'warn' || l === 'error') level = l;
+            level = NangoLogger.levelOf((last as { level?: unknown }).level);
         }
-        this.hooks.log({ level, message: formatLogArgs(args), source: 'nango' });
+        const hidden = this.logger.dropReason(level);
+        this.hooks.log({ level, message: formatLogArgs(args), source: 'nango', ...(hidden ? { hiddenInNango: hidden } : {}) });
+    }
+
+    /** Sets the level below which Nango drops nango.log lines, for this run (runner-sdk/lib/action.ts setLogger). */
+    setLogger(logger: { level: string }): void {
+        this.logger.set(logger);
     }
 
     // ---- Validation helper -----------------------------------------------------------------------
 
     async zodValidateInput<T = unknown>({ zodSchema, input }: { zodSchema: ZodLike; input: T }): Promise<{ success: true; data: unknown }> {
+        // As runner-sdk/lib/action.ts zodValidateInput: one error log line per issue, then ActionError "Invalid input provided".
         const parsed = zodSchema.safeParse(input);
-        if (!parsed.success) throw new Error(`Invalid input: ${describeZod(parsed.error.issues)}`);
+        if (!parsed.success) {
+            for (const issue of parsed.error.issues) await this.log(`Invalid input provided: ${issue.message} at path ${issue.path.map(String).join('.')}`, { level: 'error' });
+            throw new this.ActionError({ message: 'Invalid input provided' });
+        }
         return parsed;
     }
 
@@ -280,14 +297,49 @@ export class EmulatedNango {
         throw this.cannotSaveRecords('batchDelete');
     }
 
-    async triggerAction(): Promise<never> {
-        throw new EventFunctionRestrictionError('nango.triggerAction: the emulator runs event functions only, not actions. Dry run the action with "nango dryrun" against a real connection.');
+    /**
+     * Actions do not run in the emulator: the answer is the fixture's `actions.<name>` (integration-calls.ts),
+     * the same answer the emulator server gives `POST /action/trigger`; a failure is thrown as
+     * @nangohq/node throws Nango's error answer (an axios error with the response).
+     */
+    async triggerAction<I = unknown, O = unknown>(providerConfigKey: string, connectionId: string, actionName: string, input?: I): Promise<O> {
+        this.assertOwnConnection({ providerConfigKey, connectionId }, 'triggerAction');
+        const answer = answerAction(this.req.fixturesFile, this.providerConfigKey, this.req.integration, actionName, input, { connectionId, found: true });
+        this.noteCall(`triggerAction("${actionName}")`, answer, `integrations.${this.providerConfigKey}.actions.${actionName}`);
+        return this.answered(answer, 'POST', '/action/trigger') as O;
     }
-    async triggerSync(): Promise<never> {
-        throw new EventFunctionRestrictionError('nango.triggerSync: the emulator does not run syncs. The call is valid in Nango; test it against a real environment.');
+
+    /** Syncs do not run in the emulator: the call succeeds when fixtures.json lists the syncs (`syncs`), as Nango's answer does when they are deployed. */
+    async triggerSync(providerConfigKey: string, connectionId: string, sync: SyncRef, _opts?: unknown): Promise<unknown> {
+        this.assertOwnConnection({ providerConfigKey, connectionId }, 'triggerSync');
+        const answer = checkSyncs(this.req.fixturesFile, this.providerConfigKey, this.req.integration, [sync], { connectionId, found: true });
+        this.noteCall(`triggerSync(${JSON.stringify(sync)})`, answer, `integrations.${this.providerConfigKey}.syncs`);
+        // runner/lib/sdk/sdk.ts returns the node client's response.
+        return this.answeredResponse(answer, 'POST', '/sync/trigger');
     }
-    async startSync(): Promise<never> {
-        throw new EventFunctionRestrictionError('nango.startSync: the emulator does not run syncs. The call is valid in Nango; test it against a real environment.');
+
+    async startSync(providerConfigKey: string, syncs: SyncRef[], connectionId?: string): Promise<void> {
+        this.assertOwnConnection({ providerConfigKey, connectionId }, 'startSync');
+        const answer = checkSyncs(this.req.fixturesFile, this.providerConfigKey, this.req.integration, syncs, { connectionId: connectionId ?? this.connectionId, found: true });
+        this.noteCall(`startSync(${JSON.stringify(syncs)})`, answer, `integrations.${this.providerConfigKey}.syncs`);
+        this.answered(answer, 'POST', '/sync/start');
+    }
+
+    /** Says in the run's logs that a call was answered from fixtures, not run. */
+    private noteCall(call: string, answer: NangoAnswer, field: string): void {
+        const what = answer.ok ? `answered ${answer.status}` : `failed ${answer.status} ${answer.data.error.code}`;
+        this.hooks.log({ level: answer.ok ? 'info' : 'warn', message: `nango.${call}: ${what} from ${this.req.fixturesFile} ${field} (the emulator does not run actions or syncs)`, source: 'emulator' });
+    }
+
+    private answered(answer: NangoAnswer, method: string, endpoint: string): unknown {
+        return this.answeredResponse(answer, method, endpoint).data;
+    }
+
+    private answeredResponse(answer: NangoAnswer, method: string, endpoint: string): AxiosLikeResponse {
+        const config = { endpoint, method, url: `nango://${endpoint.replace(/^\//, '')}` };
+        const response: AxiosLikeResponse = { data: structuredClone(answer.data), status: answer.status, statusText: answer.ok ? 'OK' : 'Error', headers: { 'content-type': 'application/json' }, config };
+        if (!answer.ok) throw new ProviderHttpError(response, config);
+        return response;
     }
 
     private cannotSaveRecords(method: string): EventFunctionRestrictionError {
@@ -298,6 +350,13 @@ export class EmulatedNango {
         if ((config.connectionId && config.connectionId !== this.connectionId) || (config.providerConfigKey && config.providerConfigKey !== this.providerConfigKey)) {
             throw new EventFunctionRestrictionError(`nango.${method}: the emulator runs a handler against its own connection (${this.providerConfigKey}/${this.connectionId}); other connections (${config.providerConfigKey ?? this.providerConfigKey}/${config.connectionId ?? this.connectionId}) are not reachable here.`);
         }
+    }
+}
+
+/** Nango's metadata routes refuse anything but an object (a 400 from the API, an error in the function). */
+function requireObject(value: unknown, method: string): asserts value is Record<string, unknown> {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        throw new MetadataValidationError(`nango.${method}: metadata must be an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
     }
 }
 

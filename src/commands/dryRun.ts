@@ -3,6 +3,7 @@
 // result in the "Nango Emulator" output channel, and notify on failure.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { emulatorTimeoutMs } from '../settings';
 import type { RunResult } from '../../emulator/result';
 import { runEmulatorCli } from '../emulatorProcess';
 import { loadCore } from '../loadCore';
@@ -36,7 +37,7 @@ export class DryRunController {
     }
 
     private timeoutMs(root: string): number {
-        return vscode.workspace.getConfiguration('nango', vscode.Uri.file(root)).get<number>('emulator.timeoutMs', 30_000);
+        return emulatorTimeoutMs(root);
     }
 
     /** From the palette: pick a handler of the workspace first (the active editor's, if it is one). */

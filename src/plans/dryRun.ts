@@ -93,7 +93,7 @@ export interface ConnectionSummary {
     integration: string;
     account: string;
     status: string;
-    metadata: Record<string, unknown>;
+    metadata: Record<string, unknown> | null;
 }
 
 /** Connections of the integration that a run can use, the last used one first. */

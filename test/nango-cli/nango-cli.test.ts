@@ -4,51 +4,26 @@
 // 0.71.10 onEvent dry run bug (see nango.ts for the bug and the workaround), a failing validation, and
 // a `--save-responses` recording made here that `import-recording` turns into fixtures that replay.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../../emulator/result';
 import type { JournalEntry } from '../../emulator/server/context';
 import { cli, copyExample, editJson, exampleSecrets, readJson, SECRET_KEY } from '../unit/server/helpers';
 import { applyOnEventDryrunWorkaround, describeRun, ensureNango, nangoEnv, OFFLINE_FLAGS, peerDir, runNango, type NangoRun } from './nango';
+import { serve, stopServing, type Served } from './serve';
 
 /** Every example handler, with the connection it runs against (chosen so that each one does something). */
 const CASES: { integration: string; name: string; connection: string; why: string; metadataWrites: number; startMetadata?: Record<string, unknown>; saveResponses?: true }[] = [
     { integration: 'salesforce', name: 'validate-connection', connection: 'sf-legacy', metadataWrites: 1, why: 'no org locked yet: reads userinfo and locks it with updateMetadata' },
-    { integration: 'salesforce', name: 'post-connection-setup', connection: 'sf-legacy', metadataWrites: 1, why: 'environment variables, POST /webhooks (201, templated), userinfo, updateMetadata' },
+    // As right after a first connect, before validation locked an org: no webhook yet, so it registers one.
+    { integration: 'salesforce', name: 'post-connection-setup', connection: 'sf-legacy', metadataWrites: 1, startMetadata: {}, why: 'environment variables, POST /webhooks (201, templated), userinfo, updateMetadata' },
     { integration: 'salesforce', name: 'pre-connection-cleanup', connection: 'sf-globex-stale', metadataWrites: 0, why: 'DELETE of a webhook that is gone: the 404 reaches the handler as an axios error' },
     { integration: 'github', name: 'validate-scopes', connection: 'gh-admin', metadataWrites: 0, why: 'reads the x-oauth-scopes response header' },
     // As right after a connect: empty metadata (set through the Nango API, as setMetadata would). Also
     // recorded with --save-responses, for the import-recording test below (one nango run less).
     { integration: 'github', name: 'seed-metadata', connection: 'gh-admin', metadataWrites: 1, startMetadata: {}, saveResponses: true, why: 'two GETs, updateMetadata; recorded' }
 ];
-
-interface Served {
-    child: ChildProcess;
-    url: string;
-    output: () => string;
-}
-
-/** `nango-emulator serve --port 0 --json`: the first stdout line says where it listens. */
-async function serve(root: string): Promise<Served> {
-    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--json', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`nango-emulator serve did not start:\n${out}`)), 20_000);
-        const onData = (): void => {
-            const line = out.split('\n').find((l) => l.startsWith('{'));
-            if (!line) return;
-            clearTimeout(timer);
-            child.stdout!.off('data', onData);
-            resolve((JSON.parse(line) as { url: string }).url);
-        };
-        child.stdout!.on('data', onData);
-        child.once('exit', (code) => reject(new Error(`nango-emulator serve exited (${code}):\n${out}`)));
-    });
-    return { child, url, output: () => out };
-}
 
 describe(`the real nango CLI against nango-emulator serve`, function () {
     this.timeout(600_000);
@@ -96,11 +71,7 @@ describe(`the real nango CLI against nango-emulator serve`, function () {
     });
 
     after(async () => {
-        if (served?.child.exitCode === null) {
-            const exited = new Promise((r) => served.child.once('exit', r));
-            served.child.kill('SIGTERM');
-            await exited;
-        }
+        await stopServing(served);
         if (project) rmSync(project, { recursive: true, force: true });
     });
 

@@ -40,7 +40,7 @@ const REQUIRED_CASES = [
     'process-exit',
     'huge-response-body',
     'unmatched-request',
-    'metadata-schema-rejects',
+    'metadata-not-an-object',
     'unknown-connection',
     'state-not-json',
     'state-schema-violation',

@@ -21,7 +21,7 @@ describe('lifecycle', () => {
     });
 
     describe('connect (first connect)', () => {
-        it('runs validate-connection with empty metadata, creates the connection, then runs post-connection-creation', async () => {
+        it("runs validate-connection with Nango's null metadata (an OAuth connection), creates the connection, then runs post-connection-creation", async () => {
             open({
                 'salesforce/on-events/validate.ts': VALIDATE_SAME_ACCOUNT,
                 'salesforce/on-events/setup.ts': POST_CREATE_WEBHOOK
@@ -32,7 +32,7 @@ describe('lifecycle', () => {
             assert.equal(r.status, 'active');
             assert.deepEqual(r.events, ['validate-connection', 'post-connection-creation']);
             assert.deepEqual(r.handlers.map((h) => h.event), ['validate-connection', 'post-connection-creation']);
-            assert.deepEqual(r.metadata.before, {});
+            assert.equal(r.metadata.before, null);
             assert.deepEqual(r.metadata.after, { organizationId: '00DACME', webhookId: 'wh-acme' });
             assert.deepEqual(r.requests.map((q) => `${q.method} ${q.url} ${q.status} ${q.account}`), [
                 'GET https://acme.my.salesforce.com/services/oauth2/userinfo 200 acme',
@@ -142,12 +142,24 @@ export default createOnEvent({ description: 'd', event: 'validate-connection', e
             assert.equal(state().connections['sf-1']!.status, 'active');
         });
 
-        it('does not run post-connection-creation', async () => {
-            open({ 'salesforce/on-events/setup.ts': POST_CREATE_WEBHOOK });
+        it('a successful reconnect runs post-connection-creation too, started without being awaited (server/lib/hooks/hooks.ts connectionCreated, on/post-connection-creation.ts async: true)', async () => {
+            open({ 'salesforce/on-events/validate.ts': VALIDATE_SAME_ACCOUNT, 'salesforce/on-events/setup.ts': POST_CREATE_WEBHOOK });
+            const r = await emulator.reconnect('salesforce', 'sf-1', 'acme');
+            assert.equal(r.ok, true, JSON.stringify(r.error));
+            assert.equal(r.outcome, 'reconnected');
+            assert.deepEqual(r.events, ['validate-connection', 'post-connection-creation']);
+            assert.deepEqual(r.handlers.map((h) => [h.event, h.awaited]), [['validate-connection', true], ['post-connection-creation', false]]);
+            // The reconnect answered before post-connection-creation started: that is when Nango's auth call returns.
+            assert.ok(r.returnedAtMs !== undefined && r.returnedAtMs <= r.handlers[1]!.startedAtMs, `returned at ${r.returnedAtMs}, started at ${r.handlers[1]!.startedAtMs}`);
+            assert.deepEqual(r.requests.map((q) => `${q.method} ${q.handler}`), ['GET salesforce/validate', 'POST salesforce/setup']);
+        });
+
+        it('a rejected reconnect does not run post-connection-creation', async () => {
+            open({ 'salesforce/on-events/validate.ts': VALIDATE_SAME_ACCOUNT, 'salesforce/on-events/setup.ts': POST_CREATE_WEBHOOK });
             const r = await emulator.reconnect('salesforce', 'sf-1', 'globex');
-            assert.equal(r.ok, true);
-            assert.deepEqual(r.handlers, []);
-            assert.deepEqual(r.requests, []);
+            assert.equal(r.outcome, 'refresh_exhausted');
+            assert.deepEqual(r.handlers.map((h) => h.event), ['validate-connection']);
+            assert.equal(r.returnedAtMs, undefined);
         });
 
         it('needs an existing connection', async () => {

@@ -109,7 +109,7 @@ for (let seq = 1; ; seq++) {
             const text = readFileSync(statePath(root), 'utf8');
             const parsed = StateSchema.safeParse(JSON.parse(text));
             assert.ok(parsed.success, `round ${round}: the state file does not parse`);
-            const seq = parsed.data.connections['sf-1']!.metadata['seq'] as number;
+            const seq = parsed.data.connections['sf-1']!.metadata?.['seq'] as number;
             assert.ok(Number.isInteger(seq) && seq >= 1, `round ${round}: unexpected seq ${seq}`);
             lastSeq = seq;
         }

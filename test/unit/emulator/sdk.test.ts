@@ -1,33 +1,7 @@
 import assert from 'node:assert/strict';
-import { Emulator } from '../../../emulator/lifecycle';
 import type { RunResult } from '../../../emulator/result';
-import { ACME_TOKEN, FIXTURES, makeProject, salesforceFixtures, type TestProject } from './project';
-
-/** Dry runs a post-connection-creation handler whose exec body is `body`, against sf-1 (account acme). */
-async function runBody(body: string, opts: { fixtures?: object; files?: Record<string, string>; metadata?: string; timeoutMs?: number; captureBodies?: boolean } = {}): Promise<RunResult> {
-    const project: TestProject = makeProject({
-        [FIXTURES]: opts.fixtures ?? salesforceFixtures(),
-        'salesforce/on-events/fn.ts': `import { createOnEvent } from 'nango';
-import * as z from 'zod';
-export default createOnEvent({
-    description: 'test',
-    event: 'post-connection-creation',
-    ${opts.metadata ? `metadata: ${opts.metadata},` : ''}
-    exec: async (nango) => {
-${body}
-    }
-});
-`,
-        ...opts.files
-    });
-    const emulator = new Emulator(project.root, { timeoutMs: opts.timeoutMs ?? 10_000, ...(opts.captureBodies ? { captureBodies: true } : {}) });
-    try {
-        return await emulator.dryrun('fn', { connectionId: 'sf-1' });
-    } finally {
-        emulator.dispose();
-        project.cleanup();
-    }
-}
+import { ACME_TOKEN, salesforceFixtures } from './project';
+import { runBody } from './run-body';
 
 const messages = (r: RunResult) => r.logs.map((l) => l.message);
 
@@ -133,7 +107,7 @@ describe('the nango object', () => {
     });
 
     describe('metadata', () => {
-        it('setMetadata replaces, updateMetadata merges; both are validated against the handler\'s zod schema', async () => {
+        it('setMetadata replaces, updateMetadata merges; getMetadata reads the latest write', async () => {
             const r = await runBody(
                 `await nango.setMetadata({ organizationId: 'o1' });
                  await nango.updateMetadata({ webhookId: 'w1' });
@@ -145,12 +119,19 @@ describe('the nango object', () => {
             assert.deepEqual(r.metadata.after, { organizationId: 'o1', webhookId: 'w1' });
         });
 
-        it('a value the schema rejects fails the call with the field and the fix, and is not stored', async () => {
+        it("a value off the handler's schema is stored, as Nango's metadata API stores any object, with a warning naming the field (controllers/connection/connectionId/metadata/postMetadata.ts)", async () => {
             const r = await runBody(`await nango.setMetadata({ organizationId: 42 } as any);`, { metadata: `z.object({ organizationId: z.string() })` });
+            assert.equal(r.ok, true, JSON.stringify(r.error));
+            assert.deepEqual(r.metadata.after, { organizationId: 42 });
+            const warning = r.logs.find((l) => l.source === 'emulator' && l.level === 'warn');
+            assert.match(warning?.message ?? '', /nango\.setMetadata: the metadata does not match the "metadata" schema of .*fn\.ts \(organizationId: .*string.*\)\. Nango stores it anyway/);
+        });
+
+        it('a value that is not an object fails, as Nango\'s API refuses it', async () => {
+            const r = await runBody(`await nango.setMetadata([1, 2] as any);`);
             assert.equal(r.ok, false);
             assert.equal(r.error!.type, 'MetadataValidationError');
-            assert.match(r.error!.message, /nango\.setMetadata: the value does not match this handler's metadata schema: organizationId: .*string.*Fix the value, or the "metadata" schema in .*fn\.ts/);
-            assert.deepEqual(r.metadata.after, { organizationId: '00DACME' });
+            assert.match(r.error!.message, /nango\.setMetadata: metadata must be an object, got an array/);
         });
     });
 
@@ -165,6 +146,31 @@ describe('the nango object', () => {
                     ['error', 'c {"x":1}', 'nango'],
                     ['warn', "console output never reaches Nango's logs (its runtime drops it): use await nango.log(...) for what you want to see there.", 'emulator'],
                     ['info', 'd {"y":2}', 'console']
+                ]
+            );
+        });
+
+        it("marks what Nango would not keep: info below the default level warn, and all console output (environment.service.ts getSdkLogger, runner/lib/exec.ts)", async () => {
+            const r = await runBody(`await nango.log('a'); await nango.log('b', { level: 'warn' }); await nango.log('c', { level: 'debug' }); console.error('d');`);
+            assert.deepEqual(
+                r.logs.filter((l) => l.source !== 'emulator').map((l) => [l.message, l.hiddenInNango ?? 'kept']),
+                [
+                    ['a', 'hidden in Nango: level info < warn'],
+                    ['b', 'kept'],
+                    ['c', 'hidden in Nango: level debug < warn'],
+                    ['d', 'console output is not kept by Nango']
+                ]
+            );
+        });
+
+        it('NANGO_LOGGER_LEVEL among the environment variables and nango.setLogger set the level, as in Nango (runner-sdk/lib/action.ts setLogger)', async () => {
+            const r = await runBody(`await nango.log('a'); nango.setLogger({ level: 'error' }); await nango.log('b', { level: 'warn' }); nango.setLogger({ level: 'off' }); nango.setLogger({ level: 'debug' }); await nango.log('c', { level: 'error' });`, { environment: { NANGO_LOGGER_LEVEL: 'info' } });
+            assert.deepEqual(
+                r.logs.map((l) => [l.message, l.hiddenInNango ?? 'kept']),
+                [
+                    ['a', 'kept'],
+                    ['b', 'hidden in Nango: level warn < error (nango.setLogger)'],
+                    ['c', 'hidden in Nango: logging is off']
                 ]
             );
         });

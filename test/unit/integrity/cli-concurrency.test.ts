@@ -63,6 +63,6 @@ describe('CLI processes running at once on one project', function () {
         const results = await Promise.all(keys.map((k) => run(project.root, 'dryrun', `salesforce/add-${k}`, '--connection', 'sf-1')));
         for (const r of results) assert.equal(r.code, 0, r.stderr || r.stdout);
         const metadata = state(project.root).connections['sf-1']!.metadata;
-        assert.deepEqual(Object.keys(metadata).sort(), ['organizationId', ...keys].sort(), JSON.stringify(metadata));
+        assert.deepEqual(Object.keys(metadata ?? {}).sort(), ['organizationId', ...keys].sort(), JSON.stringify(metadata));
     });
 });

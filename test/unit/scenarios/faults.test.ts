@@ -187,10 +187,11 @@ describe('the SDK retries like Nango\'s proxy', function () {
         assert.deepEqual(r.requests.map((q) => `${new URL(q.url).pathname} ${q.status}`), ['/down 503', '/down 503', '/down 503', '/busy 429', '/busy 429', '/unauthorized 401', '/unauthorized 401']);
         const n = notes(r);
         assert.equal(n.length, 4);
-        assert.match(n[0]!, /^GET https:\/\/acme\.my\.salesforce\.com\/down: 503, retrying \(reason: status_code_503\)\. Waiting for 100 ms \[1\/2\] \(Nango waits 3000 ms here; the emulator shortens its backoff\)$/);
-        assert.match(n[1]!, /Waiting for 200 ms \[2\/2\] \(Nango waits 6000 ms here/);
-        assert.match(n[2]!, /\/busy: 429, retrying \(reason: status_code_429\)/);
-        assert.match(n[3]!, /\/unauthorized: 401, retrying \(reason: status_code_401\)/);
+        // Nango's ProxyRequest log lines (packages/shared/lib/services/proxy/request.ts), then the emulator's note.
+        assert.match(n[0]!, /^Retrying HTTP call \(reason: status_code_503\)\. Waiting for 100ms \[1\/2\] \(GET https:\/\/acme\.my\.salesforce\.com\/down: 503; Nango waits 3000ms here, the emulator shortens its backoff\)$/);
+        assert.match(n[1]!, /Waiting for 200ms \[2\/2\] \(.*Nango waits 6000ms here/);
+        assert.match(n[2]!, /^Retrying HTTP call \(reason: status_code_429\).*\/busy: 429/);
+        assert.match(n[3]!, /^Retrying HTTP call \(reason: status_code_401\).*\/unauthorized: 401/);
     });
 
     it('403 (like other 4xx) is not retried unless retryOn names it', async () => {
@@ -202,8 +203,8 @@ describe('the SDK retries like Nango\'s proxy', function () {
         assert.deepEqual(messages(r), ['plain 403', 'retryOn 403']);
         assert.equal(r.requests.length, 1 + 3);
         const n = notes(r);
-        assert.match(n[0]!, /\/forbidden: 403, not retried \(reason: not_retryable\) \[1\/2\]$/);
-        assert.match(n[1]!, /\/forbidden: 403, retrying \(reason: retry_on_403\)/);
+        assert.match(n[0]!, /^Skipping retry HTTP call \(reason: not_retryable\) \[1\/2\] \(GET .*\/forbidden: 403\)$/);
+        assert.match(n[1]!, /^Retrying HTTP call \(reason: retry_on_403\).*\/forbidden: 403/);
     });
 
     it('a retry after a fault with times gets the normal answer', async () => {
@@ -222,7 +223,7 @@ describe('the SDK retries like Nango\'s proxy', function () {
         });
         assert.deepEqual(messages(r), ['200 true']);
         assert.equal(r.requests[0]!.url, 'https://slack.com/api/auth.test');
-        assert.deepEqual(notes(r), ['GET https://slack.com/api/auth.test: 429, retrying (reason: preconfigured_after). Waiting for 1000 ms [1/1]']);
+        assert.deepEqual(notes(r), ['Retrying HTTP call (reason: preconfigured_after). Waiting for 1000ms [1/1] (GET https://slack.com/api/auth.test: 429)']);
     });
 
     it('Retry-After is not read where Nango does not (Salesforce\'s entry names no header): backoff, and a note says so', async () => {
@@ -230,7 +231,7 @@ describe('the SDK retries like Nango\'s proxy', function () {
             fixtures: sf([{ method: 'GET', path: '/limited', body: { ok: true }, fault: { status: 429, retryAfter: 5, times: 1 } }])
         });
         assert.deepEqual(messages(r), ['200 true']);
-        assert.match(notes(r)[0]!, /Waiting for 100 ms \[1\/1\] \(Nango waits 3000 ms here; the emulator shortens its backoff\. Retry-After is not read: Nango reads it only for providers whose catalogue entry names it, and "salesforce"'s does not\)$/);
+        assert.match(notes(r)[0]!, /Waiting for 100ms \[1\/1\] \(GET \S+: 429; Nango waits 3000ms here, the emulator shortens its backoff\. Retry-After is not read: Nango reads it only for providers whose catalogue entry names it, and "salesforce"'s does not\)$/);
     });
 
     it('timeouts are retried (a network error for Nango)', async () => {
@@ -239,7 +240,7 @@ describe('the SDK retries like Nango\'s proxy', function () {
         });
         assert.deepEqual(messages(r), ['200']);
         assert.deepEqual(r.requests.map((q) => q.status), [null, 200]);
-        assert.match(notes(r)[0]!, /: timeout of 100ms exceeded, retrying \(reason: network_error\)/);
+        assert.match(notes(r)[0]!, /^Retrying HTTP call \(reason: network_error\).*: timeout of 100ms exceeded \(ECONNABORTED\)/);
     });
 });
 
@@ -249,7 +250,8 @@ describe('Nango\'s retry rule (retry.ts)', () => {
     it('default statuses: 5xx, 429, 401; network failures; nothing else', () => {
         for (const status of [500, 501, 503, 599, 429, 401]) assert.deepEqual(nangoRetryDecision({ status }), { retry: true, reason: `status_code_${status}` });
         for (const status of [400, 403, 404, 409, 422]) assert.deepEqual(nangoRetryDecision({ status }), { retry: false, reason: 'not_retryable' });
-        for (const code of ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED']) assert.deepEqual(nangoRetryDecision({ networkCode: code }), { retry: true, reason: 'network_error' });
+        for (const code of ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED', 'EHOSTUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET']) assert.deepEqual(nangoRetryDecision({ networkCode: code }), { retry: true, reason: 'network_error' });
+        assert.deepEqual(nangoRetryDecision({ networkCode: 'ENOTFOUND' }), { retry: false, reason: 'not_retryable' });
         assert.deepEqual(nangoRetryDecision({ status: 409, retryOn: [409] }), { retry: true, reason: 'retry_on_409' });
     });
 

@@ -87,7 +87,7 @@ describe('import-recording', function () {
         });
 
         it('escaped paths match literally through the same msw handlers runs use', async () => {
-            const accounts = [{ id: 'octo-admin', credentials: { type: 'OAUTH2' as const, access_token: TOKEN }, identity: {}, baseUrl: 'https://api.github.com' }];
+            const accounts = [{ id: 'octo-admin', credentials: { type: 'OAUTH2' as const, access_token: TOKEN }, identity: {}, baseUrl: 'https://api.github.com', auth: { headers: { authorization: `Bearer ${TOKEN}` }, query: {} } }];
             const handlers = fixtureHandlers({ accounts, responses: converted.responses, integration: 'github', fixturesFile: 'fixtures.json' }, new Map());
             const hit = await getResponse(handlers, new Request('https://api.github.com/v1/users/me:batchGet'));
             assert.deepEqual(await hit?.json(), { ok: true });

@@ -31,6 +31,13 @@ export default createOnEvent({
     exec: async (nango) => {
         const metadata = await nango.getMetadata();
 
+        // Nango runs post-connection-creation after every successful connect AND reconnect: keep the
+        // webhook registered the first time instead of registering a second one.
+        if (metadata?.webhookId) {
+            await nango.log(`Salesforce webhook ${metadata.webhookId} is already registered: kept`);
+            return;
+        }
+
         const variables = await nango.getEnvironmentVariables();
         const url = variables?.find((variable) => variable.name === WEBHOOK_URL_VARIABLE)?.value ?? DEFAULT_WEBHOOK_URL;
 

@@ -1,0 +1,1 @@
+import './salesforce/on-events/register-webhook';
