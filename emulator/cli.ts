@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerTestCommand } from './scenarios-cli';
+import { registerDeployCommand } from './deploy/cli';
 import { EmulatorError } from './errors';
 import { formatConnections, formatResult } from './format';
 import { Emulator } from './lifecycle';
@@ -220,6 +221,7 @@ export function buildProgram(): Command {
         });
 
     registerTestCommand(program);
+    registerDeployCommand(program);
     return program;
 }
 

@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
         vscode.commands.registerCommand(COMMAND_DEBUG_HANDLER, (file: string) => runs.debug(file)),
         vscode.commands.registerCommand('nango.dryRun', () => runs.pickHandlerAndRun()),
         vscode.commands.registerCommand('nango.newEventFunction', () => newEventFunction(projects)),
-        vscode.commands.registerCommand('nango.deploy', () => deploy(projects)),
+        vscode.commands.registerCommand('nango.deploy', () => deploy(projects, context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js')))),
         vscode.commands.registerCommand('nango.showOutput', () => output.show()),
         vscode.commands.registerCommand('nango.resetEmulator', async (node?: EmulatorNode) => {
             await resetEmulator(projects, output, node?.kind === 'project' ? node.root : undefined);

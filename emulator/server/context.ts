@@ -11,6 +11,7 @@ import { connectionLockFile } from '../names';
 import { Redactor, fixtureSecrets } from '../redact';
 import { DEFAULT_TIMEOUT_MS } from '../runner';
 import { readState, writeState, type ConnectionRecord, type EmulatorState } from '../state';
+import type { Deployment } from './deploy-api';
 
 export interface ProxyJournalEntry {
     seq: number;
@@ -103,6 +104,8 @@ export class ServerContext {
     readonly root: string;
     readonly journal = new Journal((entry) => this.redactor().value(entry));
     readonly startedAt = new Date();
+    /** What POST /sync/deploy accepted, oldest first (in memory only; deploy-api.ts). */
+    readonly deployments: Deployment[] = [];
     private fixturesCache: { key: string; fixtures: Fixtures } | undefined;
     private emulatorCache: { key: string; emulator: Emulator } | undefined;
     private queue: Promise<unknown> = Promise.resolve();

@@ -11,6 +11,7 @@ import { ServerContext, type ServerContextOptions } from './context';
 import { emulatedConnection, journal, listEmulatedConnections, resetEmulator, runOperation } from './control';
 import { DEFAULT_HOST, DEFAULT_PORT, HttpError, MAX_JSON_BODY_BYTES, MAX_REQUEST_BODY_BYTES, hostOfHeader, isLoopbackHost, nangoErrorBody, parseJsonBody, readRequestBody, sendEmpty, sendJson } from './http';
 import { startSync, triggerAction, triggerSync } from './flow-api';
+import { DEPLOY_BODY_BYTES, listDeployments, postConfirmation, postDeploy } from './deploy-api';
 import { environmentVariables, getConnection, getIntegration, listConnections, writeMetadata } from './nango-api';
 import { ProxyService } from './proxy';
 
@@ -42,7 +43,7 @@ const EMULATOR_PREFIX = '/_emulator';
 const UNSUPPORTED_HINTS: [RegExp, string][] = [
     [/^\/action\//, 'the emulator answers POST /action/trigger (triggerAction) from the fixtures\' "actions"; async actions are not emulated'],
     [/^\/records\/?$/, 'records belong to syncs; event functions cannot read or save records'],
-    [/^\/sync\//, 'syncs are not run: the emulator answers POST /sync/trigger and /sync/start from the fixtures\' "syncs" list'],
+    [/^\/sync\//, 'syncs are not run: the emulator answers POST /sync/trigger and /sync/start from the fixtures\' "syncs" list, and POST /sync/deploy[/confirmation] (kept in memory, GET /_emulator/deployments)'],
     [/^\/api\/v1\/environments/, 'pass -e <environment> (and --no-interactive) to the nango CLI: the emulator has one environment, from the fixtures'],
     [/^\/connection\/[^/]+\/metadata$/, 'the SDK of nango 0.71 writes metadata with POST/PATCH /connections/metadata, which the emulator serves']
 ];
@@ -74,7 +75,7 @@ function notImplemented(method: string, path: string): HttpError {
     return new HttpError(
         501,
         'not_implemented',
-        `nango-emulator does not implement ${method} ${path}${hint ? `: ${hint}` : ''}. It serves what "nango dryrun" and the SDK of event functions call: GET /connections, GET /connection(s)/:id, GET /integrations[/:key], POST|PATCH /connections/metadata, GET /environment-variables, POST /action/trigger, POST /sync/trigger, POST /sync/start, /proxy/*, POST /cli/telemetry, and /_emulator/*.`
+        `nango-emulator does not implement ${method} ${path}${hint ? `: ${hint}` : ''}. It serves what "nango dryrun" and the SDK of event functions call: GET /connections, GET /connection(s)/:id, GET /integrations[/:key], POST|PATCH /connections/metadata, GET /environment-variables, POST /action/trigger, POST /sync/trigger, POST /sync/start, POST /sync/deploy[/confirmation], /proxy/*, POST /cli/telemetry, and /_emulator/*.`
     );
 }
 
@@ -149,6 +150,12 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
                 const answer = path === '/action/trigger' ? triggerAction(context, req.headers, url.searchParams, body) : path === '/sync/trigger' ? triggerSync(context, req.headers, url.searchParams, body) : startSync(context, body);
                 return sendJson(res, answer.status, answer.data);
             }
+            if (method === 'POST' && (path === '/sync/deploy' || path === '/sync/deploy/confirmation')) {
+                requireBearer(req);
+                const body = parseJsonBody(await readRequestBody(req, DEPLOY_BODY_BYTES), `${method} ${path}`);
+                const answer = path === '/sync/deploy' ? postDeploy(context, url.searchParams, body) : postConfirmation(context, url.searchParams, body);
+                return sendJson(res, answer.status, answer.data);
+            }
             throw notImplemented(method, path);
         } catch (err) {
             if (res.headersSent) {
@@ -181,6 +188,7 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
             return sendJson(res, 200, await runOperation(context, parseJsonBody(body, `POST ${EMULATOR_PREFIX}/run`)));
         }
         if (method === 'POST' && sub === '/reset') return sendJson(res, 200, await resetEmulator(context));
+        if (method === 'GET' && sub === '/deployments') return sendJson(res, 200, listDeployments(context));
         if (method === 'GET' && sub === '/requests') return sendJson(res, 200, journal(context, query));
         if (method === 'DELETE' && sub === '/requests') {
             context.journal.clear();
@@ -189,7 +197,7 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
         throw new HttpError(
             501,
             'not_implemented',
-            `nango-emulator does not implement ${method} ${EMULATOR_PREFIX}${sub}. Available: GET /_emulator/health, GET /_emulator/connections, GET /_emulator/connections/:id, POST /_emulator/run, POST /_emulator/reset, GET|DELETE /_emulator/requests.`
+            `nango-emulator does not implement ${method} ${EMULATOR_PREFIX}${sub}. Available: GET /_emulator/health, GET /_emulator/connections, GET /_emulator/connections/:id, POST /_emulator/run, POST /_emulator/reset, GET|DELETE /_emulator/requests, GET /_emulator/deployments.`
         );
     };
 

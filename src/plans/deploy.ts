@@ -1,10 +1,19 @@
-// What "Nango: Deploy…" runs, decided without VS Code: the workspace's own nango CLI if installed
-// (else one on PATH), `nango deploy <env> [--integration <id>]` in the nango-integrations folder, and
-// a precise message when the CLI or the secret key is missing. Pure: no vscode import.
+// What "Nango: Deploy…" runs, decided without VS Code. Checks, in this order, each failing with what
+// to do: the environment name, its secret key (asked right after the environment, before anything
+// else), something to deploy, the nango CLI (only when it is the tool), errors in the Problems panel
+// (which "Deploy anyway" overrides). Then the tool: the project's real `nango deploy <env>
+// [--integration <id>]` when index.ts imports syncs or actions; else the emulator CLI's `deploy
+// <env> --json` (nango 0.71.10 refuses a project without syncs or actions), which posts the event
+// functions to Nango's deploy API itself. Pure: no vscode import.
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import type { FunctionCounts } from '../workspace/function-kinds';
+import { isUnder } from '../workspace/paths';
 
 export const DEPLOY_ENVIRONMENTS = ['dev', 'prod'] as const;
+
+/** Why the emulator CLI deploys: said in the plan's detail, the confirmation and the terminal. */
+export const NANGO_CLI_LIMITATION = "nango deploy 0.71.10 refuses projects without syncs or actions; deploying the event functions through Nango's deploy API";
 
 export interface DeployEnvironmentProbe {
     /** Absolute paths that exist. */
@@ -15,15 +24,69 @@ export interface DeployEnvironmentProbe {
     platform: NodeJS.Platform;
 }
 
+/** One entry of the Problems panel, as the command reads it from VS Code. */
+export interface DeployDiagnostic {
+    file: string;
+    /** 1-based. */
+    line: number;
+    message: string;
+    severity: 'error' | 'warning' | 'information' | 'hint';
+}
+
 export interface DeployRequest {
     root: string;
     environment: string;
     integration?: string;
+    /** What index.ts imports (countFunctions). */
+    functions: FunctionCounts;
+    /** The extension's bundled emulator CLI (dist/emulator/cli.js) … */
+    emulatorCli: string;
+    /** … and the Node that runs it (the extension host's). */
+    node: string;
+    /** The Problems panel (any file: only errors under `root` count). */
+    diagnostics?: readonly DeployDiagnostic[];
+    /** The user chose "Deploy anyway" despite errors. */
+    ignoreErrors?: boolean;
 }
 
-export type DeployPlan =
-    | { ok: true; command: string; args: string[]; cwd: string; label: string; secretFrom: string; needsConfirmation: boolean }
-    | { ok: false; reason: 'cli_missing' | 'secret_missing' | 'bad_environment'; message: string; fix: string };
+export type DeployTool = 'nango' | 'emulator';
+
+export type DeployFailureReason = 'bad_environment' | 'secret_missing' | 'nothing_to_deploy' | 'cli_missing' | 'project_errors';
+
+export interface DeployFailure {
+    ok: false;
+    reason: DeployFailureReason;
+    message: string;
+    fix: string;
+    /** Only project_errors: the user may deploy anyway. */
+    canOverride?: boolean;
+}
+
+export interface DeployConfirmation {
+    message: string;
+    detail: string;
+    button: string;
+}
+
+export interface DeployPlan {
+    ok: true;
+    tool: DeployTool;
+    command: string;
+    args: string[];
+    cwd: string;
+    /** Added to the process environment. */
+    env: Record<string, string>;
+    label: string;
+    /** Why this tool, for the terminal and the confirmation. */
+    detail: string;
+    secretFrom: string;
+    /** Asked (modal) before running: prod, and every deploy through the emulator CLI. */
+    confirmation: DeployConfirmation | undefined;
+    /** Whether the scope (one integration) applies: the emulator CLI deploys all of index.ts. */
+    scoped: boolean;
+}
+
+export type DeployPreflight = { ok: true; tool: DeployTool; secretFrom: string; cli: string | undefined } | DeployFailure;
 
 function findOnPath(name: string, probe: DeployEnvironmentProbe): string | undefined {
     const sep = probe.platform === 'win32' ? ';' : ':';
@@ -60,19 +123,27 @@ export function findSecretKey(root: string, environment: string, probe: DeployEn
     return undefined;
 }
 
-export function planDeploy(request: DeployRequest, probe: DeployEnvironmentProbe): DeployPlan {
+/** The errors of the Problems panel in the project's files, sorted by file and line. */
+export function projectErrors(root: string, diagnostics: readonly DeployDiagnostic[]): DeployDiagnostic[] {
+    return diagnostics
+        .filter((d) => d.severity === 'error' && isUnder(root, d.file))
+        .sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+}
+
+function plural(n: number, word: string): string {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The tool: the real CLI when there is a sync or an action to deploy, else the emulator CLI. */
+export function chooseDeployTool(functions: FunctionCounts): DeployTool {
+    return functions.syncs + functions.actions > 0 ? 'nango' : 'emulator';
+}
+
+/** The checks, in the order the command runs them (right after the environment is picked). */
+export function preflightDeploy(request: DeployRequest, probe: DeployEnvironmentProbe): DeployPreflight {
     const environment = request.environment.trim();
     if (!/^[A-Za-z0-9_-]+$/.test(environment)) {
         return { ok: false, reason: 'bad_environment', message: `"${request.environment}" is not an environment name.`, fix: 'Use the name of a Nango environment, e.g. dev or prod.' };
-    }
-    const cli = findNangoCli(request.root, probe);
-    if (!cli) {
-        return {
-            ok: false,
-            reason: 'cli_missing',
-            message: `The nango CLI is not installed in ${request.root} nor on PATH.`,
-            fix: `Run "npm install --save-dev nango" in ${request.root} (or "npm install -g nango").`
-        };
     }
     const secretFrom = findSecretKey(request.root, environment, probe);
     if (!secretFrom) {
@@ -84,14 +155,84 @@ export function planDeploy(request: DeployRequest, probe: DeployEnvironmentProbe
             fix: `Add ${name}=<secret key from the Nango dashboard, Environment Settings> to ${path.join(request.root, '.env')}, or set it in the environment VS Code starts with.`
         };
     }
-    const args = ['deploy', environment, ...(request.integration ? ['--integration', request.integration] : [])];
+    const { syncs, actions, onEvents } = request.functions;
+    if (syncs + actions + onEvents === 0) {
+        return {
+            ok: false,
+            reason: 'nothing_to_deploy',
+            message: `${path.join(request.root, 'index.ts')} imports no function: nothing to deploy.`,
+            fix: 'Import your event functions in index.ts (e.g. import \'./<integration>/on-events/<name>\';), or create one with "Nango: New Event Function…".'
+        };
+    }
+    const tool = chooseDeployTool(request.functions);
+    const cli = tool === 'nango' ? findNangoCli(request.root, probe) : undefined;
+    if (tool === 'nango' && !cli) {
+        return {
+            ok: false,
+            reason: 'cli_missing',
+            message: `The nango CLI is not installed in ${request.root} nor on PATH.`,
+            fix: `Run "npm install --save-dev nango" in ${request.root} (or "npm install -g nango").`
+        };
+    }
+    const errors = projectErrors(request.root, request.diagnostics ?? []);
+    if (errors.length && !request.ignoreErrors) {
+        const first = errors[0]!;
+        const files = new Set(errors.map((e) => e.file)).size;
+        return {
+            ok: false,
+            reason: 'project_errors',
+            canOverride: true,
+            message: `The Problems panel has ${plural(errors.length, 'error')} in ${plural(files, 'file')} of this project, e.g. ${path.relative(request.root, first.file)}:${first.line}: ${first.message}`,
+            fix: 'Fix them first: nango deploy compiles the whole project and stops at the first error.'
+        };
+    }
+    return { ok: true, tool, secretFrom, cli };
+}
+
+function confirmation(request: DeployRequest, tool: DeployTool, environment: string, label: string, secretFrom: string): DeployConfirmation | undefined {
+    const prod = environment === 'prod';
+    const what = tool === 'emulator' ? plural(request.functions.onEvents, 'event function') : (request.integration ?? 'all integrations');
+    const detail = `${tool === 'emulator' ? `${NANGO_CLI_LIMITATION}. ` : ''}Runs "${label}" in ${request.root}. The secret key comes from ${secretFrom}.`;
+    if (prod) return { message: `Deploy ${what} to PRODUCTION?`, detail, button: 'Deploy to prod' };
+    if (tool === 'emulator') return { message: `Deploy ${what} to ${environment}?`, detail, button: 'Deploy' };
+    return undefined;
+}
+
+export function planDeploy(request: DeployRequest, probe: DeployEnvironmentProbe): DeployPlan | DeployFailure {
+    const checked = preflightDeploy(request, probe);
+    if (!checked.ok) return checked;
+    const environment = request.environment.trim();
+    if (checked.tool === 'emulator') {
+        const label = `nango-emulator deploy ${environment}`;
+        return {
+            ok: true,
+            tool: 'emulator',
+            command: request.node,
+            args: [request.emulatorCli, 'deploy', environment, '--root', request.root, '--json', '--yes'],
+            cwd: request.root,
+            // process.execPath is Electron in VS Code desktop: this makes it plain Node.
+            env: { ELECTRON_RUN_AS_NODE: '1', NO_COLOR: '1' },
+            label,
+            detail: NANGO_CLI_LIMITATION,
+            secretFrom: checked.secretFrom,
+            confirmation: confirmation(request, 'emulator', environment, label, checked.secretFrom),
+            scoped: false
+        };
+    }
+    const label = `nango deploy ${environment}${request.integration ? ` (${request.integration})` : ''}`;
+    const { syncs, actions } = request.functions;
     return {
         ok: true,
-        command: cli,
-        args,
+        tool: 'nango',
+        command: checked.cli!,
+        args: ['deploy', environment, ...(request.integration ? ['--integration', request.integration] : [])],
         cwd: request.root,
-        label: `nango deploy ${environment}${request.integration ? ` (${request.integration})` : ''}`,
-        secretFrom,
-        needsConfirmation: environment === 'prod'
+        // Colours in the terminal, and the red error line stays recognisable in the captured output.
+        env: { FORCE_COLOR: '1' },
+        label,
+        detail: `index.ts imports ${[syncs && plural(syncs, 'sync'), actions && plural(actions, 'action')].filter(Boolean).join(' and ')}: running the project's nango CLI`,
+        secretFrom: checked.secretFrom,
+        confirmation: confirmation(request, 'nango', environment, label, checked.secretFrom),
+        scoped: true
     };
 }

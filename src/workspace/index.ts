@@ -7,6 +7,8 @@ export { dependsOnNango, findNangoRoots } from './roots';
 export type { FindRootsOptions } from './roots';
 export { classifyFile } from './paths';
 export type { FileRole } from './paths';
+export { countFunctions, functionKind } from './function-kinds';
+export type { FunctionCounts, FunctionKind } from './function-kinds';
 export { WorkspaceModel, modelForFile } from './model';
 export type { HandlerInfo, IndexImport } from './model';
 export type { ImportKind } from './index-analysis';

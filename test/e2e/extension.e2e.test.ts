@@ -2,7 +2,8 @@
  * The real extension in a real VS Code (code-server 1.100 + headless Chromium), used as a user would:
  * open the example project, see the "not imported" diagnostic and apply its quick fix, see the Dry run
  * code lenses, reconnect to another org and read the result in the output, create a new event
- * function from the palette, insert a snippet. Screenshots land in test-results/e2e/extension/.
+ * function from the palette, insert a snippet, deploy the event functions (to `nango-emulator serve`,
+ * whose port is fixed at launch for the extension host's NANGO_HOSTPORT). Screenshots land in test-results/e2e/extension/.
  *
  * Needs `npm run package` (the .vsix under test) and `bash scripts/e2e/setup-vscode.sh`.
  * Run: npx mocha --config test/e2e/.mocharc.json
@@ -12,11 +13,24 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, serveEmulator } from './emulatorServe';
 import { launchVSCode, repoRoot, until, type VSCodeSession } from './harness';
 
 /** Waits until a file on disk matches: the editor saves asynchronously. */
 function waitForFile(file: string, pattern: RegExp): Promise<unknown> {
     return until(`${file} to match ${pattern}`, () => pattern.test(readFileSync(file, 'utf8')), { timeoutMs: 15_000 });
+}
+
+/** Waits until a toast has finished sliding in, so that its screenshot shows it whole. */
+async function settled(toast: import('playwright-core').Locator): Promise<void> {
+    let last = '';
+    await until('the notification to stop moving', async () => {
+        const box = JSON.stringify(await toast.boundingBox());
+        const same = box === last;
+        last = box;
+        await new Promise((r) => setTimeout(r, 150));
+        return same;
+    }, { timeoutMs: 5_000 });
 }
 
 const EXTENSION_ID = 'nango-event-functions.nango-event-functions';
@@ -43,13 +57,16 @@ describe('the Nango extension in a real VS Code', function () {
     let vscode: VSCodeSession | undefined;
     let workspace: string;
     let root: string;
+    /** Where "Nango: Deploy…" sends the deploy (NANGO_HOSTPORT): the last test serves it. */
+    let deployPort: number;
 
     before(async function () {
         workspace = exampleWorkspace();
         root = path.join(workspace, 'nango-integrations');
         // The packaged extension, exactly as users install it (npm run package makes it).
         if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run "npm run package" first`);
-        vscode = await launchVSCode({ workspace, extensions: [{ vsix }], name: 'extension' });
+        deployPort = await freePort();
+        vscode = await launchVSCode({ workspace, extensions: [{ vsix }], name: 'extension', env: { NANGO_HOSTPORT: `http://127.0.0.1:${deployPort}`, NANGO_SECRET_KEY_DEV: 'e2e-secret-key-dev' } });
         await vscode.waitForExtensionActivated(EXTENSION_ID);
     });
     afterEach(async function () {
@@ -210,6 +227,60 @@ describe('the Nango extension in a real VS Code', function () {
             await v.screenshot('dry-run-fs-import-refused');
         } finally {
             rmSync(file, { force: true });
+            writeFileSync(index, indexBefore);
+        }
+    });
+
+    it('deploys the event functions through Nango\'s deploy API: errors in the Problems panel first, then a confirmation', async function () {
+        const v = vscode!;
+        // An event function index.ts does not import: an error in the Problems panel, which the deploy names first.
+        const draft = path.join(root, 'github/on-events/draft-deploy.ts');
+        writeFileSync(draft, "import { createOnEvent } from 'nango';\n\nexport default createOnEvent({\n    description: 'Not imported yet',\n    event: 'post-connection-creation',\n    exec: async () => {}\n});\n");
+        // Run alone (--grep), index.ts still lacks the import the first test adds: the 5 example functions are deployed either way.
+        const index = path.join(root, 'index.ts');
+        const indexBefore = readFileSync(index, 'utf8');
+        if (!indexBefore.includes("import './github/on-events/seed-metadata';")) writeFileSync(index, `${indexBefore}import './github/on-events/seed-metadata';\n`);
+        const server = await serveEmulator(root, deployPort);
+        try {
+            await v.openFile(draft);
+            await v.waitForProblem(/draft-deploy.*not imported/);
+            await v.runCommand('Nango: Deploy…');
+            await v.pickQuickPickItem('dev');
+            const gate = await v.waitForNotification(/The Problems panel has \d+ errors? in \d+ files? of this project/);
+            assert.match(await gate.innerText(), /Fix them first/);
+            await settled(gate);
+            await v.screenshot('deploy-problems-gate');
+            await v.clickNotificationButton(/The Problems panel has/, 'Deploy anyway');
+            // Event functions only: not the real `nango deploy` (0.71.10 refuses them), and the dialog says so.
+            const dialog = await v.waitForDialog(/Deploy \d+ event functions to dev\?/);
+            assert.match(dialog, /nango deploy 0\.71\.10 refuses projects without syncs or actions; deploying the event functions through Nango's deploy API/);
+            assert.match(dialog, /NANGO_SECRET_KEY_DEV environment variable/);
+            await v.screenshot('deploy-confirmation');
+            await v.clickDialogButton('Deploy');
+            // The notification quotes the emulator CLI's own result line (success, or its error), never "see the terminal".
+            const done = await v.waitForNotification(/nango-emulator deploy dev(: deployed| failed: )/, 120_000);
+            const text = await done.innerText();
+            assert.doesNotMatch(text, /see the terminal/);
+            await settled(done);
+            await v.screenshot('deploy-notification');
+            const res = await fetch(`${server.url}/_emulator/deployments`);
+            const body = (await res.json()) as { deployments: Array<{ environment: string; onEventScripts: Array<{ providerConfigKey: string; name: string; event: string }> }> };
+            assert.equal(body.deployments.length, 1, JSON.stringify(body));
+            const deployed = body.deployments[0]!.onEventScripts.map((s) => `${s.providerConfigKey}/${s.name}:${s.event}`);
+            for (const expected of [
+                'salesforce/validate-connection:validate-connection',
+                'salesforce/post-connection-setup:post-connection-creation',
+                'salesforce/pre-connection-cleanup:pre-connection-deletion',
+                'github/validate-scopes:validate-connection',
+                'github/seed-metadata:post-connection-creation'
+            ]) {
+                assert.ok(deployed.includes(expected), `${expected} not deployed: ${JSON.stringify(deployed)}`);
+            }
+            // What index.ts does not import is not deployed.
+            assert.ok(!deployed.some((d) => d.includes('draft-deploy')), JSON.stringify(deployed));
+        } finally {
+            await server.stop();
+            rmSync(draft, { force: true });
             writeFileSync(index, indexBefore);
         }
     });

@@ -1240,6 +1240,24 @@ export class VSCodeSession {
         await n.locator('.monaco-button', { hasText: exactText(button) }).first().click();
     }
 
+    /** The visible modal dialog (showWarningMessage(…, { modal: true }) …). */
+    get dialog(): Locator {
+        return this.page.locator('.monaco-dialog-box');
+    }
+
+    /** Waits for a modal dialog whose text matches `text`, and returns its text (message and detail). */
+    async waitForDialog(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+        const box = this.page.locator('.monaco-dialog-box', { hasText: text }).first();
+        await box.waitFor({ state: 'visible', timeout: timeoutMs });
+        return box.innerText();
+    }
+
+    /** Clicks a button of the visible modal dialog and waits until the dialog is gone. */
+    async clickDialogButton(button: string, timeoutMs = 20_000): Promise<void> {
+        await this.dialog.locator('.dialog-buttons .monaco-button', { hasText: exactText(button) }).first().click({ timeout: timeoutMs });
+        await this.dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
+    }
+
     // ------------------------------------------------------------------------------ artifacts
 
     /** Screenshot of the page into test-results/e2e/<session name>/<name>.png (or an absolute path). */

@@ -8,9 +8,9 @@ export interface Served {
     output: () => string;
 }
 
-/** `nango-emulator serve --port 0 --json`: the first stdout line says where it listens. */
-export async function serve(root: string): Promise<Served> {
-    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--json', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+/** `nango-emulator serve --port <port> --json` (0: any free port): the first stdout line says where it listens. */
+export async function serve(root: string, port = 0): Promise<Served> {
+    const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--json', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -25,13 +25,16 @@ export async function serve(root: string): Promise<Served> {
         };
         child.stdout!.on('data', onData);
         child.once('exit', (code) => reject(new Error(`nango-emulator serve exited (${code}):\n${out}`)));
+    }).catch(async (err: unknown) => {
+        child.kill('SIGTERM');
+        throw err;
     });
     return { child, url, output: () => out };
 }
 
 /** Stops the server and waits for it to exit. */
 export async function stopServing(served: Served | undefined): Promise<void> {
-    if (served?.child.exitCode !== null || !served) return;
+    if (!served || served.child.exitCode !== null || served.child.signalCode !== null) return;
     const exited = new Promise((r) => served.child.once('exit', r));
     served.child.kill('SIGTERM');
     await exited;
