@@ -30,10 +30,11 @@ const CACHE_VERSION = 2;
 export type CompilePurpose = 'handler' | 'fixture-code';
 
 /**
- * The esbuild to compile with, first found of: the emulator's own (the CLI installed from npm, which
- * picks the platform's binary); the project's (the `nango` package depends on esbuild, so every Nango
- * project has it once installed: this is what the platform-neutral .vsix uses); esbuild-wasm (same
- * API, portable, slower to start). NANGO_EMULATOR_ESBUILD=wasm forces the last one.
+ * The esbuild to compile with, first found of: the emulator's own (the CLI installed as a package, e.g.
+ * `npm install <the npm pack tarball>`, whose esbuild dependency brings the platform's binary, so a
+ * project with no node_modules of its own still compiles); the project's (the `nango` package depends
+ * on esbuild, so every Nango project has it once installed: this is what the platform-neutral .vsix
+ * uses); esbuild-wasm (same API, portable, slower to start). NANGO_EMULATOR_ESBUILD=wasm forces the last one.
  */
 function loadEsbuild(root: string): typeof esbuildTypes {
     const forceWasm = process.env['NANGO_EMULATOR_ESBUILD'] === 'wasm';
@@ -49,7 +50,7 @@ function loadEsbuild(root: string): typeof esbuildTypes {
     }
     throw new EmulatorError(
         'handler_compile_failed',
-        `${root}: no esbuild to compile event functions with. Run "npm install" in ${root} (the nango package brings esbuild), or install the emulator CLI from npm.`
+        `${root}: no esbuild to compile event functions with. Run "npm install" in ${root} (the nango package brings esbuild), or install the nango-emulator CLI in the project (npm install --save-dev <the tarball npm pack makes of the emulator repository>), which brings its own esbuild.`
     );
 }
 

@@ -13,6 +13,7 @@ import { ScenarioTests } from './scenarioTests';
 import type { DryRunKind } from './plans/dryRun';
 import { NangoProjects } from './projects';
 import { loadCore } from './loadCore';
+import { registerNangoTasks } from './tasks/provider';
 
 // Set by the bundle's first line (scripts/build.mjs), so the figure includes loading this module.
 declare const __nangoExtensionLoadStart: number | undefined;
@@ -94,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
         output.info(`workspace model ready in ${(performance.now() - modelStart).toFixed(1)} ms: ${projects.all().map((m) => `${m.root} (${m.handlers().length} event functions)`).join(', ') || 'no nango-integrations folder'}`);
     });
     ready.catch((err: unknown) => output.error(`Could not read the nango-integrations folders: ${err instanceof Error ? err.message : String(err)}`));
+    context.subscriptions.push(registerNangoTasks(projects, context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js')), ready));
     return { ready, projects };
 }
 

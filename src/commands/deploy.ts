@@ -4,7 +4,7 @@
 // task whose terminal shows the output. The notification quotes the tool's own error line.
 // The tool (src/plans/deploy.ts): the project's `nango deploy` when index.ts imports syncs or actions,
 // else the bundled `nango-emulator deploy --json` (nango 0.71.10 refuses event functions alone).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { emulatorDeployOutcome, nangoDeployOutcome } from '../deploy/outcome';
 import { runDeployTask, TASK_TYPE } from '../deploy/task';
@@ -12,22 +12,12 @@ import { planDeploy, preflightDeploy, type DeployDiagnostic, type DeployEnvironm
 import type { NangoProjects } from '../projects';
 import type { WorkspaceModel } from '../workspace';
 import { countFunctions } from '../workspace/function-kinds';
+import { processProbe } from '../tasks/tasks';
 
 export { TASK_TYPE };
 
 
-const probe: DeployEnvironmentProbe = {
-    exists: (file) => existsSync(file),
-    read: (file) => {
-        try {
-            return readFileSync(file, 'utf8');
-        } catch {
-            return undefined;
-        }
-    },
-    env: process.env,
-    platform: process.platform
-};
+const probe: DeployEnvironmentProbe = processProbe();
 
 /** The text of a file: its editor buffer (saved or not) when open, else the disk. */
 function currentText(file: string): string | undefined {
