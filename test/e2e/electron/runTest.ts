@@ -1,63 +1,79 @@
 /**
- * The same extension, tested inside DESKTOP VS Code with @vscode/test-electron: mocha runs inside the
- * extension host, so tests can use the `vscode` API directly (test/e2e/electron/suite/*.electron.test.ts).
+ * The ONE launcher of the extension-host suite (./suite: mocha inside VS Code's extension host, real
+ * `vscode` API): @vscode/test-electron's runTests(), with the workspace from ./workspace.ts and the
+ * suite bundled by ./bundle.ts into .vscode-test/e2e-suite/ (git-ignored). The extension under test
+ * is the repo itself (--extensionDevelopmentPath), with dist/ from `npm run build`.
  *
- * NOT run on the project's CI machines: @vscode/test-electron downloads VS Code from
- * update.code.visualstudio.com, which they cannot reach (they use the code-server harness in
- * test/e2e/harness.ts instead). Use it on a machine that can download VS Code, or point it at an
- * installed one:
+ * Which VS Code runs it (NANGO_E2E_VSCODE):
+ *   - `code-server` (default when scripts/e2e/setup-vscode.sh installed it and VSCODE_EXECUTABLE_PATH
+ *     is unset; what `npm run test:e2e` uses on the project's machines, which cannot download VS
+ *     Code): runTests() launches ./code-server-stand-in.sh as its `vscodeExecutablePath`; that script
+ *     takes VS Code's command line and runs the suite in code-server 4.100.3 (VS Code 1.100.3) with
+ *     headless Chromium (runExtensionTests in ../harness.ts).
+ *   - `desktop`: desktop VS Code, VSCODE_EXECUTABLE_PATH or else downloaded by test-electron
+ *     (VSCODE_VERSION, default 1.100.3) from update.code.visualstudio.com.
  *
- *   npm i -D @vscode/test-electron@^2.5.2     # not a devDependency yet; 3.x needs Node 22
- *   npm run build
- *   npx tsx test/e2e/electron/runTest.ts                                   # downloads VS Code
+ *   npm run build && npx tsx test/e2e/electron/runTest.ts                 # code-server if installed
+ *   NANGO_E2E_VSCODE=desktop npx tsx test/e2e/electron/runTest.ts         # downloads VS Code
  *   VSCODE_EXECUTABLE_PATH=/usr/share/code/code npx tsx test/e2e/electron/runTest.ts
- *   VSCODE_VERSION=stable npx tsx test/e2e/electron/runTest.ts             # default: 1.100.3
  *
- * On a Linux machine without a display, wrap it in `xvfb-run -a`.
- * The suite is bundled with esbuild into .vscode-test/e2e-suite/ (git-ignored); the extension under
- * test is the repo itself (--extensionDevelopmentPath), with dist/ from `npm run build`.
- * The SAME suite runs here, without desktop VS Code, in code-server: ./runInCodeServer.ts.
+ * Desktop VS Code on a Linux machine without a display: wrap it in `xvfb-run -a`.
+ * Exits with the suite's exit code (test-electron's TestRunFailedError → its code).
  */
+import { runTests } from '@vscode/test-electron';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { bundleExtensionHostSuite, repoRoot } from './bundle';
+import { findCodeServer } from '../harness';
+import { bundleExtensionHostSuite, here, repoRoot } from './bundle';
 import { makeSuiteWorkspace } from './workspace';
 
-interface RunTestsOptions {
-    version?: string;
-    vscodeExecutablePath?: string;
-    extensionDevelopmentPath: string;
-    extensionTestsPath: string;
-    launchArgs?: string[];
-    extensionTestsEnv?: Record<string, string | undefined>;
+const standIn = path.join(here, 'code-server-stand-in.sh');
+
+function codeServerInstalled(): boolean {
+    try {
+        findCodeServer();
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/** The executable runTests() launches, or undefined to let it download desktop VS Code. */
+function vscodeExecutable(): { path: string | undefined; label: string } {
+    const wanted = process.env.NANGO_E2E_VSCODE;
+    if (wanted && wanted !== 'code-server' && wanted !== 'desktop') throw new Error(`NANGO_E2E_VSCODE must be "code-server" or "desktop", not "${wanted}"`);
+    const desktop = process.env.VSCODE_EXECUTABLE_PATH || undefined;
+    if (wanted === 'code-server' || (!wanted && !desktop && codeServerInstalled())) {
+        findCodeServer(); // throws with what to run when it is missing
+        return { path: standIn, label: 'code-server (stand-in for desktop VS Code)' };
+    }
+    return { path: desktop, label: desktop ? `desktop VS Code at ${desktop}` : 'desktop VS Code (downloaded)' };
 }
 
 async function main(): Promise<number> {
-    // A variable specifier: the repo type-checks without @vscode/test-electron installed.
-    const specifier = '@vscode/test-electron';
-    let runTests: (o: RunTestsOptions) => Promise<number>;
-    try {
-        ({ runTests } = (await import(specifier)) as { runTests: typeof runTests });
-    } catch {
-        console.error('@vscode/test-electron is not installed: npm i -D @vscode/test-electron@^2.5.2');
-        return 2;
-    }
     if (!existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
         console.error('dist/extension.js is missing: npm run build');
         return 2;
     }
-
+    const executable = vscodeExecutable();
+    console.log(`extension-host suite in ${executable.label}`);
     const extensionTestsPath = await bundleExtensionHostSuite();
     const workspace = makeSuiteWorkspace();
     try {
         return await runTests({
             version: process.env.VSCODE_VERSION ?? '1.100.3',
-            vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH || undefined,
+            vscodeExecutablePath: executable.path,
             extensionDevelopmentPath: repoRoot,
             extensionTestsPath,
-            launchArgs: [workspace, '--disable-extensions', '--skip-welcome', '--skip-release-notes', '--disable-workspace-trust'],
+            // runTests adds --disable-workspace-trust (trusted), --skip-welcome, --no-sandbox, … itself.
+            launchArgs: [workspace, '--disable-extensions'],
             extensionTestsEnv: { NANGO_E2E_REPO_ROOT: repoRoot, NANGO_E2E_WORKSPACE: workspace }
         });
+    } catch (err) {
+        // runTests rejects with TestRunFailedError { code } when VS Code exits non-zero.
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'number') return code;
+        throw err;
     } finally {
         rmSync(workspace, { recursive: true, force: true });
     }
@@ -66,7 +82,7 @@ async function main(): Promise<number> {
 main().then(
     (code) => process.exit(code),
     (err: unknown) => {
-        console.error('VS Code tests failed:', err);
+        console.error('extension-host suite could not run:', err);
         process.exit(1);
     }
 );

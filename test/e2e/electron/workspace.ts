@@ -1,14 +1,20 @@
-import { existsSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+/**
+ * The folder the extension-host suite opens: a temp copy of examples/nango-integrations (see
+ * copyWorkspace: node_modules symlinked, no emulator state or cache) plus one event function that
+ * index.ts does NOT import (UNIMPORTED_HANDLER), so the suite can check the "not imported" diagnostic
+ * and its quick fix. The suite finds it through NANGO_E2E_WORKSPACE.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { copyWorkspace } from '../harness';
 import { repoRoot } from './bundle';
+import { UNIMPORTED_HANDLER, UNIMPORTED_HANDLER_SOURCE } from './suite/workspaceFiles';
 
-/** A temp copy of examples/nango-integrations (see copyWorkspace), or an empty folder without it. */
+/** Returns the workspace folder (it contains nango-integrations/). */
 export function makeSuiteWorkspace(): string {
-    const example = path.join(repoRoot, 'examples', 'nango-integrations');
-    if (existsSync(example)) return copyWorkspace(example);
-    const workspace = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'nango-exthost-ws-')));
-    writeFileSync(path.join(workspace, 'README.md'), '# empty test workspace\n');
+    const workspace = copyWorkspace(path.join(repoRoot, 'examples', 'nango-integrations'));
+    const file = path.join(workspace, 'nango-integrations', UNIMPORTED_HANDLER);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, UNIMPORTED_HANDLER_SOURCE);
     return workspace;
 }

@@ -1,27 +1,17 @@
 /**
- * Runs inside VS Code's extension host (desktop via ../runTest.ts, or code-server via
- * ../runInCodeServer.ts): the `vscode` API is real. Add *.electron.test.ts files next to this one.
+ * Runs inside VS Code's extension host (desktop VS Code, or code-server through
+ * ../code-server-stand-in.sh; both launched by ../runTest.ts): the `vscode` API is real. Add
+ * *.electron.test.ts files next to this one; shared helpers are in ./util.ts.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import * as vscode from 'vscode';
-
-interface Manifest {
-    publisher: string;
-    name: string;
-    contributes?: { commands?: Array<{ command: string }> };
-}
-
-const repoRoot = process.env.NANGO_E2E_REPO_ROOT ?? path.resolve(__dirname, '..', '..');
-const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
-const extensionId = `${manifest.publisher}.${manifest.name}`;
+import { activateExtension, extensionId, manifest, projectUri } from './util';
 
 describe('the extension in a real VS Code extension host', function () {
-    it(`is installed as ${extensionId} and activates`, async function () {
+    it(`is installed as ${extensionId}, activates on the workspace and builds its model`, async function () {
         const ext = vscode.extensions.getExtension(extensionId);
         assert.ok(ext, `${extensionId} is not installed`);
-        await ext.activate();
+        await activateExtension();
         assert.ok(ext.isActive);
     });
 
@@ -29,5 +19,15 @@ describe('the extension in a real VS Code extension host', function () {
         const registered = new Set(await vscode.commands.getCommands(true));
         const missing = (manifest.contributes?.commands ?? []).map((c) => c.command).filter((c) => !registered.has(c));
         assert.deepEqual(missing, []);
+    });
+
+    it('runs in a trusted workspace (runTests passes --disable-workspace-trust), so dry runs are on', async function () {
+        // The extension host cannot revoke trust; restricted mode is covered by the Playwright tests.
+        assert.equal(vscode.workspace.isTrusted, true);
+        const doc = await vscode.workspace.openTextDocument(projectUri('github/on-events/seed-metadata.ts'));
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+        const titles = lenses.map((l) => l.command?.title ?? '');
+        assert.ok(!titles.some((t) => /not trusted/.test(t)), `a trusted workspace shows the restricted-mode lens: ${titles.join(' | ')}`);
+        assert.ok(titles.includes('▶ Dry run'), titles.join(' | '));
     });
 });

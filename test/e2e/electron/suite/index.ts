@@ -1,9 +1,10 @@
 /**
  * Entry point that VS Code loads in the extension host (`extensionTestsPath`): runs the bundled
  * *.electron.test.js files next to this file with mocha and rejects when a test fails.
- * Used by ../runTest.ts (desktop VS Code, @vscode/test-electron) and ../runInCodeServer.ts (the
- * code-server harness). With NANGO_E2E_REPORT_FILE set, the mocha report goes to that file (the web
- * workbench's log forwarding would mangle mocha's printf-style console output).
+ * Launched by ../runTest.ts through @vscode/test-electron's runTests(), in desktop VS Code or in
+ * code-server (../code-server-stand-in.sh). With NANGO_E2E_REPORT_FILE set (the stand-in sets it), the
+ * mocha report goes to that file (the web workbench's log forwarding would mangle mocha's printf-style
+ * console output) and the stand-in prints it.
  */
 import Mocha from 'mocha';
 import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';

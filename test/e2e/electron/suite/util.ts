@@ -1,0 +1,67 @@
+// Helpers of the extension-host suite (bundled into each *.electron.test.js; not a test file).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+
+interface Manifest {
+    publisher: string;
+    name: string;
+    contributes?: { commands?: Array<{ command: string }> };
+}
+
+export const repoRoot = process.env.NANGO_E2E_REPO_ROOT ?? path.resolve(__dirname, '..', '..');
+export const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+export const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+/** The nango-integrations folder of the workspace ../workspace.ts made. */
+export function projectRoot(): string {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.env.NANGO_E2E_WORKSPACE;
+    if (!folder) throw new Error('no workspace folder is open');
+    return path.join(folder, 'nango-integrations');
+}
+
+export function projectUri(relative: string): vscode.Uri {
+    return vscode.Uri.file(path.join(projectRoot(), relative));
+}
+
+/** What activate() returns (src/extension.ts NangoExtensionApi), as far as the suite needs it. */
+export interface ExtensionApi {
+    ready: Promise<void>;
+}
+
+/** Activates the extension and waits until its workspace model is built. */
+export async function activateExtension(): Promise<ExtensionApi> {
+    const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId);
+    if (!ext) throw new Error(`${extensionId} is not installed`);
+    const api = await ext.activate();
+    await api.ready;
+    return api;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `get` until `ok` holds for its value (returned); throws with the last value after `timeoutMs`. */
+export async function until<T>(what: string, get: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+        const v = await get();
+        if (ok(v)) return v;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v)}`);
+        await sleep(100);
+    }
+}
+
+/**
+ * Runs a command that asks with showQuickPick (one or more times) and answers every pick with its
+ * first (preselected) item, as a user pressing Enter would; resolves with the command's result.
+ */
+export async function runAcceptingFirstPick<T>(command: string, ...args: unknown[]): Promise<T> {
+    let settled = false;
+    const run = Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)).finally(() => (settled = true));
+    const end = Date.now() + 60_000;
+    while (!settled && Date.now() < end) {
+        await sleep(300);
+        if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    return run;
+}
