@@ -2,8 +2,9 @@
 // ProcessExecution, but through a CustomExecution whose pseudoterminal spawns the process itself: the
 // output of a ProcessExecution cannot be read back, and the notification must quote the tool's own
 // error line. Keystrokes go to the process's stdin (nango asks before destructive changes).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
+import { forTerminal, quote, spawnTool } from './tool-process';
 
 export const TASK_TYPE = 'nango';
 
@@ -33,11 +34,6 @@ export interface DeployTaskRun {
     cancelled: boolean;
 }
 
-const forTerminal = (text: string): string => text.replace(/\r?\n/g, '\r\n');
-
-function quote(arg: string): string {
-    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
-}
 
 export async function runDeployTask(spec: DeployTaskSpec): Promise<DeployTaskRun> {
     let settle!: (run: DeployTaskRun) => void;
@@ -62,13 +58,7 @@ export async function runDeployTask(spec: DeployTaskSpec): Promise<DeployTaskRun
                 for (const line of spec.header) write.fire(forTerminal(`${line}\n`));
                 write.fire(forTerminal(`> ${[spec.command, ...spec.args].map(quote).join(' ')}\n\n`));
                 try {
-                    child = spawn(spec.command, spec.args, {
-                        cwd: spec.cwd,
-                        env: { ...process.env, ...spec.env },
-                        stdio: ['pipe', 'pipe', 'pipe'],
-                        // node_modules/.bin/nango.cmd only runs through a shell on Windows.
-                        shell: process.platform === 'win32' && /\.cmd$/i.test(spec.command)
-                    });
+                    child = spawnTool(spec);
                 } catch (err) {
                     run.stderr = run.output = err instanceof Error ? err.message : String(err);
                     write.fire(forTerminal(`${run.output}\n`));

@@ -3,18 +3,14 @@
 // src/tasks/tasks.ts for what they run). Each runs in a pseudoterminal that spawns the tool itself,
 // so `err - <file>` lines can show absolute paths for the `$nango-compile` matchers, and a deploy's
 // confirmation (prod, the emulator CLI) is asked in the terminal: type y.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
+import { forTerminal, quote, spawnTool } from '../deploy/tool-process';
 import { emulatorDeployOutcome } from '../deploy/outcome';
 import type { NangoProjects } from '../projects';
 import { countFunctions } from '../workspace/function-kinds';
 import { ErrorPathRewriter, NANGO_TASK_TYPE, PROBLEM_MATCHERS, processProbe, providedTasks, resolveDefinition, taskRun, type NangoTaskDefinition, type TaskProject, type TaskRun, type TaskRunFailure } from './tasks';
 
-const forTerminal = (text: string): string => text.replace(/\r?\n/g, '\r\n');
-
-function quote(arg: string): string {
-    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
-}
 
 /** Runs `run()` (decided when the task starts) in a pseudoterminal; closes with the tool's exit code. */
 function taskTerminal(root: string, run: () => TaskRun | TaskRunFailure | { ok: false; message: string; fix?: undefined }): vscode.Pseudoterminal {
@@ -47,13 +43,7 @@ function taskTerminal(root: string, run: () => TaskRun | TaskRunFailure | { ok: 
             finish(code ?? 1);
         };
         try {
-            child = spawn(spec.command, spec.args, {
-                cwd: spec.cwd,
-                env: { ...process.env, ...spec.env },
-                stdio: ['pipe', 'pipe', 'pipe'],
-                // node_modules/.bin/nango.cmd only runs through a shell on Windows.
-                shell: process.platform === 'win32' && /\.cmd$/i.test(spec.command)
-            });
+            child = spawnTool(spec);
         } catch (e) {
             print(`${e instanceof Error ? e.message : String(e)}\n`);
             return end(undefined);
