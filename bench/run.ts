@@ -103,9 +103,22 @@ async function dryRuns(): Promise<Record<string, unknown>> {
             } finally {
                 emulator.dispose();
             }
-            const entry = { coldWithCompile: stat(coldCompile), coldCompiled: stat(coldCached), warm: stat(warm), handlerInWorker: stat(handlerMs), providerFakes: stat(providerMs) };
+            const entry = {
+                coldWithCompile: stat(coldCompile),
+                coldCompiled: stat(coldCached),
+                warm: stat(warm),
+                handlerInWorker: stat(handlerMs),
+                providerFakes: stat(providerMs)
+            };
             out[c.handler] = entry;
-            rows.push({ handler: c.handler, 'cold (compile)': fmt(entry.coldWithCompile), 'cold (cached)': fmt(entry.coldCompiled), warm: fmt(entry.warm), 'handler in worker': fmt(entry.handlerInWorker), 'provider fakes': fmt(entry.providerFakes) });
+            rows.push({
+                handler: c.handler,
+                'cold (compile)': fmt(entry.coldWithCompile),
+                'cold (cached)': fmt(entry.coldCompiled),
+                warm: fmt(entry.warm),
+                'handler in worker': fmt(entry.handlerInWorker),
+                'provider fakes': fmt(entry.providerFakes)
+            });
         }
     } finally {
         rmSync(root, { recursive: true, force: true });
@@ -157,14 +170,34 @@ async function realNangoSideBySide(emulatorRuns: Record<string, unknown>): Promi
             const [, name] = c.handler.split('/');
             const samples: number[] = [];
             for (let i = 0; i < Math.min(REPEAT, 3); i++) {
-                const r = await runNango(root, env, ['dryrun', name!, c.connection, '-e', 'dev', '--integration-id', c.handler.split('/')[0]!, ...OFFLINE_FLAGS]);
+                const r = await runNango(root, env, [
+                    'dryrun',
+                    name!,
+                    c.connection,
+                    '-e',
+                    'dev',
+                    '--integration-id',
+                    c.handler.split('/')[0]!,
+                    ...OFFLINE_FLAGS
+                ]);
                 if (r.status !== 0) throw new Error(`nango dryrun ${name} failed: ${r.stdout}${r.stderr}`);
                 samples.push(r.durationMs);
             }
             const nango = stat(samples);
             const mine = emulatorRuns[c.handler] as { warm: Stat; coldCompiled: Stat };
-            out[c.handler] = { nangoDryrun: nango, ratioWarm: Math.round(nango.median / mine.warm.median), ratioCold: Math.round((nango.median / mine.coldCompiled.median) * 10) / 10 };
-            rows.push({ handler: c.handler, 'real nango dryrun': fmt(nango), 'emulator warm': fmt(mine.warm), 'emulator cold': fmt(mine.coldCompiled), 'ratio (warm)': `${Math.round(nango.median / mine.warm.median)}×`, 'ratio (cold)': `${(nango.median / mine.coldCompiled.median).toFixed(1)}×` });
+            out[c.handler] = {
+                nangoDryrun: nango,
+                ratioWarm: Math.round(nango.median / mine.warm.median),
+                ratioCold: Math.round((nango.median / mine.coldCompiled.median) * 10) / 10
+            };
+            rows.push({
+                handler: c.handler,
+                'real nango dryrun': fmt(nango),
+                'emulator warm': fmt(mine.warm),
+                'emulator cold': fmt(mine.coldCompiled),
+                'ratio (warm)': `${Math.round(nango.median / mine.warm.median)}×`,
+                'ratio (cold)': `${(nango.median / mine.coldCompiled.median).toFixed(1)}×`
+            });
         }
     } finally {
         server.stop();
@@ -195,25 +228,38 @@ function workspaceAnalysis(): Record<string, unknown> {
         WorkspaceModel.fromFiles(root, files).problems();
         for (let i = 0; i < reps; i++) {
             let model!: WorkspaceModel;
-            build.push(time(() => {
-                model = WorkspaceModel.fromFiles(root, files);
-                problems = [...model.problems().values()].reduce((n, p) => n + p.length, 0);
-            }));
+            build.push(
+                time(() => {
+                    model = WorkspaceModel.fromFiles(root, files);
+                    problems = [...model.problems().values()].reduce((n, p) => n + p.length, 0);
+                })
+            );
             const text = files.get(oneHandler)!;
-            handlerEdit.push(time(() => {
-                model.update(oneHandler, text.replace("description: '", `description: 'edited ${i} `));
-                model.problems();
-            }));
+            handlerEdit.push(
+                time(() => {
+                    model.update(oneHandler, text.replace("description: '", `description: 'edited ${i} `));
+                    model.problems();
+                })
+            );
             const indexFile = path.join(root, 'index.ts');
             const indexText = files.get(indexFile)!;
-            indexEdit.push(time(() => {
-                model.update(indexFile, `${indexText}// edit ${i}\n`);
-                model.problems();
-            }));
+            indexEdit.push(
+                time(() => {
+                    model.update(indexFile, `${indexText}// edit ${i}\n`);
+                    model.problems();
+                })
+            );
         }
         const entry = { integrations, handlers, problems, fullBuild: stat(build), editHandler: stat(handlerEdit), editIndex: stat(indexEdit) };
         out[String(handlers)] = entry;
-        rows.push({ handlers: String(handlers), integrations: String(integrations), problems: String(problems), 'full build + diagnostics': fmt(entry.fullBuild), 'edit a handler': fmt(entry.editHandler), 'edit index.ts': fmt(entry.editIndex) });
+        rows.push({
+            handlers: String(handlers),
+            integrations: String(integrations),
+            problems: String(problems),
+            'full build + diagnostics': fmt(entry.fullBuild),
+            'edit a handler': fmt(entry.editHandler),
+            'edit index.ts': fmt(entry.editIndex)
+        });
     }
     table('Workspace analysis (targets at 1,000 handlers: ≤ 200 ms full, ≤ 10 ms per edit)', rows);
     return out;
@@ -239,7 +285,9 @@ function sizes(): Record<string, unknown> {
     }
     table(
         'Sizes (target: .vsix ≤ 3 MB)',
-        Object.entries(out).filter(([, v]) => typeof v === 'number').map(([file, bytes]) => ({ file, size: `${((bytes as number) / 1024).toFixed(0)} KiB` }))
+        Object.entries(out)
+            .filter(([, v]) => typeof v === 'number')
+            .map(([file, bytes]) => ({ file, size: `${((bytes as number) / 1024).toFixed(0)} KiB` }))
     );
     return out;
 }
@@ -249,7 +297,15 @@ async function main(): Promise<void> {
     const dryRun = await dryRuns();
     const typecheck = await typecheckBench(cli, example, copyExample, REPEAT);
     const realNango = process.argv.includes('--no-nango') ? undefined : await realNangoSideBySide(dryRun);
-    const results = { machine: { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg() }, at: new Date().toISOString(), dryRun, typecheck, realNango, workspace: workspaceAnalysis(), sizes: sizes() };
+    const results = {
+        machine: { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg() },
+        at: new Date().toISOString(),
+        dryRun,
+        typecheck,
+        realNango,
+        workspace: workspaceAnalysis(),
+        sizes: sizes()
+    };
     const dir = path.join(repo, 'bench/results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2));

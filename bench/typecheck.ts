@@ -35,7 +35,9 @@ export async function typecheckBench(cli: string, example: string, copyExample: 
     const cache = path.join(root, '.nango-emulator', 'cache', 'typecheck.json');
     const run = (...extra: string[]): number => {
         const started = performance.now();
-        const r = spawnSync(process.execPath, [cli, 'dryrun', 'github/seed-metadata', '--connection', 'gh-admin', '--root', root, '--json', ...extra], { encoding: 'utf8' });
+        const r = spawnSync(process.execPath, [cli, 'dryrun', 'github/seed-metadata', '--connection', 'gh-admin', '--root', root, '--json', ...extra], {
+            encoding: 'utf8'
+        });
         if (r.status !== 0) throw new Error(`bench dry run failed: ${r.stdout}${r.stderr}`);
         return performance.now() - started;
     };
@@ -85,7 +87,8 @@ export async function typecheckBench(cli: string, example: string, copyExample: 
             warmBaseline: figures(warmBaseline),
             warmEditedHandler: figures(warmEdited)
         };
-        const added = (with_: Figures, without: Figures): string => `+${Math.round((with_.median - without.median) * 10) / 10} ms (×${(with_.median / without.median).toFixed(2)})`;
+        const added = (with_: Figures, without: Figures): string =>
+            `+${Math.round((with_.median - without.median) * 10) / 10} ms (×${(with_.median / without.median).toFixed(2)})`;
         console.log('\nType check as nango compile does (github/seed-metadata; baseline: the same run with --no-typecheck)');
         const rows = [
             ['CLI dry run, --no-typecheck (baseline)', show(out.cliBaseline), '', ''],

@@ -23,8 +23,24 @@ export function accountInfos(key: string, integration: IntegrationFixture, fixtu
         const baseUrl = resolveBaseUrl(template, ctx, `${fixturesFile}: integrations.${key}.accounts.${id}.connectionConfig`);
         // Two unlike requests: what differs between them depends on the request, not on the account.
         const one = authFor(provider, { ...ctx, request: { method: 'GET', url: `${baseUrl}/a`, endpoint: '/a', now: new Date(0) } });
-        const two = authFor(provider, { ...ctx, request: { method: 'POST', url: `${baseUrl}/b/c?d=e`, endpoint: '/b/c?d=e', body: { f: 'g' }, contentType: 'application/json', now: new Date(1_000_000_000_000) } });
-        return { id, credentials: a.credentials, identity: a.identity, baseUrl, auth: { headers: same(one.headers, two.headers), query: same(one.query, two.query) } };
+        const two = authFor(provider, {
+            ...ctx,
+            request: {
+                method: 'POST',
+                url: `${baseUrl}/b/c?d=e`,
+                endpoint: '/b/c?d=e',
+                body: { f: 'g' },
+                contentType: 'application/json',
+                now: new Date(1_000_000_000_000)
+            }
+        });
+        return {
+            id,
+            credentials: a.credentials,
+            identity: a.identity,
+            baseUrl,
+            auth: { headers: same(one.headers, two.headers), query: same(one.query, two.query) }
+        };
     });
 }
 

@@ -43,9 +43,13 @@ const UPSERT: Record<CredentialType, { kind: 'oauth' | 'auth' | 'unauth'; file: 
  * oauth.controller.ts installPluginCallback (upsertConnection), not by postBasic.ts.
  */
 export function metadataOnUpsert(credentialType: CredentialType, isNew: boolean, authMode?: string): Rule<MetadataOnUpsert> {
-    const { kind, file } = authMode === 'INSTALL_PLUGIN' ? { kind: 'oauth' as const, file: 'oauth.controller.ts (installPluginCallback)' } : UPSERT[credentialType];
+    const { kind, file } =
+        authMode === 'INSTALL_PLUGIN' ? { kind: 'oauth' as const, file: 'oauth.controller.ts (installPluginCallback)' } : UPSERT[credentialType];
     if (kind === 'auth') {
-        return { value: {}, reason: `Nango's ${file} upserts with upsertAuthConnection and metadata {} (connection.service.ts), on create and on every reconnect: metadata set before is replaced by {}` };
+        return {
+            value: {},
+            reason: `Nango's ${file} upserts with upsertAuthConnection and metadata {} (connection.service.ts), on create and on every reconnect: metadata set before is replaced by {}`
+        };
     }
     if (kind === 'unauth') {
         return isNew
@@ -53,8 +57,14 @@ export function metadataOnUpsert(credentialType: CredentialType, isNew: boolean,
             : { value: 'keep', reason: `Nango's ${file} reconnects with upsertUnauthConnection, which keeps the stored metadata (connection.service.ts)` };
     }
     return isNew
-        ? { value: null, reason: `Nango's ${file} creates the connection with connectionService.upsertConnection and no metadata: metadata is null until something sets it (connection.service.ts)` }
-        : { value: 'keep', reason: `Nango's ${file} reconnects with connectionService.upsertConnection and no metadata, which keeps the stored metadata (connection.service.ts)` };
+        ? {
+              value: null,
+              reason: `Nango's ${file} creates the connection with connectionService.upsertConnection and no metadata: metadata is null until something sets it (connection.service.ts)`
+          }
+        : {
+              value: 'keep',
+              reason: `Nango's ${file} reconnects with connectionService.upsertConnection and no metadata, which keeps the stored metadata (connection.service.ts)`
+          };
 }
 
 /**
@@ -67,7 +77,10 @@ export function metadataOnUpsert(credentialType: CredentialType, isNew: boolean,
  */
 export function runsValidateConnection(credentialType: CredentialType, authMode?: string): Rule<boolean> {
     if (authMode === 'MCP_OAUTH2_GENERIC') {
-        return { value: false, reason: "Nango's oauth.controller.ts mcpGenericCallback upserts MCP_OAUTH2_GENERIC connections without calling validateConnection" };
+        return {
+            value: false,
+            reason: "Nango's oauth.controller.ts mcpGenericCallback upserts MCP_OAUTH2_GENERIC connections without calling validateConnection"
+        };
     }
     if (authMode === 'CUSTOM' || credentialType === 'CUSTOM') {
         return {
@@ -76,7 +89,10 @@ export function runsValidateConnection(credentialType: CredentialType, authMode?
         };
     }
     if (credentialType === 'APP') {
-        return { value: false, reason: "Nango's appAuth.controller.ts upserts APP (GitHub App) connections without calling validateConnection: validate-connection never runs for them" };
+        return {
+            value: false,
+            reason: "Nango's appAuth.controller.ts upserts APP (GitHub App) connections without calling validateConnection: validate-connection never runs for them"
+        };
     }
     const where: Partial<Record<CredentialType, string>> = {
         OAUTH2: 'oauth.controller.ts handleTokenExchangeAndConnectionCreation',
@@ -85,5 +101,8 @@ export function runsValidateConnection(credentialType: CredentialType, authMode?
         NONE: 'auth/postUnauthenticated.ts'
     };
     const file = authMode === 'INSTALL_PLUGIN' ? 'oauth.controller.ts installPluginCallback' : (where[credentialType] ?? UPSERT[credentialType].file);
-    return { value: true, reason: `Nango's ${file} calls validateConnection after upserting the connection: validate-connection runs, and its failure fails the connect` };
+    return {
+        value: true,
+        reason: `Nango's ${file} calls validateConnection after upserting the connection: validate-connection runs, and its failure fails the connect`
+    };
 }

@@ -7,10 +7,9 @@ import { registerDeployCommand } from './deploy/cli';
 import { EmulatorError } from './errors';
 import { formatConnections, formatResult } from './format';
 import { Emulator } from './lifecycle';
-import { connectionIdMessage } from './names';
+import { parseOperation, performOperation } from './operation';
 import { findRoot } from './project';
 import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from './limits';
-import type { RunResult } from './result';
 // The server and recordings (msw and friends) load only for the commands that use them: the CLI starts fast.
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from './server/http';
 
@@ -46,13 +45,6 @@ function portNumber(value: string): number {
     return n;
 }
 
-/** --connection, checked before anything runs: the id names lock files and state keys (names.ts has the rule). */
-function connectionArg(id: string): string {
-    const problem = connectionIdMessage('--connection', id);
-    if (problem) throw new EmulatorError('bad_usage', problem);
-    return id;
-}
-
 const useColor = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
 
 function emulatorFor(opts: GlobalOptions): Emulator {
@@ -66,9 +58,29 @@ function emulatorFor(opts: GlobalOptions): Emulator {
     });
 }
 
-function printResult(result: RunResult, opts: GlobalOptions): void {
-    process.stdout.write((opts.json ? JSON.stringify(result, null, 2) : formatResult(result, { color: useColor, bodies: Boolean(opts.bodies) })) + '\n');
-    process.exitCode = result.ok ? 0 : 1;
+/** The CLI's spelling of the operation's fields, for messages. */
+const CLI_FIELDS = { connectionId: '--connection', account: '--account', function: '<function>', integration: '<integration>' };
+
+/** Every command that changes the emulator: options → the operation model → the one dispatch → printed result. */
+async function perform(cmd: Command, raw: Record<string, unknown>): Promise<void> {
+    // Options not given are left out (the model is strict about what is there, not about undefined).
+    const op = parseOperation(
+        Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
+        `nango-emulator ${String(raw['operation'])}`,
+        CLI_FIELDS
+    );
+    await withEmulator(cmd, async (emulator, opts) => {
+        const result = await performOperation(emulator, op);
+        if (result.operation === 'reset') {
+            const n = result.connections;
+            process.stdout.write(
+                (opts.json ? JSON.stringify(result) : `emulator state reset from ${result.fixturesFile} (${n} connection${n === 1 ? '' : 's'})`) + '\n'
+            );
+            return;
+        }
+        process.stdout.write((opts.json ? JSON.stringify(result, null, 2) : formatResult(result, { color: useColor, bodies: Boolean(opts.bodies) })) + '\n');
+        process.exitCode = result.ok ? 0 : 1;
+    });
 }
 
 async function withEmulator<T>(cmd: Command, fn: (emulator: Emulator, opts: GlobalOptions) => Promise<T>): Promise<T> {
@@ -86,11 +98,15 @@ export function buildProgram(): Command {
         .description('Run Nango event functions (createOnEvent) against a local emulator: fake connections, credentials, metadata and provider APIs.')
         .option('--root <dir>', 'the nango-integrations folder (default: found from the current folder)')
         .option('--json', 'print one JSON object with the result')
-        .addOption(new Option('--timeout <ms>', "stop a handler after this many milliseconds (the default is Nango's own limit)").argParser(positiveInt).default(DEFAULT_TIMEOUT_MS))
+        .addOption(
+            new Option('--timeout <ms>', "stop a handler after this many milliseconds (the default is Nango's own limit)")
+                .argParser(positiveInt)
+                .default(DEFAULT_TIMEOUT_MS)
+        )
         .option('--bodies', 'record and show request and response bodies (secrets redacted)')
         .addOption(new Option('--max-body-bytes <n>', 'fail a provider response larger than this').argParser(positiveInt))
         .addOption(new Option('--memory-limit <MB>', "the handler worker's JavaScript heap limit").argParser(positiveInt).default(DEFAULT_MEMORY_LIMIT_MB))
-        .option('--no-typecheck', "run without the type check nango compile does (faster; Nango would still refuse a project with type errors)")
+        .option('--no-typecheck', 'run without the type check nango compile does (faster; Nango would still refuse a project with type errors)')
         .showHelpAfterError()
         .exitOverride();
 
@@ -102,7 +118,7 @@ export function buildProgram(): Command {
         .option('--account <account>', 'provider account (creates the connection as a first connect if it does not exist)')
         .option('--reconnect', 're-authorize the connection as --account before running (reconnect semantics)')
         .action(async (ref: string, o: { connection: string; account?: string; reconnect?: boolean }, cmd: Command) =>
-            withEmulator(cmd, async (e, opts) => printResult(await e.dryrun(ref, { connectionId: connectionArg(o.connection), ...(o.account ? { account: o.account } : {}), ...(o.reconnect ? { reconnect: true } : {}) }), opts))
+            perform(cmd, { operation: 'dryrun', function: ref, connectionId: o.connection, account: o.account, reconnect: o.reconnect })
         );
 
     program
@@ -111,22 +127,28 @@ export function buildProgram(): Command {
         .argument('<integration>')
         .requiredOption('--connection <id>', 'connection id')
         .requiredOption('--account <account>', 'provider account to connect')
-        .action(async (integration: string, o: { connection: string; account: string }, cmd: Command) => withEmulator(cmd, async (e, opts) => printResult(await e.connect(integration, connectionArg(o.connection), o.account), opts)));
+        .action(async (integration: string, o: { connection: string; account: string }, cmd: Command) =>
+            perform(cmd, { operation: 'connect', integration, connectionId: o.connection, account: o.account })
+        );
 
     program
         .command('reconnect')
-        .description('reconnect: upsert the account\'s credentials and connection_config, then validate-connection')
+        .description("reconnect: upsert the account's credentials and connection_config, then validate-connection")
         .argument('<integration>')
         .requiredOption('--connection <id>', 'connection id')
         .requiredOption('--account <account>', 'provider account to reconnect as')
-        .action(async (integration: string, o: { connection: string; account: string }, cmd: Command) => withEmulator(cmd, async (e, opts) => printResult(await e.reconnect(integration, connectionArg(o.connection), o.account), opts)));
+        .action(async (integration: string, o: { connection: string; account: string }, cmd: Command) =>
+            perform(cmd, { operation: 'reconnect', integration, connectionId: o.connection, account: o.account })
+        );
 
     program
         .command('delete')
         .description('run pre-connection-deletion, then delete the connection')
         .argument('<integration>')
         .requiredOption('--connection <id>', 'connection id')
-        .action(async (integration: string, o: { connection: string }, cmd: Command) => withEmulator(cmd, async (e, opts) => printResult(await e.delete(integration, connectionArg(o.connection)), opts)));
+        .action(async (integration: string, o: { connection: string }, cmd: Command) =>
+            perform(cmd, { operation: 'delete', integration, connectionId: o.connection })
+        );
 
     program
         .command('connections')
@@ -134,24 +156,22 @@ export function buildProgram(): Command {
         .action(async (_o: unknown, cmd: Command) =>
             withEmulator(cmd, async (e, opts) => {
                 const list = e.connections();
-                process.stdout.write((opts.json ? JSON.stringify({ ok: true, connections: list }, null, 2) : formatConnections(list, { color: useColor })) + '\n');
+                process.stdout.write(
+                    (opts.json ? JSON.stringify({ ok: true, connections: list }, null, 2) : formatConnections(list, { color: useColor })) + '\n'
+                );
             })
         );
 
     program
         .command('reset')
         .description('return the emulator state to the fixtures')
-        .action(async (_o: unknown, cmd: Command) =>
-            withEmulator(cmd, async (e, opts) => {
-                const state = e.reset();
-                const count = Object.keys(state.connections).length;
-                process.stdout.write((opts.json ? JSON.stringify({ ok: true, connections: count }) : `emulator state reset from ${e.fixturesFile} (${count} connection${count === 1 ? '' : 's'})`) + '\n');
-            })
-        );
+        .action(async (_o: unknown, cmd: Command) => perform(cmd, { operation: 'reset' }));
 
     program
         .command('serve')
-        .description("serve the part of Nango's HTTP API the nango CLI and SDK use (for NANGO_HOSTPORT) from the fixtures and state, plus /_emulator/* for editors")
+        .description(
+            "serve the part of Nango's HTTP API the nango CLI and SDK use (for NANGO_HOSTPORT) from the fixtures and state, plus /_emulator/* for editors"
+        )
         .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').argParser(portNumber).default(DEFAULT_PORT))
         .option('--host <host>', `address to listen on (default ${DEFAULT_HOST}); a non-loopback address is only used when given here, with a warning`)
         .option('--quiet', 'no access log')
@@ -160,7 +180,9 @@ export function buildProgram(): Command {
             const root = opts.root ? findRoot(opts.root) : findRoot(process.cwd());
             const host = o.host ?? DEFAULT_HOST;
             if (o.host !== undefined && !isLoopbackHost(o.host)) {
-                process.stderr.write(`nango-emulator: WARNING: serving on ${o.host}, not a loopback address. Anyone who can reach it can read the emulated connections (with their fixture credentials) and run your event functions.\n`);
+                process.stderr.write(
+                    `nango-emulator: WARNING: serving on ${o.host}, not a loopback address. Anyone who can reach it can read the emulated connections (with their fixture credentials) and run your event functions.\n`
+                );
             }
             const out = opts.json ? process.stderr : process.stdout;
             const { startServer } = await import('./server');
@@ -201,22 +223,31 @@ export function buildProgram(): Command {
         .command('import-recording')
         .description('add the provider responses of a "nango dryrun --save-responses" recording (<integration>/tests/<function>.test.json) to the fixtures')
         .argument('<file>', 'the recording')
-        .option('--integration <id>', 'the integration to add the responses to (default: the recording\'s <integration> folder)')
-        .option('--account <account>', 'answer only requests made with this account\'s credentials')
+        .option('--integration <id>', "the integration to add the responses to (default: the recording's <integration> folder)")
+        .option('--account <account>', "answer only requests made with this account's credentials")
         .action(async (file: string, o: { integration?: string; account?: string }, cmd: Command) => {
             const opts = cmd.optsWithGlobals<GlobalOptions>();
             const root = opts.root ? findRoot(opts.root) : rootFromCwdOr(path.dirname(path.resolve(file)));
             const { importRecording } = await import('./recordings');
-            const result = importRecording(root, file, { ...(o.integration ? { integration: o.integration } : {}), ...(o.account ? { account: o.account } : {}) });
+            const result = importRecording(root, file, {
+                ...(o.integration ? { integration: o.integration } : {}),
+                ...(o.account ? { account: o.account } : {})
+            });
             if (opts.json) {
                 process.stdout.write(JSON.stringify({ ok: true, ...result, added: result.responses.length }, null, 2) + '\n');
                 return;
             }
-            const lines = [`${result.responses.length ? `added ${result.responses.length} response${result.responses.length === 1 ? '' : 's'}` : 'nothing new to add'} to ${result.fixturesFile} (integrations.${result.integration}.responses)${result.alreadyPresent ? `; ${result.alreadyPresent} already there` : ''}`];
-            for (const r of result.responses) lines.push(`  + ${r.method} ${r.path}${r.query ? `?${new URLSearchParams(r.query).toString()}` : ''} → ${r.status}${r.account ? ` (account ${[r.account].flat().join(', ')})` : ''}`);
+            const lines = [
+                `${result.responses.length ? `added ${result.responses.length} response${result.responses.length === 1 ? '' : 's'}` : 'nothing new to add'} to ${result.fixturesFile} (integrations.${result.integration}.responses)${result.alreadyPresent ? `; ${result.alreadyPresent} already there` : ''}`
+            ];
+            for (const r of result.responses)
+                lines.push(
+                    `  + ${r.method} ${r.path}${r.query ? `?${new URLSearchParams(r.query).toString()}` : ''} → ${r.status}${r.account ? ` (account ${[r.account].flat().join(', ')})` : ''}`
+                );
             for (const s of result.skipped) lines.push(`  - skipped ${s.entry}: ${s.reason}`);
             for (const w of result.warnings) lines.push(`  ! ${w}`);
-            if (result.responses.length) lines.push('Fixtures are tried in order and the first match wins: responses already in the file answer before the imported ones.');
+            if (result.responses.length)
+                lines.push('Fixtures are tried in order and the first match wins: responses already in the file answer before the imported ones.');
             process.stdout.write(lines.join('\n') + '\n');
         });
 

@@ -100,13 +100,19 @@ const asNangoCompiles: esbuildTypes.Plugin = {
             if (args.path === 'nango' || args.path === 'nango/experimental') return { path: args.path, namespace: NANGO_NAMESPACE };
             if (args.kind === 'import-statement' && !isCompileAllowedImport(args.path)) {
                 return {
-                    errors: [{ text: `${importRefusedMessage(args.path)} (nango compile refuses it: ${NANGO_SOURCES.compileImports}). ${capitalize(moduleAdvice(args.path))}.` }]
+                    errors: [
+                        {
+                            text: `${importRefusedMessage(args.path)} (nango compile refuses it: ${NANGO_SOURCES.compileImports}). ${capitalize(moduleAdvice(args.path))}.`
+                        }
+                    ]
                 };
             }
             return { path: args.path, external: true };
         });
         build.onLoad({ filter: /.*/, namespace: NANGO_NAMESPACE }, () => ({
-            contents: NANGO_FACTORIES.map((name) => `export const ${name} = (params) => ({ type: ${JSON.stringify(factoryType(name))}, ...params });`).join('\n'),
+            contents: NANGO_FACTORIES.map((name) => `export const ${name} = (params) => ({ type: ${JSON.stringify(factoryType(name))}, ...params });`).join(
+                '\n'
+            ),
             loader: 'js'
         }));
     }

@@ -69,7 +69,9 @@ export const CredentialsSchema = z.discriminatedUnion('type', [
     // Nango signs the JWT itself from the fields the user gave (kept alongside it) and the provider's key.
     z.looseObject({
         type: z.literal('JWT'),
-        token: need('"token", the signed JWT the proxy sends (Nango signs it from your key at connect time; the emulator does not: paste one, any string works locally)'),
+        token: need(
+            '"token", the signed JWT the proxy sends (Nango signs it from your key at connect time; the emulator does not: paste one, any string works locally)'
+        ),
         expires_at: isoDate
     }),
     z.looseObject({
@@ -115,7 +117,9 @@ export const CredentialsSchema = z.discriminatedUnion('type', [
     z.strictObject({
         type: z.literal('CUSTOM'),
         app: App.extend({ type: z.literal('APP').default('APP') }),
-        user: OAuth2.extend({ type: z.literal('OAUTH2').default('OAUTH2') }).nullable().default(null),
+        user: OAuth2.extend({ type: z.literal('OAUTH2').default('OAUTH2') })
+            .nullable()
+            .default(null),
         raw
     }),
     // NONE providers (upsertUnauthConnection): Nango stores {} and returns it. Omitted credentials mean this.
@@ -137,7 +141,10 @@ export const CREDENTIAL_TYPES_BY_AUTH_MODE: Record<string, { types: CredentialTy
     API_KEY: { types: ['API_KEY'], source: 'auth/postApiKey.ts' },
     APP: { types: ['APP'], source: 'appAuth.controller.ts, shared/lib/auth/githubApp.ts' },
     // The OAuth step stores OAUTH2, the app approval APP (getAppCredentialsAndFinishConnection), each refresh CUSTOM.
-    CUSTOM: { types: ['CUSTOM', 'APP', 'OAUTH2'], source: 'oauth.controller.ts and connection.service.ts getAppCredentialsAndFinishConnection / refreshGithubAppCredentials' },
+    CUSTOM: {
+        types: ['CUSTOM', 'APP', 'OAUTH2'],
+        source: 'oauth.controller.ts and connection.service.ts getAppCredentialsAndFinishConnection / refreshGithubAppCredentials'
+    },
     NONE: { types: ['NONE'], source: 'auth/postUnauthenticated.ts: upsertUnauthConnection stores credentials {}' },
     TBA: { types: ['TBA'], source: 'auth/postTba.ts' },
     JWT: { types: ['JWT'], source: 'auth/postJwt.ts, shared/lib/auth/jwt.ts' },
@@ -210,7 +217,12 @@ function isRefreshTokenKey(key: string): boolean {
 
 function withoutRefreshTokens(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(withoutRefreshTokens);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([k]) => !isRefreshTokenKey(k)).map(([k, v]) => [k, withoutRefreshTokens(v)]));
+    if (value && typeof value === 'object')
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([k]) => !isRefreshTokenKey(k))
+                .map(([k, v]) => [k, withoutRefreshTokens(v)])
+        );
     return value;
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { CredentialsSchema, credentialTypeIssues } from './credentials';
 import { EmulatorError } from './errors';
-import { connectionIdSchema, nullPrototype, own } from './names';
+import { connectionIdSchema, NAME_PATTERN, nullPrototype, own } from './names';
 import { providerInfo } from './providers';
 import { isStackOverflow, MAX_FIXTURES_BYTES, MAX_JSON_DEPTH, readTextFile, tooDeepAt } from './read-file';
 
@@ -17,8 +17,8 @@ export const FIXTURES_FILE = 'fixtures.json';
 export const USER_MSW_HANDLERS_FILE = 'handlers.ts';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
-const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const id = nonEmpty.regex(idPattern, 'use letters, digits, ".", "_" or "-"');
+
+const id = nonEmpty.regex(NAME_PATTERN, 'use letters, digits, ".", "_" or "-"');
 
 // Credentials of every auth mode Nango's catalogue uses, checked against the provider's auth mode: credentials.ts.
 export { CredentialsSchema, type Credentials } from './credentials';
@@ -46,11 +46,27 @@ export const DEFAULT_FAULT_TIMEOUT_MS = 1000;
  * Node's codes for a connection that fails (`fault.networkError`): the 7 Nango's proxy retries
  * (networkError in NangoHQ/nango packages/utils/lib/retry.ts, see emulator/retry.ts) and some it does not.
  */
-export const FAULT_NETWORK_ERRORS = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED', 'EHOSTUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'ENOTFOUND', 'ENETUNREACH', 'EPIPE'] as const;
+export const FAULT_NETWORK_ERRORS = [
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'ECONNABORTED',
+    'ECONNREFUSED',
+    'EHOSTUNREACH',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET',
+    'ENOTFOUND',
+    'ENETUNREACH',
+    'EPIPE'
+] as const;
 export const FaultSchema = z
     .strictObject({
         // Answer with this error status instead of the response's own.
-        status: z.number().int().min(400, 'a fault status is an error status (400-599): for another answer, change the response\'s own "status"').max(599).optional(),
+        status: z
+            .number()
+            .int()
+            .min(400, 'a fault status is an error status (400-599): for another answer, change the response\'s own "status"')
+            .max(599)
+            .optional(),
         // Sets the Retry-After header of the faulted answer: seconds, or an HTTP date.
         retryAfter: z.union([z.number().int().min(0), nonEmpty]).optional(),
         // Headers and JSON body of the faulted answer (default body: {"error": "<status text>"}).
@@ -74,25 +90,45 @@ export const FaultSchema = z
     .superRefine((f, ctx) => {
         const kinds = (['status', 'delayMs', 'timeout', 'networkError', 'malformedBody'] as const).filter((k) => f[k] !== undefined);
         if (kinds.length === 0) {
-            ctx.addIssue({ code: 'custom', path: [], message: 'a fault needs one of "status" (e.g. 503), "delayMs", "timeout" (true or ms), "networkError" (e.g. "ECONNRESET") or "malformedBody" (true or a string)' });
+            ctx.addIssue({
+                code: 'custom',
+                path: [],
+                message:
+                    'a fault needs one of "status" (e.g. 503), "delayMs", "timeout" (true or ms), "networkError" (e.g. "ECONNRESET") or "malformedBody" (true or a string)'
+            });
         }
         if (f.networkError !== undefined) {
             for (const k of ['status', 'malformedBody', 'retryAfter', 'headers', 'body', 'timeout'] as const) {
-                if (f[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" has no effect with "networkError": a request whose connection fails gets no answer. Remove one of them` });
+                if (f[k] !== undefined)
+                    ctx.addIssue({
+                        code: 'custom',
+                        path: [k],
+                        message: `"${k}" has no effect with "networkError": a request whose connection fails gets no answer. Remove one of them`
+                    });
             }
         }
         if (f.timeout !== undefined) {
             for (const k of ['status', 'malformedBody', 'retryAfter', 'headers', 'body', 'delayMs'] as const) {
-                if (f[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" has no effect with "timeout": a request that times out gets no answer. Remove one of them` });
+                if (f[k] !== undefined)
+                    ctx.addIssue({
+                        code: 'custom',
+                        path: [k],
+                        message: `"${k}" has no effect with "timeout": a request that times out gets no answer. Remove one of them`
+                    });
             }
         }
         if (f.status === undefined) {
             for (const k of ['retryAfter', 'body'] as const) {
-                if (f[k] !== undefined && f.timeout === undefined && f.networkError === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" belongs to a faulted answer: add "status" (e.g. 429 or 503)` });
+                if (f[k] !== undefined && f.timeout === undefined && f.networkError === undefined)
+                    ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" belongs to a faulted answer: add "status" (e.g. 429 or 503)` });
             }
         }
         if (f.malformedBody !== undefined && f.body !== undefined && f.timeout === undefined && f.networkError === undefined) {
-            ctx.addIssue({ code: 'custom', path: ['body'], message: '"body" and "malformedBody" both set the body: keep one (a string "malformedBody" is sent as it is)' });
+            ctx.addIssue({
+                code: 'custom',
+                path: ['body'],
+                message: '"body" and "malformedBody" both set the body: keep one (a string "malformedBody" is sent as it is)'
+            });
         }
     });
 export type Fault = z.infer<typeof FaultSchema>;
@@ -137,7 +173,11 @@ export const ActionErrorFixtureSchema = z
     })
     .superRefine((e, ctx) => {
         if (e.status !== undefined && e.type !== undefined && e.type !== 'script_http_error') {
-            ctx.addIssue({ code: 'custom', path: ['status'], message: `"status" is the provider's answer to a call the action made (type "script_http_error"); an action that throws answers 500 in Nango. Remove "status" or the "type"` });
+            ctx.addIssue({
+                code: 'custom',
+                path: ['status'],
+                message: `"status" is the provider's answer to a call the action made (type "script_http_error"); an action that throws answers 500 in Nango. Remove "status" or the "type"`
+            });
         }
         if (e.type === 'script_http_error' && e.status === undefined) {
             ctx.addIssue({ code: 'custom', path: ['status'], message: 'add the provider\'s error "status" (e.g. 404) that the action\'s call got' });
@@ -151,7 +191,13 @@ export const ActionFixtureSchema = z
     .superRefine((a, ctx) => {
         const has = (['output', 'error'] as const).filter((k) => k in a);
         if (has.length !== 1) {
-            ctx.addIssue({ code: 'custom', path: [], message: has.length ? 'give "output" or "error", not both' : 'give the action\'s answer: { "output": <json> }, or { "error": { "payload": { … } } } for an action that fails' });
+            ctx.addIssue({
+                code: 'custom',
+                path: [],
+                message: has.length
+                    ? 'give "output" or "error", not both'
+                    : 'give the action\'s answer: { "output": <json> }, or { "error": { "payload": { … } } } for an action that fails'
+            });
         }
     });
 export type ActionFixture = z.infer<typeof ActionFixtureSchema>;
@@ -177,7 +223,9 @@ export const IntegrationSchema = z.strictObject({
     // Actions deployed for this integration: what nango.triggerAction(…) answers (POST /action/trigger).
     actions: z.record(flowName, ActionFixtureSchema).optional(),
     // Syncs deployed for this integration ("name", or "name::variant"): what triggerSync/startSync accept.
-    syncs: z.array(nonEmpty.regex(/^[a-zA-Z0-9_-]{1,255}(::[a-zA-Z0-9_-]{1,255})?$/, 'a sync is "name" or "name::variant" (letters, digits, "_" or "-")')).optional(),
+    syncs: z
+        .array(nonEmpty.regex(/^[a-zA-Z0-9_-]{1,255}(::[a-zA-Z0-9_-]{1,255})?$/, 'a sync is "name" or "name::variant" (letters, digits, "_" or "-")'))
+        .optional(),
     accounts: z.record(id, AccountSchema).refine((a) => Object.keys(a).length > 0, 'add at least one provider account'),
     responses: z.array(ResponseSchema).default([])
 });
@@ -214,16 +262,28 @@ export const FixturesSchema = z
             seen.add(c.id);
             const integration = own(f.integrations, c.integration);
             if (!integration) {
-                ctx.addIssue({ code: 'custom', path: ['connections', i, 'integration'], message: `unknown integration "${c.integration}": use one of ${list(Object.keys(f.integrations))}` });
+                ctx.addIssue({
+                    code: 'custom',
+                    path: ['connections', i, 'integration'],
+                    message: `unknown integration "${c.integration}": use one of ${list(Object.keys(f.integrations))}`
+                });
             } else if (!own(integration.accounts, c.account)) {
-                ctx.addIssue({ code: 'custom', path: ['connections', i, 'account'], message: `unknown account "${c.account}" of integration "${c.integration}": use one of ${list(Object.keys(integration.accounts))}` });
+                ctx.addIssue({
+                    code: 'custom',
+                    path: ['connections', i, 'account'],
+                    message: `unknown account "${c.account}" of integration "${c.integration}": use one of ${list(Object.keys(integration.accounts))}`
+                });
             }
         });
         for (const [key, integration] of Object.entries(f.integrations)) {
             integration.responses.forEach((r, i) => {
                 for (const account of r.account === undefined ? [] : [r.account].flat()) {
                     if (!own(integration.accounts, account)) {
-                        ctx.addIssue({ code: 'custom', path: ['integrations', key, 'responses', i, 'account'], message: `unknown account "${account}": use one of ${list(Object.keys(integration.accounts))}` });
+                        ctx.addIssue({
+                            code: 'custom',
+                            path: ['integrations', key, 'responses', i, 'account'],
+                            message: `unknown account "${account}": use one of ${list(Object.keys(integration.accounts))}`
+                        });
                     }
                 }
             });
@@ -257,7 +317,7 @@ export function describeIssues(file: string, issues: readonly z.core.$ZodIssue[]
  * (`Unexpected token 'X', ..."s_token": Xq7Vn2Lw9R"... is not valid JSON`) and give no line.
  */
 export function jsonSyntaxError(text: string, err: unknown): { line: number; column: number; problem: string } {
-    let offset = 0;
+    let offset: number;
     let problem: string;
     try {
         scanJson(text);
@@ -305,7 +365,12 @@ function scanJson(text: string): void {
                 else fail('a backslash in a string must start an escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX): write \\\\ for a backslash itself');
                 continue;
             }
-            if (c < ' ') fail(c === '\n' || c === '\r' ? 'a string is not closed on its line: add the closing " (a line break inside a string is written \\n)' : 'a control character inside a string: escape it (\\t, \\uXXXX)');
+            if (c < ' ')
+                fail(
+                    c === '\n' || c === '\r'
+                        ? 'a string is not closed on its line: add the closing " (a line break inside a string is written \\n)'
+                        : 'a control character inside a string: escape it (\\t, \\uXXXX)'
+                );
             i++;
         }
     };
@@ -330,7 +395,8 @@ function scanJson(text: string): void {
         for (;;) {
             space();
             if (object) {
-                if (text[i] !== '"') fail(text[i] === "'" ? 'property names need double quotes (") in JSON, not single quotes' : 'expected a property name in double quotes');
+                if (text[i] !== '"')
+                    fail(text[i] === "'" ? 'property names need double quotes (") in JSON, not single quotes' : 'expected a property name in double quotes');
                 string();
                 space();
                 if (text[i] !== ':') fail('expected ":" after the property name');
@@ -354,14 +420,20 @@ function scanJson(text: string): void {
 
 export function parseFixtures(text: string, file: string): Fixtures {
     const tooDeep = (at: string): EmulatorError =>
-        new EmulatorError('fixtures_invalid', `${file}: ${at}: nested more than ${MAX_JSON_DEPTH} levels deep. Fixtures are objects a few levels deep: fix ${file} (see the README's "Fixtures" section).`);
+        new EmulatorError(
+            'fixtures_invalid',
+            `${file}: ${at}: nested more than ${MAX_JSON_DEPTH} levels deep. Fixtures are objects a few levels deep: fix ${file} (see the README's "Fixtures" section).`
+        );
     let json: unknown;
     try {
         json = JSON.parse(text);
     } catch (err) {
         if (isStackOverflow(err)) throw tooDeep('(top level)');
         const { line, column, problem } = jsonSyntaxError(text, err);
-        throw new EmulatorError('fixtures_invalid_json', `${file}: not valid JSON (line ${line}, column ${column}: ${problem}). Fix the syntax at ${file}:${line}:${column}; see the README's "Fixtures" section for a full example.`);
+        throw new EmulatorError(
+            'fixtures_invalid_json',
+            `${file}: not valid JSON (line ${line}, column ${column}: ${problem}). Fix the syntax at ${file}:${line}:${column}; see the README's "Fixtures" section for a full example.`
+        );
     }
     // Refused before validation: zod, structuredClone and the redactor recurse, and would overflow the stack.
     const deep = tooDeepAt(json);
@@ -374,7 +446,10 @@ export function parseFixtures(text: string, file: string): Fixtures {
         throw err;
     }
     if (!parsed.success) {
-        throw new EmulatorError('fixtures_invalid', `${describeIssues(file, parsed.error.issues)}\nFix these fields in ${file}; the README's "Fixtures" section documents every field.`);
+        throw new EmulatorError(
+            'fixtures_invalid',
+            `${describeIssues(file, parsed.error.issues)}\nFix these fields in ${file}; the README's "Fixtures" section documents every field.`
+        );
     }
     // Integration and account names are user-chosen keys: with no prototype, `integrations['constructor']` is undefined.
     const integrations = nullPrototype(parsed.data.integrations);
@@ -391,7 +466,10 @@ export function loadFixtures(root: string): Fixtures {
         fix: `Make ${file} a JSON file with your integrations, provider accounts and responses (see the README's "Fixtures" section).`
     });
     if (text === undefined) {
-        throw new EmulatorError('fixtures_missing', `${file}: no fixtures file. Create it with your integrations, provider accounts and responses (see the README's "Fixtures" section).`);
+        throw new EmulatorError(
+            'fixtures_missing',
+            `${file}: no fixtures file. Create it with your integrations, provider accounts and responses (see the README's "Fixtures" section).`
+        );
     }
     return parseFixtures(text, file);
 }
@@ -399,7 +477,10 @@ export function loadFixtures(root: string): Fixtures {
 export function requireIntegration(fixtures: Fixtures, integration: string, file: string): IntegrationFixture {
     const found = own(fixtures.integrations, integration);
     if (!found) {
-        throw new EmulatorError('unknown_integration', `${file}: no integration "${integration}" under "integrations" (defined: ${list(Object.keys(fixtures.integrations))}). Add it, or check the folder name of the handler.`);
+        throw new EmulatorError(
+            'unknown_integration',
+            `${file}: no integration "${integration}" under "integrations" (defined: ${list(Object.keys(fixtures.integrations))}). Add it, or check the folder name of the handler.`
+        );
     }
     return found;
 }
@@ -407,7 +488,10 @@ export function requireIntegration(fixtures: Fixtures, integration: string, file
 export function requireAccount(fixtures: Fixtures, integration: string, account: string, file: string): Account {
     const found = own(requireIntegration(fixtures, integration, file).accounts, account);
     if (!found) {
-        throw new EmulatorError('unknown_account', `${file}: integration "${integration}" has no account "${account}" (defined: ${list(Object.keys(requireIntegration(fixtures, integration, file).accounts))}). Add it under integrations.${integration}.accounts.`);
+        throw new EmulatorError(
+            'unknown_account',
+            `${file}: integration "${integration}" has no account "${account}" (defined: ${list(Object.keys(requireIntegration(fixtures, integration, file).accounts))}). Add it under integrations.${integration}.accounts.`
+        );
     }
     return found;
 }

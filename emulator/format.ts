@@ -35,21 +35,31 @@ export function formatResult(r: RunResult, opts: FormatOptions): string {
     const lines: string[] = [];
     const verdict = r.ok ? p.ok('✔ passed') : p.bad('✖ failed');
     const title = r.event ?? r.events.join(' → ') ?? r.operation;
-    lines.push(`${verdict} ${p.bold(r.operation)} ${title ? p.dim(`(${title})`) : ''} ${r.integration}/${r.connectionId}${r.account ? ` as ${r.account}` : ''} ${p.dim(`${r.durationMs} ms`)}`);
+    lines.push(
+        `${verdict} ${p.bold(r.operation)} ${title ? p.dim(`(${title})`) : ''} ${r.integration}/${r.connectionId}${r.account ? ` as ${r.account}` : ''} ${p.dim(`${r.durationMs} ms`)}`
+    );
     lines.push(`  outcome: ${OUTCOME_TEXT[r.outcome]}`);
     lines.push(`  status:  ${r.status === 'active' ? p.ok(r.status) : r.status === 'deleted' ? p.dim(r.status) : p.warn(r.status)}`);
     if (r.handlers.length === 0) lines.push(p.dim('  no event functions for this event'));
     for (const h of r.handlers) {
         if (!h.awaited && r.returnedAtMs !== undefined && h === r.handlers.find((x) => !x.awaited)) {
-            lines.push(p.dim(`  ↳ the ${r.operation} returned at +${r.returnedAtMs} ms; Nango starts what follows without waiting for it, so it may overlap later calls on this connection`));
+            lines.push(
+                p.dim(
+                    `  ↳ the ${r.operation} returned at +${r.returnedAtMs} ms; Nango starts what follows without waiting for it, so it may overlap later calls on this connection`
+                )
+            );
         }
-        lines.push(`  ${h.ok ? p.ok('✔') : p.bad('✖')} ${h.integration}/${h.name} ${p.dim(`[${h.event ?? '?'}] ${h.durationMs} ms${h.awaited ? '' : ', not awaited by Nango'}`)}`);
+        lines.push(
+            `  ${h.ok ? p.ok('✔') : p.bad('✖')} ${h.integration}/${h.name} ${p.dim(`[${h.event ?? '?'}] ${h.durationMs} ms${h.awaited ? '' : ', not awaited by Nango'}`)}`
+        );
     }
     if (r.logs.length) {
         lines.push(p.bold('Logs'));
         for (const l of r.logs) {
             const level = l.level === 'error' ? p.bad(l.level) : l.level === 'warn' ? p.warn(l.level) : p.dim(l.level);
-            lines.push(`  ${p.dim(`+${l.at}ms`)} ${level.padEnd(5)} ${p.dim(`${l.handler}${l.source === 'nango' ? '' : ` (${l.source})`}`)} ${l.message}${l.hiddenInNango ? p.dim(` [${l.hiddenInNango}]`) : ''}`);
+            lines.push(
+                `  ${p.dim(`+${l.at}ms`)} ${level.padEnd(5)} ${p.dim(`${l.handler}${l.source === 'nango' ? '' : ` (${l.source})`}`)} ${l.message}${l.hiddenInNango ? p.dim(` [${l.hiddenInNango}]`) : ''}`
+            );
         }
     }
     if (r.requests.length) {
@@ -64,7 +74,8 @@ export function formatResult(r: RunResult, opts: FormatOptions): string {
     const changes = diffMetadata(r.metadata.before, r.metadata.after);
     lines.push(p.bold('Metadata'));
     if (r.status === 'not_created') lines.push(p.dim('  (connection not created: no metadata kept)'));
-    else if (!changes.length) lines.push(p.dim(`  unchanged ${show(r.metadata.after)}${r.metadata.after === null ? " (Nango's null: nothing has set it)" : ''}`));
+    else if (!changes.length)
+        lines.push(p.dim(`  unchanged ${show(r.metadata.after)}${r.metadata.after === null ? " (Nango's null: nothing has set it)" : ''}`));
     for (const c of changes) {
         if (c.kind === 'added') lines.push(p.ok(`  + ${c.key}: ${show(c.after)}`));
         else if (c.kind === 'removed') lines.push(p.bad(`  - ${c.key}: ${show(c.before)}`));
@@ -72,7 +83,11 @@ export function formatResult(r: RunResult, opts: FormatOptions): string {
     }
     if (r.error) {
         lines.push(p.bad(p.bold(`Error in ${r.error.handler}: ${r.error.type}: ${r.error.message}`)));
-        const frames = r.error.stack?.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 6) ?? [];
+        const frames =
+            r.error.stack
+                ?.split('\n')
+                .filter((l) => /^\s+at /.test(l))
+                .slice(0, 6) ?? [];
         if (frames.length) lines.push(p.dim(frames.join('\n')));
         else if (r.error.location) lines.push(`    at ${r.error.location.file}:${r.error.location.line}:${r.error.location.column}`);
     }

@@ -48,17 +48,31 @@ export function actionFailure(error: ActionErrorFixture): NangoAnswer {
     switch (type) {
         case 'script_http_error': {
             // exec.ts: the provider's body (its `payload` field when it has one) as an object; error.ts: 424.
-            const raw = error.payload && typeof error.payload === 'object' && 'payload' in error.payload ? (error.payload as { payload: unknown }).payload : error.payload;
+            const raw =
+                error.payload && typeof error.payload === 'object' && 'payload' in error.payload
+                    ? (error.payload as { payload: unknown }).payload
+                    : error.payload;
             const body = raw && typeof raw === 'object' ? structuredClone(raw) : raw === undefined ? {} : { message: raw };
-            return fail(424, { payload: body, code: 'script_http_error', upstream: { status: error.status ?? 500, headers: { 'content-type': 'application/json' }, body: structuredClone(body) } });
+            return fail(424, {
+                payload: body,
+                code: 'script_http_error',
+                upstream: { status: error.status ?? 500, headers: { 'content-type': 'application/json' }, body: structuredClone(body) }
+            });
         }
         case 'script_internal_error': {
             const p = error.payload;
-            const payload = p && typeof p === 'object' && !Array.isArray(p) ? structuredClone(p) : { name: 'Error', message: p === undefined ? 'the action failed' : String(p) };
+            const payload =
+                p && typeof p === 'object' && !Array.isArray(p)
+                    ? structuredClone(p)
+                    : { name: 'Error', message: p === undefined ? 'the action failed' : String(p) };
             return fail(500, { message: 'An internal error occurred during the script execution', code: 'script_internal_error', payload });
         }
         default:
-            return fail(500, { message: 'The action script failed with a runtime error', code: 'action_script_runtime_error', payload: actionErrorPayload(error.payload) });
+            return fail(500, {
+                message: 'The action script failed with a runtime error',
+                code: 'action_script_runtime_error',
+                payload: actionErrorPayload(error.payload)
+            });
     }
 }
 
@@ -77,10 +91,16 @@ export function answerAction(
     connection: ConnectionLookup
 ): NangoAnswer {
     if (!connection.found) {
-        return fail(400, { code: 'unknown_connection', message: `Failed to find connection (nango-emulator: no connection "${connection.connectionId}" of integration "${integrationKey}")` });
+        return fail(400, {
+            code: 'unknown_connection',
+            message: `Failed to find connection (nango-emulator: no connection "${connection.connectionId}" of integration "${integrationKey}")`
+        });
     }
     if (!integration) {
-        return fail(400, { code: 'unknown_provider', message: `Failed to find provider (nango-emulator: no integration "${integrationKey}" in ${fixturesFile})` });
+        return fail(400, {
+            code: 'unknown_provider',
+            message: `Failed to find provider (nango-emulator: no integration "${integrationKey}" in ${fixturesFile})`
+        });
     }
     const action = integration.actions ? own(integration.actions, actionName) : undefined;
     if (!action) {
@@ -120,7 +140,13 @@ export type SyncTarget = ConnectionLookup | { connectionId?: undefined; liveConn
  * with a connection, every named sync must exist (none named: all of them, even none); without one,
  * at least one named sync (any, when none is named) of a live connection must.
  */
-export function checkSyncs(fixturesFile: string, integrationKey: string, integration: IntegrationFixture | undefined, syncs: readonly SyncRef[], target: SyncTarget): NangoAnswer {
+export function checkSyncs(
+    fixturesFile: string,
+    integrationKey: string,
+    integration: IntegrationFixture | undefined,
+    syncs: readonly SyncRef[],
+    target: SyncTarget
+): NangoAnswer {
     if (!integration) {
         return fail(400, {
             message: `There is no Provider Configuration matching this key. Please make sure this value exists in the Nango dashboard {} (nango-emulator: no integration "${integrationKey}" in ${fixturesFile})`,
@@ -138,14 +164,22 @@ export function checkSyncs(fixturesFile: string, integrationKey: string, integra
     }
     const deployed = (integration.syncs ?? []).map(syncLabel);
     const noSyncs = (detail: string): NangoAnswer =>
-        fail(400, { message: `No syncs found given the inputs. ${fixturesFile}: integrations.${integrationKey}.syncs: ${detail} (listed: ${list(deployed)})`, code: 'no_syncs_found', payload: {} });
+        fail(400, {
+            message: `No syncs found given the inputs. ${fixturesFile}: integrations.${integrationKey}.syncs: ${detail} (listed: ${list(deployed)})`,
+            code: 'no_syncs_found',
+            payload: {}
+        });
     const wanted = syncs.map(syncLabel);
     if ('found' in target) {
         const missing = wanted.find((s) => !deployed.includes(s));
-        return missing === undefined ? { ok: true, status: 200, data: { success: true } } : noSyncs(`no sync "${missing}"; add "${missing}" to emulate a deployed sync`);
+        return missing === undefined
+            ? { ok: true, status: 200, data: { success: true } }
+            : noSyncs(`no sync "${missing}"; add "${missing}" to emulate a deployed sync`);
     }
-    if (target.liveConnections === 0) return noSyncs(`integration "${integrationKey}" has no connection, and Nango keeps syncs per connection; connect one first`);
+    if (target.liveConnections === 0)
+        return noSyncs(`integration "${integrationKey}" has no connection, and Nango keeps syncs per connection; connect one first`);
     const matched = wanted.length ? wanted.filter((s) => deployed.includes(s)) : deployed;
-    if (matched.length === 0) return noSyncs(wanted.length ? `none of ${list(wanted)}; add them to emulate deployed syncs` : 'no sync listed; add the names of the deployed syncs');
+    if (matched.length === 0)
+        return noSyncs(wanted.length ? `none of ${list(wanted)}; add them to emulate deployed syncs` : 'no sync listed; add the names of the deployed syncs');
     return { ok: true, status: 200, data: { success: true } };
 }

@@ -56,7 +56,11 @@ export function scenariosJunitXml(results: ScenarioResult[], problems: ScenarioP
             .className(rel(file))
             .name('scenario file')
             .file(rel(file))
-            .error(`${list.length} problem${list.length === 1 ? '' : 's'} in ${rel(file)}: ${list[0]!.field}: ${list[0]!.message}`, 'scenario_invalid', list.map((p) => `${where(p.location)}: ${p.field}: ${p.message}`).join('\n'));
+            .error(
+                `${list.length} problem${list.length === 1 ? '' : 's'} in ${rel(file)}: ${list[0]!.field}: ${list[0]!.message}`,
+                'scenario_invalid',
+                list.map((p) => `${where(p.location)}: ${p.field}: ${p.message}`).join('\n')
+            );
     }
     for (const r of results) {
         const tc = suite(r.scenario.file)
@@ -68,8 +72,10 @@ export function scenariosJunitXml(results: ScenarioResult[], problems: ScenarioP
         const details = r.steps.flatMap(describeStep).join('\n');
         if (r.status === 'failed') {
             const failed = r.steps.find((st) => st.status === 'failed');
-            const first = failed?.error ? `${failed.error.code}: ${failed.error.message}` : failed?.failures[0]?.message ?? 'failed';
-            tc.failure(`step ${(failed?.index ?? 0) + 1} (${failed?.title ?? '?'}): ${first}`, failed?.error ? failed.error.code : 'expectation').stacktrace(details);
+            const first = failed?.error ? `${failed.error.code}: ${failed.error.message}` : (failed?.failures[0]?.message ?? 'failed');
+            tc.failure(`step ${(failed?.index ?? 0) + 1} (${failed?.title ?? '?'}): ${first}`, failed?.error ? failed.error.code : 'expectation').stacktrace(
+                details
+            );
         } else if (r.status === 'error') {
             tc.error(r.error?.message ?? 'the scenario could not run', r.error?.code ?? 'error', details);
         } else if (r.status === 'cancelled') {

@@ -13,7 +13,6 @@ import { EmulatorError } from './errors';
 import { FIXTURES_DIR, fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures } from './fixtures';
 import { withFileLock, LockTimeoutError } from './lock';
 import { connectionLockFile } from './names';
-import { providerInfo } from './providers';
 import { Redactor, fixtureSecrets } from './redact';
 import type { HandlerResult, Operation, Outcome, RunResult } from './result';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from './limits';
@@ -53,7 +52,6 @@ interface DescribedHandler extends HandlerFile {
     compiled: string;
     event: EventName;
 }
-
 
 export class Emulator {
     readonly root: string;
@@ -115,7 +113,10 @@ export class Emulator {
         return this.withConnectionLock(connectionId, async () => {
             const existing = this.liveConnection(connectionId);
             if (existing) {
-                throw new EmulatorError('connection_exists', `connection "${connectionId}" already exists (${existing.integration}, account "${existing.account}", ${existing.status}). Use "reconnect" to authorize it again, or "delete" it first.`);
+                throw new EmulatorError(
+                    'connection_exists',
+                    `connection "${connectionId}" already exists (${existing.integration}, account "${existing.account}", ${existing.status}). Use "reconnect" to authorize it again, or "delete" it first.`
+                );
             }
             const { handlers, warnings } = await this.handlersFor(integration, typeWarnings);
             const ctx = this.newContext('connect', integration, connectionId, account, this.newConnection(integration, connectionId, account), warnings);
@@ -169,18 +170,39 @@ export class Emulator {
             const existing = this.liveConnection(opts.connectionId);
             if (!existing) {
                 if (!opts.account) {
-                    throw new EmulatorError('unknown_connection', `connection "${opts.connectionId}" does not exist. Pass --account <account> to create it as a first connect (accounts: ${Object.keys(fixtures.integrations[integration]!.accounts).join(', ')}), or use an existing connection (see "nango-emulator connections").`);
+                    throw new EmulatorError(
+                        'unknown_connection',
+                        `connection "${opts.connectionId}" does not exist. Pass --account <account> to create it as a first connect (accounts: ${Object.keys(fixtures.integrations[integration]!.accounts).join(', ')}), or use an existing connection (see "nango-emulator connections").`
+                    );
                 }
                 if (handler!.event === 'pre-connection-deletion') {
-                    throw new EmulatorError('unknown_connection', `connection "${opts.connectionId}" does not exist, so there is nothing to delete. Connect it first ("nango-emulator connect ${integration} --connection ${opts.connectionId} --account ${opts.account}").`);
+                    throw new EmulatorError(
+                        'unknown_connection',
+                        `connection "${opts.connectionId}" does not exist, so there is nothing to delete. Connect it first ("nango-emulator connect ${integration} --connection ${opts.connectionId} --account ${opts.account}").`
+                    );
                 }
-                const ctx = this.newContext('dryrun', integration, opts.connectionId, opts.account, this.newConnection(integration, opts.connectionId, opts.account), warnings);
+                const ctx = this.newContext(
+                    'dryrun',
+                    integration,
+                    opts.connectionId,
+                    opts.account,
+                    this.newConnection(integration, opts.connectionId, opts.account),
+                    warnings
+                );
                 return this.firstConnect(ctx, [handler!], handler!.event);
             }
             this.assertIntegration(existing, integration);
             if (opts.reconnect) {
                 const account = opts.account ?? existing.account;
-                const ctx = this.newContext('dryrun', integration, opts.connectionId, account, this.upsertAccount(existing, account, warnings), warnings, existing);
+                const ctx = this.newContext(
+                    'dryrun',
+                    integration,
+                    opts.connectionId,
+                    account,
+                    this.upsertAccount(existing, account, warnings),
+                    warnings,
+                    existing
+                );
                 if (handler!.event === 'validate-connection') return this.reconnectValidation(ctx, [handler!], 'validate-connection');
                 if (handler!.event === 'post-connection-creation') return this.reconnectValidation(ctx, [handler!], 'post-connection-creation');
                 await this.runHandler(ctx, handler!);
@@ -188,7 +210,10 @@ export class Emulator {
                 return finishRun(ctx, 'ran', [handler!.event], handler!.event);
             }
             if (opts.account && opts.account !== existing.account) {
-                throw new EmulatorError('bad_usage', `connection "${opts.connectionId}" is authorized as account "${existing.account}". Add --reconnect to re-authorize it as "${opts.account}" before the run.`);
+                throw new EmulatorError(
+                    'bad_usage',
+                    `connection "${opts.connectionId}" is authorized as account "${existing.account}". Add --reconnect to re-authorize it as "${opts.account}" before the run.`
+                );
             }
             const ctx = this.newContext('dryrun', integration, opts.connectionId, existing.account, structuredClone(existing), warnings);
             await this.runHandler(ctx, handler!);
@@ -206,7 +231,11 @@ export class Emulator {
             if (!result.ok) {
                 // The connection was created for the attempt only: it is hard-deleted, nothing is saved.
                 const run = finishRun(ctx, 'connection_validation_failed', ['validate-connection'], single ?? null, 'not_created');
-                run.authError = { type: 'connection_validation_failed', message: result.error?.message ?? 'validation failed', ...(result.error?.payload !== undefined ? { payload: result.error.payload } : {}) };
+                run.authError = {
+                    type: 'connection_validation_failed',
+                    message: result.error?.message ?? 'validation failed',
+                    ...(result.error?.payload !== undefined ? { payload: result.error.payload } : {})
+                };
                 return run;
             }
         }
@@ -258,7 +287,12 @@ export class Emulator {
     private newConnection(integration: string, connectionId: string, account: string): ConnectionRecord {
         const fixtures = this.fixtures();
         // The numeric id is provisional: saveConnection assigns the real one under the state lock.
-        return newConnectionRecord(fixtures, this.fixturesFile, { integration, connectionId, account, numericId: readState(this.root, fixtures, this.options.stateDir).nextNumericId });
+        return newConnectionRecord(fixtures, this.fixturesFile, {
+            integration,
+            connectionId,
+            account,
+            numericId: readState(this.root, fixtures, this.options.stateDir).nextNumericId
+        });
     }
 
     private upsertAccount(existing: ConnectionRecord, account: string, notes: string[]): ConnectionRecord {
@@ -295,7 +329,8 @@ export class Emulator {
         // Metadata writes are API calls in Nango: they persist even when the handler fails later.
         if (outcome.metadataWritten) ctx.connection = { ...ctx.connection, metadata: outcome.metadataWritten, updatedAt: new Date().toISOString() };
         for (const entry of outcome.logs) ctx.logs.push({ ...entry, handler: label });
-        for (const entry of outcome.requests) ctx.requests.push({ ...(overlay ? relabelRequest(entry, this.fixturesFile, ctx.integration, overlay) : entry), handler: label });
+        for (const entry of outcome.requests)
+            ctx.requests.push({ ...(overlay ? relabelRequest(entry, this.fixturesFile, ctx.integration, overlay) : entry), handler: label });
         const result: HandlerResult = {
             integration: handler.integration,
             name: handler.name,
@@ -357,12 +392,19 @@ export class Emulator {
     }
 
     /** `before`: the connection as it was before a reconnect upserted it (the metadata diff starts there). */
-    private newContext(operation: Operation, integration: string, connectionId: string, account: string | null, connection: ConnectionRecord, warnings: string[], before?: ConnectionRecord): RunContext {
+    private newContext(
+        operation: Operation,
+        integration: string,
+        connectionId: string,
+        account: string | null,
+        connection: ConnectionRecord,
+        warnings: string[],
+        before?: ConnectionRecord
+    ): RunContext {
         const ctx = startRun({ operation, integration, connectionId, account, connection, warnings }, this.redactorFor(this.fixtures()));
         if (before) ctx.metadataBefore = structuredClone(before.metadata);
         return ctx;
     }
-
 
     private liveConnection(connectionId: string): ConnectionRecord | undefined {
         const c = readState(this.root, this.fixtures(), this.options.stateDir).connections[connectionId];
@@ -372,8 +414,15 @@ export class Emulator {
     private requireConnection(connectionId: string, integration: string): ConnectionRecord {
         const c = this.liveConnection(connectionId);
         if (!c) {
-            const known = this.connections().filter((x) => x.status !== 'deleted').map((x) => `${x.id} (${x.integration})`).join(', ') || 'none';
-            throw new EmulatorError('unknown_connection', `no connection "${connectionId}" (live connections: ${known}). Create it with "nango-emulator connect ${integration} --connection ${connectionId} --account <account>".`);
+            const known =
+                this.connections()
+                    .filter((x) => x.status !== 'deleted')
+                    .map((x) => `${x.id} (${x.integration})`)
+                    .join(', ') || 'none';
+            throw new EmulatorError(
+                'unknown_connection',
+                `no connection "${connectionId}" (live connections: ${known}). Create it with "nango-emulator connect ${integration} --connection ${connectionId} --account <account>".`
+            );
         }
         this.assertIntegration(c, integration);
         return c;
@@ -411,7 +460,10 @@ export class Emulator {
             return await withFileLock(path.join(this.lockDir, connectionLockFile(connectionId)), waitMs, fn);
         } catch (err) {
             if (err instanceof LockTimeoutError) {
-                throw new EmulatorError('connection_busy', `connection "${connectionId}" is busy with another run that did not finish in ${waitMs} ms. Wait for it, or stop the other emulator process.`);
+                throw new EmulatorError(
+                    'connection_busy',
+                    `connection "${connectionId}" is busy with another run that did not finish in ${waitMs} ms. Wait for it, or stop the other emulator process.`
+                );
             }
             throw err;
         }

@@ -107,7 +107,9 @@ export async function withFileLock<T>(file: string, waitMs: number, fn: () => Pr
         });
     }
     if (compromised) {
-        throw new Error(`lost the lock ${file} while holding it (${compromised.message}): this process stalled for over ${STALE_MS} ms and another may have taken it`);
+        throw new Error(
+            `lost the lock ${file} while holding it (${compromised.message}): this process stalled for over ${STALE_MS} ms and another may have taken it`
+        );
     }
     return result;
 }

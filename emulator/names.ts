@@ -21,7 +21,10 @@ const CONNECTION_ID_PATTERN = /^[A-Za-z0-9_@][A-Za-z0-9._@:+=~-]*$/;
 /** The rule, as error messages state it. */
 export const CONNECTION_ID_RULE =
     `1-${MAX_CONNECTION_ID_LENGTH} characters: letters, digits and . _ @ : + = ~ -, starting with a letter, a digit, "_" or "@" ` +
-    `(not ${[...RESERVED_CONNECTION_IDS].filter((r) => !r.startsWith('.')).map((r) => `"${r}"`).join(', ')})`;
+    `(not ${[...RESERVED_CONNECTION_IDS]
+        .filter((r) => !r.startsWith('.'))
+        .map((r) => `"${r}"`)
+        .join(', ')})`;
 
 /** Why `id` is not a valid connection id, or undefined when it is. */
 export function connectionIdProblem(id: string): string | undefined {
@@ -52,12 +55,6 @@ export function quoteId(id: string): string {
     return JSON.stringify(shown);
 }
 
-/** One message for every entry point: `<where> <id>: not a valid connection id (<problem>). Use <rule>.` */
-export function connectionIdMessage(where: string, id: string): string | undefined {
-    const problem = connectionIdProblem(id);
-    return problem === undefined ? undefined : `${where} ${quoteId(id)}: not a valid connection id (${problem}). Use ${CONNECTION_ID_RULE}.`;
-}
-
 /** The zod form of the rule (fixtures, /_emulator/run bodies, scenario files); `what` names the field for a non-string. */
 export function connectionIdSchema(what = 'a connection id') {
     return z.string({ error: `expected ${what} (a string)` }).superRefine((id, ctx) => {
@@ -68,6 +65,17 @@ export function connectionIdSchema(what = 'a connection id') {
 }
 
 export const ConnectionIdSchema = connectionIdSchema();
+
+/** Integration ids, account names and scenario names: the rule fixtures, operations and scenarios share. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** The zod form of NAME_PATTERN; `what` names the field in messages. */
+export function nameSchema(what: string) {
+    return z
+        .string({ error: `expected ${what} (a string)` })
+        .min(1, `${what} must not be empty`)
+        .regex(NAME_PATTERN, `${what}: use letters, digits, ".", "_" or "-"`);
+}
 
 /**
  * The lock file of a connection: a hash, so no id (even one that slipped past the rule) can name a file

@@ -127,7 +127,13 @@ export function integrationCredentials(integration: IntegrationFixture, authMode
         case 'OAUTH1':
         case 'OAUTH2':
         case 'TBA':
-            return { type: authMode, client_id: integration.clientId ?? null, client_secret: integration.clientSecret ?? null, scopes, webhook_secret: integration.webhookSecret || null };
+            return {
+                type: authMode,
+                client_id: integration.clientId ?? null,
+                client_secret: integration.clientSecret ?? null,
+                scopes,
+                webhook_secret: integration.webhookSecret || null
+            };
         case 'APP':
             return { type: 'APP', app_id: integration.appId ?? null, private_key: integration.privateKey ?? null, app_link: integration.appLink || null };
         case 'CUSTOM':

@@ -34,7 +34,10 @@ export function findRoot(from: string): string {
         if (existsSync(nested) && isNangoRoot(nested)) return nested;
         if (path.dirname(d) === d) break;
     }
-    throw new EmulatorError('bad_usage', `no nango-integrations folder found from ${dir} (looked for index.ts with <integration>/on-events/*.ts, or a package.json depending on nango). Pass --root <path to nango-integrations>.`);
+    throw new EmulatorError(
+        'bad_usage',
+        `no nango-integrations folder found from ${dir} (looked for index.ts with <integration>/on-events/*.ts, or a package.json depending on nango). Pass --root <path to nango-integrations>.`
+    );
 }
 
 export function listHandlerFiles(root: string): HandlerFile[] {
@@ -73,9 +76,15 @@ export function resolveHandler(root: string, ref: string, integrationHint?: stri
     if (matches.length === 1) return matches[0]!;
     const names = handlers.map((h) => `${h.integration}/${h.name}`).join(', ') || '(none)';
     if (matches.length === 0) {
-        throw new EmulatorError('unknown_function', `no event function "${ref}" in ${root} (found: ${names}). Pass a handler file, "<integration>/<name>" or a name.`);
+        throw new EmulatorError(
+            'unknown_function',
+            `no event function "${ref}" in ${root} (found: ${names}). Pass a handler file, "<integration>/<name>" or a name.`
+        );
     }
-    throw new EmulatorError('unknown_function', `"${ref}" is ambiguous in ${root}: ${matches.map((h) => `${h.integration}/${h.name}`).join(', ')}. Pass "<integration>/${ref}".`);
+    throw new EmulatorError(
+        'unknown_function',
+        `"${ref}" is ambiguous in ${root}: ${matches.map((h) => `${h.integration}/${h.name}`).join(', ')}. Pass "<integration>/${ref}".`
+    );
 }
 
 /**
@@ -94,7 +103,11 @@ export function importedFiles(root: string): Set<string> {
 
 /** The line index.ts needs for `handler` to be built and run by Nango. */
 export function importLineFor(root: string, handler: HandlerFile): string {
-    return `import './${path.relative(root, handler.file).split(path.sep).join('/').replace(/\.(ts|mts|cts)$/, '.js')}';`;
+    return `import './${path
+        .relative(root, handler.file)
+        .split(path.sep)
+        .join('/')
+        .replace(/\.(ts|mts|cts)$/, '.js')}';`;
 }
 
 /** Why a handler file does not run, and the fix: what a run's warning and a refused dry run say. */

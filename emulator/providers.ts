@@ -42,7 +42,11 @@ let catalogue: Record<string, ProviderInfo> | undefined;
 /** Nango's providers catalogue, extracted at build time from @nangohq/providers (see scripts/build.mjs). */
 export function providersCatalogue(): Record<string, ProviderInfo> {
     if (!catalogue) {
-        const candidates = [path.join(__dirname, 'providers.json'), path.join(__dirname, 'emulator', 'providers.json'), path.join(__dirname, '..', 'dist', 'emulator', 'providers.json')];
+        const candidates = [
+            path.join(__dirname, 'providers.json'),
+            path.join(__dirname, 'emulator', 'providers.json'),
+            path.join(__dirname, '..', 'dist', 'emulator', 'providers.json')
+        ];
         const file = candidates.find((f) => existsSync(f));
         if (!file) throw new Error(`providers.json not found next to the emulator (looked in ${candidates.join(', ')}); run "npm run build"`);
         catalogue = JSON.parse(readFileSync(file, 'utf8')) as Record<string, ProviderInfo>;
@@ -119,8 +123,11 @@ export function interpolate(template: string, ctx: InterpolationContext): string
 export function baseUrlTemplate(integrationKey: string, integration: IntegrationFixture, fixturesFile: string): string {
     const template = integration.baseUrl ?? providerInfo(integration.provider)?.proxy?.base_url;
     if (!template) {
-        const known = providerInfo(integration.provider) ? 'has no proxy base URL in Nango\'s catalogue' : 'is not in Nango\'s providers catalogue';
-        throw new EmulatorError('fixtures_invalid', `${fixturesFile}: integrations.${integrationKey}.provider: "${integration.provider}" ${known}. Set integrations.${integrationKey}.baseUrl to the provider's API base URL.`);
+        const known = providerInfo(integration.provider) ? "has no proxy base URL in Nango's catalogue" : "is not in Nango's providers catalogue";
+        throw new EmulatorError(
+            'fixtures_invalid',
+            `${fixturesFile}: integrations.${integrationKey}.provider: "${integration.provider}" ${known}. Set integrations.${integrationKey}.baseUrl to the provider's API base URL.`
+        );
     }
     return template;
 }
@@ -157,8 +164,17 @@ function formatDate(d: Date, format: string): string {
     if (format === 'x') return String(d.getTime());
     const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
     const t: Record<string, string> = {
-        YYYY: String(d.getUTCFullYear()), MMM: MONTHS[d.getUTCMonth()]!, MM: pad(d.getUTCMonth() + 1), DD: pad(d.getUTCDate()), ddd: DAYS[d.getUTCDay()]!,
-        HH: pad(d.getUTCHours()), mm: pad(d.getUTCMinutes()), ss: pad(d.getUTCSeconds()), SSS: pad(d.getUTCMilliseconds(), 3), ZZ: '+0000', Z: '+00:00'
+        YYYY: String(d.getUTCFullYear()),
+        MMM: MONTHS[d.getUTCMonth()]!,
+        MM: pad(d.getUTCMonth() + 1),
+        DD: pad(d.getUTCDate()),
+        ddd: DAYS[d.getUTCDay()]!,
+        HH: pad(d.getUTCHours()),
+        mm: pad(d.getUTCMinutes()),
+        ss: pad(d.getUTCSeconds()),
+        SSS: pad(d.getUTCMilliseconds(), 3),
+        ZZ: '+0000',
+        Z: '+00:00'
     };
     return format.replace(/\[([^\]]*)]|YYYY|MMM|MM|DD|ddd|HH|mm|ss|SSS|ZZ|Z/g, (m, literal: string | undefined) => literal ?? t[m]!);
 }
@@ -180,7 +196,11 @@ function interpolateFromObject(str: string, r: Replacers): string {
     const inner = (s: string): string => interpolateFromObject(s, r);
     str = str.replace(/\$\{hmacSha1Hex\(([\s\S]*?)\)\}/g, (m, args: string) => {
         const comma = args.lastIndexOf(',');
-        return comma === -1 ? m : createHmac('sha1', inner(args.slice(comma + 1).trim())).update(inner(args.slice(0, comma)), 'utf8').digest('hex');
+        return comma === -1
+            ? m
+            : createHmac('sha1', inner(args.slice(comma + 1).trim()))
+                  .update(inner(args.slice(0, comma)), 'utf8')
+                  .digest('hex');
     });
     str = str.replace(/\$\{base64\((.*?)\)\}/g, (_, a: string) => Buffer.from(inner(a)).toString('base64'));
     str = str.replace(/\$\{sha256Hex\((.*?)\)\}/g, (_, a: string) => createHash('sha256').update(inner(a), 'utf8').digest('hex'));
@@ -250,15 +270,24 @@ function canonicalParams(method: string, data: unknown, query: string): string {
         }
     };
     const fromQuery = (qs: string): string =>
-        qs.split('&').filter(Boolean).map((pair) => {
-            const i = pair.indexOf('=');
-            return { k: decode(i === -1 ? pair : pair.slice(0, i)), v: decode(i === -1 ? '' : pair.slice(i + 1)) };
-        }).sort((a, b) => a.k.localeCompare(b.k)).map(({ k, v }) => `${enc(k)}=${enc(v)}`).join('&');
+        qs
+            .split('&')
+            .filter(Boolean)
+            .map((pair) => {
+                const i = pair.indexOf('=');
+                return { k: decode(i === -1 ? pair : pair.slice(0, i)), v: decode(i === -1 ? '' : pair.slice(i + 1)) };
+            })
+            .sort((a, b) => a.k.localeCompare(b.k))
+            .map(({ k, v }) => `${enc(k)}=${enc(v)}`)
+            .join('&');
     if (!BODY_METHODS.includes(method)) return query ? fromQuery(query) : '';
     if (!data) return '';
     if (typeof data === 'string' || Buffer.isBuffer(data) || data instanceof URLSearchParams) return fromQuery(rawBody(method, data));
     if (typeof data !== 'object') return '';
-    return Object.entries(data).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${enc(k)}=${enc(String(v))}`).join('&');
+    return Object.entries(data)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${enc(k)}=${enc(String(v))}`)
+        .join('&');
 }
 
 interface RequestFacts {
@@ -280,7 +309,15 @@ function requestFacts(provider: ProviderInfo | undefined, ctx: InterpolationCont
     const u = safeUrl(url);
     const query = u?.search.slice(1) ?? '';
     const values: Replacers = u
-        ? { endpoint: r?.endpoint ?? u.pathname, host: u.host, path: u.pathname, params: canonicalParams(method, r?.body, query), urlCanonicalParams: canonicalParams('GET', undefined, query), bodyCanonicalParams: rawBody(method, r?.body), contentType: r?.contentType ?? '' }
+        ? {
+              endpoint: r?.endpoint ?? u.pathname,
+              host: u.host,
+              path: u.pathname,
+              params: canonicalParams(method, r?.body, query),
+              urlCanonicalParams: canonicalParams('GET', undefined, query),
+              bodyCanonicalParams: rawBody(method, r?.body),
+              contentType: r?.contentType ?? ''
+          }
         : {};
     const random = r ? randomUUID() : `${stand.slice(0, 8)}-${stand.slice(8, 12)}-4${stand.slice(13, 16)}-a${stand.slice(17, 20)}-${stand.slice(20, 32)}`;
     return { method, url, body: r?.body, now: r?.now ?? (r ? new Date() : new Date(0)), random, values };
@@ -291,7 +328,15 @@ function requestFacts(provider: ProviderInfo | undefined, ctx: InterpolationCont
  * the sorted oauth_* and query parameters), built as Nango's proxy builds it with the oauth-1.0a library
  * (OAUTH1: HMAC-SHA1; TBA: HMAC-SHA256). The nonce is derived from the request, not random.
  */
-function oauth1Header(o: { consumerKey: string; consumerSecret: string; token: string; tokenSecret: string; signatureMethod: string; hash: 'sha1' | 'sha256'; req: RequestFacts }): string {
+function oauth1Header(o: {
+    consumerKey: string;
+    consumerSecret: string;
+    token: string;
+    tokenSecret: string;
+    signatureMethod: string;
+    hash: 'sha1' | 'sha256';
+    req: RequestFacts;
+}): string {
     const { method, url, now, random } = o.req;
     const oauth: Record<string, string> = {
         oauth_consumer_key: o.consumerKey,
@@ -303,8 +348,13 @@ function oauth1Header(o: { consumerKey: string; consumerSecret: string; token: s
     };
     const params = sortedPairs([...Object.entries(oauth), ...(safeUrl(url)?.searchParams ?? [])]);
     const base = `${method}&${enc(url.split('?')[0]!)}&${enc(params)}`;
-    oauth['oauth_signature'] = createHmac(o.hash, `${enc(o.consumerSecret)}&${enc(o.tokenSecret)}`).update(base).digest('base64');
-    return `OAuth ${Object.keys(oauth).sort().map((k) => `${enc(k)}="${enc(oauth[k]!)}"`).join(', ')}`;
+    oauth['oauth_signature'] = createHmac(o.hash, `${enc(o.consumerSecret)}&${enc(o.tokenSecret)}`)
+        .update(base)
+        .digest('base64');
+    return `OAuth ${Object.keys(oauth)
+        .sort()
+        .map((k) => `${enc(k)}="${enc(oauth[k]!)}"`)
+        .join(', ')}`;
 }
 
 type AwsCredentials = Extract<Credentials, { type: 'AWS_SIGV4' }>;
@@ -319,7 +369,14 @@ function sigV4Headers(c: AwsCredentials, headers: Record<string, string>, req: R
     const amzDate = req.now.toISOString().replace(/[:-]|\.\d{3}/g, '');
     const day = amzDate.slice(0, 8);
     const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method) ? req.body : undefined;
-    const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : body instanceof URLSearchParams ? body.toString() : body && typeof body === 'object' ? JSON.stringify(body) : '';
+    const payload =
+        typeof body === 'string' || Buffer.isBuffer(body)
+            ? body
+            : body instanceof URLSearchParams
+              ? body.toString()
+              : body && typeof body === 'object'
+                ? JSON.stringify(body)
+                : '';
     const signed: Record<string, string> = { ...headers, host: u?.host ?? '', 'x-amz-date': amzDate };
     if (c.session_token) signed['x-amz-security-token'] = c.session_token;
     signed['x-amz-content-sha256'] = createHash('sha256').update(payload).digest('hex');
@@ -327,11 +384,20 @@ function sigV4Headers(c: AwsCredentials, headers: Record<string, string>, req: R
     const path = u?.pathname || '/';
     const uri = c.service === 's3' ? path : path.split('/').map(enc).join('/') || '/';
     const query = sortedPairs(u?.searchParams ?? []);
-    const canonical = [req.method, uri, query, names.map((n) => `${n}:${signed[n]!.trim().replace(/\s+/g, ' ')}\n`).join(''), names.join(';'), signed['x-amz-content-sha256']].join('\n');
+    const canonical = [
+        req.method,
+        uri,
+        query,
+        names.map((n) => `${n}:${signed[n]!.trim().replace(/\s+/g, ' ')}\n`).join(''),
+        names.join(';'),
+        signed['x-amz-content-sha256']
+    ].join('\n');
     const scope = `${day}/${c.region}/${c.service}/aws4_request`;
     let key: Buffer | string = `AWS4${c.secret_access_key}`;
     for (const part of [day, c.region, c.service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
-    const signature = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n')).digest('hex');
+    const signature = createHmac('sha256', key)
+        .update(['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n'))
+        .digest('hex');
     const { host: _host, ...out } = signed;
     return { ...out, authorization: `AWS4-HMAC-SHA256 Credential=${c.access_key_id}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` };
 }
@@ -366,7 +432,8 @@ export function authFor(provider: ProviderInfo | undefined, ctx: InterpolationCo
             break;
         case 'TWO_STEP':
             // Only when no header template places the token itself (a session cookie or ${accessToken}).
-            if (!templates.some(([k, t]) => (k.toLowerCase() === 'cookie' && t.includes('${credentials._cookies}')) || t.includes('${accessToken}'))) headers['authorization'] = `Bearer ${c.token}`;
+            if (!templates.some(([k, t]) => (k.toLowerCase() === 'cookie' && t.includes('${credentials._cookies}')) || t.includes('${accessToken}')))
+                headers['authorization'] = `Bearer ${c.token}`;
             break;
         case 'TBA': {
             // The integration's consumer key: per connection (config_override), else the one Nango copies into connection_config (postTba.ts).
@@ -374,14 +441,30 @@ export function authFor(provider: ProviderInfo | undefined, ctx: InterpolationCo
             const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
             const consumerKey = str(c.config_override?.client_id) ?? str(cc['oauth_client_id']) ?? ctx.integration?.clientId ?? '';
             const consumerSecret = str(c.config_override?.client_secret) ?? str(cc['oauth_client_secret']) ?? ctx.integration?.clientSecret ?? '';
-            const header = oauth1Header({ consumerKey, consumerSecret, token: c.token_id, tokenSecret: c.token_secret, signatureMethod: 'HMAC-SHA256', hash: 'sha256', req });
+            const header = oauth1Header({
+                consumerKey,
+                consumerSecret,
+                token: c.token_id,
+                tokenSecret: c.token_secret,
+                signatureMethod: 'HMAC-SHA256',
+                hash: 'sha256',
+                req
+            });
             const account = str(cc['accountId']);
             headers['authorization'] = account ? header.replace('OAuth ', `OAuth realm="${account.replace('-', '_').toUpperCase()}", `) : header;
             break;
         }
         case 'OAUTH1':
             // Nango refuses an integration without its consumer key and secret; the emulator signs with empty ones.
-            headers['authorization'] = oauth1Header({ consumerKey: ctx.integration?.clientId ?? '', consumerSecret: ctx.integration?.clientSecret ?? '', token: c.oauth_token, tokenSecret: c.oauth_token_secret, signatureMethod: provider?.signature_method ?? 'HMAC-SHA1', hash: 'sha1', req });
+            headers['authorization'] = oauth1Header({
+                consumerKey: ctx.integration?.clientId ?? '',
+                consumerSecret: ctx.integration?.clientSecret ?? '',
+                token: c.oauth_token,
+                tokenSecret: c.oauth_token_secret,
+                signatureMethod: provider?.signature_method ?? 'HMAC-SHA1',
+                hash: 'sha1',
+                req
+            });
             break;
         // API_KEY: the provider's templates place the key. CUSTOM, BILL, NONE: nothing. AWS_SIGV4: signed last.
     }
@@ -395,7 +478,13 @@ export function authFor(provider: ProviderInfo | undefined, ctx: InterpolationCo
             continue;
         }
         let replacers: Replacers;
-        if (c.type === 'OAUTH2') replacers = { accessToken: c.access_token, clientId: ctx.integration?.clientId ?? '', clientSecret: ctx.integration?.clientSecret ?? '', ...stable };
+        if (c.type === 'OAUTH2')
+            replacers = {
+                accessToken: c.access_token,
+                clientId: ctx.integration?.clientId ?? '',
+                clientSecret: ctx.integration?.clientSecret ?? '',
+                ...stable
+            };
         else if (c.type === 'JWT' || c.type === 'OAUTH2_CC' || c.type === 'SIGNATURE') replacers = { accessToken: c.token, ...stable };
         else if (c.type === 'TWO_STEP') replacers = { accessToken: c.token, credentials: creds, ...common };
         else replacers = { credentials: creds, ...creds, ...common };

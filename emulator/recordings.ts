@@ -41,7 +41,13 @@ export const RecordingSchema = z.object({
     output: z.unknown().optional(),
     nango: z.record(z.string(), z.unknown()).optional(),
     // One entry per endpoint, or an array once the same endpoint was called with different requests.
-    api: z.record(z.string(), z.record(z.string(), z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(RecordedEntrySchema))))
+    api: z.record(
+        z.string(),
+        z.record(
+            z.string(),
+            z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(RecordedEntrySchema))
+        )
+    )
 });
 export type Recording = z.infer<typeof RecordingSchema>;
 export type RecordingInput = z.input<typeof RecordingSchema>;
@@ -49,9 +55,21 @@ export type RecordingInput = z.input<typeof RecordingSchema>;
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
 /** Response headers that are not copied: transport details, or recomputed when the fixture answers. */
-const TRANSPORT_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'date', 'content-length', 'content-encoding', 'x-nango-emulator']);
+const TRANSPORT_HEADERS = new Set([
+    'connection',
+    'keep-alive',
+    'transfer-encoding',
+    'te',
+    'trailer',
+    'upgrade',
+    'date',
+    'content-length',
+    'content-encoding',
+    'x-nango-emulator'
+]);
 /** Response headers that may carry secrets: never copied. */
-const SECRET_HEADER = /^(set-cookie|cookie|authorization|proxy-authorization|proxy-authenticate)$|token|secret|password|passwd|api[-_]?key|session|cookie|credential|signature|^x-amz-security/i;
+const SECRET_HEADER =
+    /^(set-cookie|cookie|authorization|proxy-authorization|proxy-authenticate)$|token|secret|password|passwd|api[-_]?key|session|cookie|credential|signature|^x-amz-security/i;
 /** Headers whose URLs are worth keeping once the credentials in their query strings are replaced. */
 const URL_HEADERS = new Set(['location', 'content-location', 'link', 'refresh']);
 
@@ -216,11 +234,17 @@ export function parseRecording(text: string, file: string): Recording {
     try {
         json = JSON.parse(text);
     } catch (err) {
-        throw new EmulatorError('bad_usage', `${file}: not valid JSON (${(err as Error).message}). Pass the file "nango dryrun --save-responses" wrote: <integration>/tests/<function>.test.json.`);
+        throw new EmulatorError(
+            'bad_usage',
+            `${file}: not valid JSON (${(err as Error).message}). Pass the file "nango dryrun --save-responses" wrote: <integration>/tests/<function>.test.json.`
+        );
     }
     const parsed = RecordingSchema.safeParse(json);
     if (!parsed.success) {
-        throw new EmulatorError('bad_usage', `${describeIssues(file, parsed.error.issues)}\n${file} is not a recording of "nango dryrun --save-responses" (expected { "api": { "<method>": { "/<endpoint>": { "response", "status", "headers", … } } } }).`);
+        throw new EmulatorError(
+            'bad_usage',
+            `${describeIssues(file, parsed.error.issues)}\n${file} is not a recording of "nango dryrun --save-responses" (expected { "api": { "<method>": { "/<endpoint>": { "response", "status", "headers", … } } } }).`
+        );
     }
     return parsed.data;
 }
@@ -262,7 +286,10 @@ export function recordingToResponses(recording: Recording, options: ConvertOptio
                 continue;
             }
             if (endpoint.startsWith('//')) {
-                skipped.push({ entry: label, reason: 'a call to Nango\'s own API (connections, integrations, metadata, environment variables): the emulator answers it from the fixtures and state' });
+                skipped.push({
+                    entry: label,
+                    reason: "a call to Nango's own API (connections, integrations, metadata, environment variables): the emulator answers it from the fixtures and state"
+                });
                 continue;
             }
             if (!endpoint.startsWith('/')) {
@@ -270,7 +297,10 @@ export function recordingToResponses(recording: Recording, options: ConvertOptio
                 continue;
             }
             if (endpoint.includes('*')) {
-                skipped.push({ entry: label, reason: 'the path contains "*", which fixture paths read as a wildcard; add this answer by hand or in .nango-emulator/handlers.ts' });
+                skipped.push({
+                    entry: label,
+                    reason: 'the path contains "*", which fixture paths read as a wildcard; add this answer by hand or in .nango-emulator/handlers.ts'
+                });
                 continue;
             }
             if (shownEndpoint !== endpoint) {
@@ -298,7 +328,10 @@ export function recordingToResponses(recording: Recording, options: ConvertOptio
                 }
                 const identity = JSON.stringify([method, fixturePath, Object.entries(query).sort(), options.account ?? null]);
                 if (seen.has(identity)) {
-                    skipped.push({ entry: entryLabel, reason: 'same method, path and query as an earlier entry: fixtures cannot tell requests apart by body or headers, so only the first would ever answer' });
+                    skipped.push({
+                        entry: entryLabel,
+                        reason: 'same method, path and query as an earlier entry: fixtures cannot tell requests apart by body or headers, so only the first would ever answer'
+                    });
                     return;
                 }
                 seen.add(identity);
@@ -333,12 +366,19 @@ export function recordingToResponses(recording: Recording, options: ConvertOptio
                     ...(Object.keys(headers).length ? { headers } : {}),
                     description: `recorded by nango dryrun --save-responses (${options.source}: api.${methodKey}["${endpoint}"]${entries.length > 1 ? `[${index}]` : ''})`
                 };
-                const noBody = entry.response === undefined || entry.response === null || entry.response === '' || entry.status === 204 || entry.status === 304 || method === 'HEAD';
+                const noBody =
+                    entry.response === undefined ||
+                    entry.response === null ||
+                    entry.response === '' ||
+                    entry.status === 204 ||
+                    entry.status === 304 ||
+                    method === 'HEAD';
                 if (!noBody) {
                     const clean = scrubBody(entry.response, redactor, redactedFields);
                     const after = JSON.stringify(clean);
                     redacted += after.split(REDACTED).length - JSON.stringify(entry.response).split(REDACTED).length;
-                    if (after.includes('{{')) warnings.push(`${entryLabel}: the body contains "{{", which fixtures read as a template placeholder; check the answer`);
+                    if (after.includes('{{'))
+                        warnings.push(`${entryLabel}: the body contains "{{", which fixtures read as a template placeholder; check the answer`);
                     fixture.body = clean;
                 }
                 responses.push(ResponseSchema.parse(fixture));
@@ -399,29 +439,55 @@ export function importRecording(root: string, recordingFile: string, options: Im
     const file = path.resolve(recordingFile);
     const written = '"nango dryrun <function> <connection> -e <env> --save-responses" writes it to <integration>/tests/<function>.test.json.';
     // Bounded, regular files only: a recording that is a FIFO or a link to /dev/zero must not hang or exhaust memory.
-    const text = readTextFile(file, { maxBytes: MAX_RECORDING_BYTES, what: 'a recording', code: 'bad_usage', fix: `Pass the recording file itself: ${written}` });
+    const text = readTextFile(file, {
+        maxBytes: MAX_RECORDING_BYTES,
+        what: 'a recording',
+        code: 'bad_usage',
+        fix: `Pass the recording file itself: ${written}`
+    });
     if (text === undefined) throw new EmulatorError('bad_usage', `${file}: cannot read the recording (ENOENT). ${written}`);
     const recording = parseRecording(text, file);
 
     const fixturesFile = fixturesPath(root);
-    const fixturesText = readTextFile(fixturesFile, { maxBytes: MAX_FIXTURES_BYTES, what: 'the fixtures file', code: 'fixtures_invalid', fix: `Make ${fixturesFile} a JSON file with your integrations.` });
+    const fixturesText = readTextFile(fixturesFile, {
+        maxBytes: MAX_FIXTURES_BYTES,
+        what: 'the fixtures file',
+        code: 'fixtures_invalid',
+        fix: `Make ${fixturesFile} a JSON file with your integrations.`
+    });
     if (fixturesText === undefined) {
-        throw new EmulatorError('fixtures_missing', `${fixturesFile}: no fixtures file. Create it with the integration and its provider accounts first (see the README's "Fixtures" section); recordings add responses to it.`);
+        throw new EmulatorError(
+            'fixtures_missing',
+            `${fixturesFile}: no fixtures file. Create it with the integration and its provider accounts first (see the README's "Fixtures" section); recordings add responses to it.`
+        );
     }
     const fixtures: Fixtures = parseFixtures(fixturesText, fixturesFile);
     const integration = options.integration ?? integrationOfRecording(file);
     if (!integration) {
-        throw new EmulatorError('bad_usage', `${file}: cannot tell which integration it belongs to (the nango CLI writes <integration>/tests/<function>.test.json). Pass --integration <id> (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'}).`);
+        throw new EmulatorError(
+            'bad_usage',
+            `${file}: cannot tell which integration it belongs to (the nango CLI writes <integration>/tests/<function>.test.json). Pass --integration <id> (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'}).`
+        );
     }
     const target = fixtures.integrations[integration];
     if (!target) {
-        throw new EmulatorError('unknown_integration', `${fixturesFile}: no integration "${integration}" under "integrations" (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'}). Add it with its provider and accounts first, or pass --integration <id>.`);
+        throw new EmulatorError(
+            'unknown_integration',
+            `${fixturesFile}: no integration "${integration}" under "integrations" (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'}). Add it with its provider and accounts first, or pass --integration <id>.`
+        );
     }
     if (options.account && !target.accounts[options.account]) {
-        throw new EmulatorError('unknown_account', `${fixturesFile}: integration "${integration}" has no account "${options.account}" (defined: ${Object.keys(target.accounts).join(', ')}). Pass one of them with --account, or add it under integrations.${integration}.accounts.`);
+        throw new EmulatorError(
+            'unknown_account',
+            `${fixturesFile}: integration "${integration}" has no account "${options.account}" (defined: ${Object.keys(target.accounts).join(', ')}). Pass one of them with --account, or add it under integrations.${integration}.accounts.`
+        );
     }
     const secrets = fixtureSecrets(fixtures);
-    const converted = recordingToResponses(recording, { ...(options.account ? { account: options.account } : {}), source: path.relative(root, file) || file, secrets });
+    const converted = recordingToResponses(recording, {
+        ...(options.account ? { account: options.account } : {}),
+        source: path.relative(root, file) || file,
+        secrets
+    });
 
     const fresh = converted.responses.filter((r) => !target.responses.some((existing) => sameFixture(existing, r)));
     const result: ImportResult = { ...converted, responses: fresh, file, fixturesFile, integration, alreadyPresent: converted.responses.length - fresh.length };

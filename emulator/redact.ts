@@ -197,5 +197,8 @@ export class Redactor {
 
 /** Every secret fixtures.json holds: each account's credentials and each integration's own app secrets. */
 export function fixtureSecrets(fixtures: Pick<Fixtures, 'integrations'>): string[] {
-    return Object.values(fixtures.integrations).flatMap((i) => [...Object.values(i.accounts).flatMap((a) => secretsOf(a.credentials)), ...integrationSecretsOf(i)]);
+    return Object.values(fixtures.integrations).flatMap((i) => [
+        ...Object.values(i.accounts).flatMap((a) => secretsOf(a.credentials)),
+        ...integrationSecretsOf(i)
+    ]);
 }

@@ -174,19 +174,30 @@ export function proxyRetryStep(input: RetryStepInput): RetryStep {
     // connection's credentials changed since the previous attempt; an emulated run never changes them.
     if (input.runnerSdk && decision.reason.includes('code_401') && attempt >= 1) {
         decision = { retry: false, reason: 'invalid_credentials' };
-        why = '. Nango retries a 401 in a function once, then only if the connection\'s credentials changed meanwhile; they never change during an emulated run';
+        why = ". Nango retries a 401 in a function once, then only if the connection's credentials changed meanwhile; they never change during an emulated run";
     }
-    if (!decision.retry) return { retry: false, reason: decision.reason, waitMs: 0, message: `Skipping retry HTTP call (reason: ${decision.reason}) ${at} (${input.context}${why})` };
+    if (!decision.retry)
+        return {
+            retry: false,
+            reason: decision.reason,
+            waitMs: 0,
+            message: `Skipping retry HTTP call (reason: ${decision.reason}) ${at} (${input.context}${why})`
+        };
     const waitMs = decision.waitMs ?? emulatorBackoffMs(attempt);
     let note = '';
     if (decision.waitMs === undefined) {
         note = `; Nango waits ${nangoBackoffMs(attempt)}ms here, the emulator shortens its backoff`;
         const headers = failure.headers ?? {};
         if (headers['retry-after'] !== undefined && !providerReadsRetryHeader(failure.providerRetry, 'retry-after')) {
-            note += `. Retry-After is not read: Nango reads it only for providers whose catalogue entry names it, and ${input.provider ? `"${input.provider}"'s` : 'this provider\'s'} does not`;
+            note += `. Retry-After is not read: Nango reads it only for providers whose catalogue entry names it, and ${input.provider ? `"${input.provider}"'s` : "this provider's"} does not`;
         }
     }
-    return { retry: true, reason: decision.reason, waitMs, message: `Retrying HTTP call (reason: ${decision.reason}). Waiting for ${waitMs}ms ${at} (${input.context}${note})` };
+    return {
+        retry: true,
+        reason: decision.reason,
+        waitMs,
+        message: `Retrying HTTP call (reason: ${decision.reason}). Waiting for ${waitMs}ms ${at} (${input.context}${note})`
+    };
 }
 
 /** The message Node (through axios) gives a failed connection with this code, e.g. "read ECONNRESET". */

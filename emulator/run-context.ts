@@ -31,7 +31,9 @@ export function startRun(
 
 export function finishRun(ctx: RunContext, outcome: Outcome, events: EventName[], event: EventName | null, status?: RunResult['status']): RunResult {
     const firstFailure = ctx.handlers.find((h) => !h.ok);
-    const error: (HandlerErrorInfo & { handler: string }) | null = firstFailure?.error ? { ...firstFailure.error, handler: `${firstFailure.integration}/${firstFailure.name}` } : null;
+    const error: (HandlerErrorInfo & { handler: string }) | null = firstFailure?.error
+        ? { ...firstFailure.error, handler: `${firstFailure.integration}/${firstFailure.name}` }
+        : null;
     const notCreated = status === 'not_created';
     return ctx.redactor.value({
         ok: !firstFailure,

@@ -43,9 +43,24 @@ export function buildRunRequest(input: RunRequestInput): Omit<RunRequest, 'type'
         ...(input.userMswCompiled ? { userMswFile: input.userMswCompiled } : {}),
         fixturesFile,
         expectedEvent: handler.event,
-        connection: { id: conn.id, numericId: conn.numericId, integration: conn.integration, provider: conn.provider, credentials: conn.credentials, connectionConfig: conn.connectionConfig, metadata: conn.metadata, status: conn.status, createdAt: conn.createdAt, updatedAt: conn.updatedAt },
+        connection: {
+            id: conn.id,
+            numericId: conn.numericId,
+            integration: conn.integration,
+            provider: conn.provider,
+            credentials: conn.credentials,
+            connectionConfig: conn.connectionConfig,
+            metadata: conn.metadata,
+            status: conn.status,
+            createdAt: conn.createdAt,
+            updatedAt: conn.updatedAt
+        },
         provider,
-        baseUrl: resolveBaseUrl(template, { connectionConfig: conn.connectionConfig, credentials: conn.credentials }, `connection "${conn.id}" connection_config`),
+        baseUrl: resolveBaseUrl(
+            template,
+            { connectionConfig: conn.connectionConfig, credentials: conn.credentials },
+            `connection "${conn.id}" connection_config`
+        ),
         accounts: accountInfos(conn.integration, integration, fixturesFile, provider),
         responses: overlay ? [...overlay.responses, ...integration.responses] : integration.responses,
         environment: fixtures.environment,

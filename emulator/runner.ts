@@ -6,7 +6,17 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from './compile';
 import { sandboxWorkerFlags } from './sandbox/worker-flags';
-import type { AnsweredResponse, AnswerRequest, DescribeRequest, HandlerDefinition, HandlerErrorInfo, LogEntry, ProviderRequest, RunRequest, WorkerMessage } from './protocol';
+import type {
+    AnsweredResponse,
+    AnswerRequest,
+    DescribeRequest,
+    HandlerDefinition,
+    HandlerErrorInfo,
+    LogEntry,
+    ProviderRequest,
+    RunRequest,
+    WorkerMessage
+} from './protocol';
 
 import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from './limits';
 
@@ -31,7 +41,11 @@ export interface RunOptions {
 
 /** The worker script shipped next to this module (bundled) or built into dist/ (from sources, in tests). */
 export function workerScript(): string {
-    const candidates = [path.join(__dirname, 'worker.js'), path.join(__dirname, 'emulator', 'worker.js'), path.join(__dirname, '..', 'dist', 'emulator', 'worker.js')];
+    const candidates = [
+        path.join(__dirname, 'worker.js'),
+        path.join(__dirname, 'emulator', 'worker.js'),
+        path.join(__dirname, '..', 'dist', 'emulator', 'worker.js')
+    ];
     const found = candidates.find((f) => existsSync(f));
     if (!found) throw new Error(`the emulator worker was not found (looked in ${candidates.join(', ')}); run "npm run build"`);
     return found;
@@ -129,25 +143,46 @@ export class HandlerWorker {
         child?.kill('SIGKILL');
     }
 
-    async describe(compiledFile: string, handlerFile: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<{ definition?: HandlerDefinition; error?: HandlerErrorInfo }> {
+    async describe(
+        compiledFile: string,
+        handlerFile: string,
+        timeoutMs = DEFAULT_TIMEOUT_MS
+    ): Promise<{ definition?: HandlerDefinition; error?: HandlerErrorInfo }> {
         const id = this.nextId++;
         const request: DescribeRequest = { type: 'describe', id, compiledFile, handlerFile, projectRoot: this.options.projectRoot };
-        return this.exchange(request, timeoutMs, undefined, (m, resolve) => {
-            if (m.type === 'described' && m.retire) this.kill();
-            if (m.type === 'described') resolve({ ...(m.definition ? { definition: m.definition } : {}), ...(m.error ? { error: m.error } : {}) });
-        }, (error) => ({ error }));
+        return this.exchange(
+            request,
+            timeoutMs,
+            undefined,
+            (m, resolve) => {
+                if (m.type === 'described' && m.retire) this.kill();
+                if (m.type === 'described') resolve({ ...(m.definition ? { definition: m.definition } : {}), ...(m.error ? { error: m.error } : {}) });
+            },
+            (error) => ({ error })
+        );
     }
 
     /**
      * Asks the user's msw handlers (compiled handlers.ts) to answer one provider request, in this worker
      * with its timeout: how the server's /proxy keeps user code out of its own process.
      */
-    async answer(compiledFile: string, sourceFile: string, request: AnswerRequest['request'], timeoutMs: number): Promise<{ response?: AnsweredResponse; error?: HandlerErrorInfo }> {
+    async answer(
+        compiledFile: string,
+        sourceFile: string,
+        request: AnswerRequest['request'],
+        timeoutMs: number
+    ): Promise<{ response?: AnsweredResponse; error?: HandlerErrorInfo }> {
         const id = this.nextId++;
         const message: AnswerRequest = { type: 'answer', id, handlerFile: sourceFile, compiledFile, request };
-        return this.exchange(message, timeoutMs, undefined, (m, resolve) => {
-            if (m.type === 'answered') resolve({ ...(m.response ? { response: m.response } : {}), ...(m.error ? { error: m.error } : {}) });
-        }, (error) => ({ error }));
+        return this.exchange(
+            message,
+            timeoutMs,
+            undefined,
+            (m, resolve) => {
+                if (m.type === 'answered') resolve({ ...(m.response ? { response: m.response } : {}), ...(m.error ? { error: m.error } : {}) });
+            },
+            (error) => ({ error })
+        );
     }
 
     async run(request: Omit<RunRequest, 'type' | 'id' | 'projectRoot'>, options: RunOptions = {}): Promise<RunOutcome> {
@@ -200,7 +235,14 @@ export class HandlerWorker {
                 this.kill();
                 finish(onFailure({ type, message }));
             };
-            const timer = setTimeout(() => fail('timeout', `${request.handlerFile}: the handler did not finish within ${timeoutMs} ms and was stopped. Look for a missing await, an endless loop or a request that never answers; or raise the timeout (--timeout, or the "nango.emulator.timeoutMs" setting).`), timeoutMs);
+            const timer = setTimeout(
+                () =>
+                    fail(
+                        'timeout',
+                        `${request.handlerFile}: the handler did not finish within ${timeoutMs} ms and was stopped. Look for a missing await, an endless loop or a request that never answers; or raise the timeout (--timeout, or the "nango.emulator.timeoutMs" setting).`
+                    ),
+                timeoutMs
+            );
             const onAbort = (): void => fail('cancelled', `${request.handlerFile}: the run was cancelled.`);
             const onExit = ({ reason, outOfMemory }: WorkerExit): void =>
                 finish(

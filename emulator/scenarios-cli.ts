@@ -58,7 +58,8 @@ export function formatScenarioResult(r: ScenarioResult, describeStep: (s: Scenar
             if (logs.length) lines.push(c.dim(`          logs${step.result.logs.length > logs.length ? ` (last ${logs.length})` : ''}:`));
             for (const l of logs) lines.push(c.dim(`            [${l.level}] ${l.handler}: ${l.message}`));
             if (step.result.requests.length) lines.push(c.dim('          provider requests:'));
-            for (const q of step.result.requests) lines.push(c.dim(`            ${q.method} ${q.url} → ${q.status ?? (q.unmatched ? 'unmatched' : 'no answer')}`));
+            for (const q of step.result.requests)
+                lines.push(c.dim(`            ${q.method} ${q.url} → ${q.status ?? (q.unmatched ? 'unmatched' : 'no answer')}`));
         }
     }
     return lines.join('\n');
@@ -78,7 +79,9 @@ function rootFor(opts: GlobalOptions, targets: string[]): string {
 export function registerTestCommand(program: Command): Command {
     return program
         .command('test')
-        .description('run lifecycle scenarios (.nango-emulator/scenarios/*.json), each from the fixtures in a state of its own; exit 0 all passed, 1 a failure, 2 bad input')
+        .description(
+            'run lifecycle scenarios (.nango-emulator/scenarios/*.json), each from the fixtures in a state of its own; exit 0 all passed, 1 a failure, 2 bad input'
+        )
         .argument('[scenarios...]', 'scenario files, file names without .json, scenario names, or "<file>#<name>" (default: all)')
         .option('--junit <file>', 'also write a JUnit XML report to this file (for CI)')
         .option('--keep-state', "keep each scenario's state folder and print where it is")
@@ -88,7 +91,8 @@ export function registerTestCommand(program: Command): Command {
             const c = pc.createColors(color);
             const out = (text: string): void => void process.stdout.write(text + '\n');
             const root = rootFor(opts, targets);
-            const { describeProblem, describeStep, loadScenarios, parseScenarioText, runScenarios, scenariosDir, selectScenarios } = await import('./scenarios');
+            const { describeProblem, describeStep, loadScenarios, parseScenarioText, runScenarios, scenariosDir, selectScenarios } =
+                await import('./scenarios');
             const { loadFixtures, fixturesPath } = await import('./fixtures');
             const { writeFileAtomic } = await import('./state');
             const writeJunit = async (results: ScenarioResult[], problems: ScenarioProblem[]): Promise<void> => {
@@ -106,7 +110,10 @@ export function registerTestCommand(program: Command): Command {
                 // No scenario can run on bad fixtures. CI still gets a report that names the problem.
                 if (err instanceof EmulatorError) {
                     const file = fixturesPath(root);
-                    await writeJunit([], [{ file, field: '(fixtures)', message: err.message, location: { file, line: 1, column: 1, endLine: 1, endColumn: 1 } }]);
+                    await writeJunit(
+                        [],
+                        [{ file, field: '(fixtures)', message: err.message, location: { file, line: 1, column: 1, endLine: 1, endColumn: 1 } }]
+                    );
                 }
                 throw err;
             }
@@ -122,12 +129,18 @@ export function registerTestCommand(program: Command): Command {
                 }
             }
             if (!loaded.files.length) {
-                throw new EmulatorError('bad_usage', `no scenario files in ${scenariosDir(root)}. Add one (e.g. ${path.join(scenariosDir(root), '<integration>.json')}); the README's "Scenarios" section shows the format.`);
+                throw new EmulatorError(
+                    'bad_usage',
+                    `no scenario files in ${scenariosDir(root)}. Add one (e.g. ${path.join(scenariosDir(root), '<integration>.json')}); the README's "Scenarios" section shows the format.`
+                );
             }
             const { scenarios, unknown } = selectScenarios(loaded, targets);
             if (unknown.length) {
                 const names = loaded.scenarios.map((s) => `"${s.name}" (${path.basename(s.file)})`).join(', ') || 'none';
-                throw new EmulatorError('bad_usage', `no scenario file or scenario named ${unknown.map((u) => `"${u}"`).join(', ')} in ${loaded.dir} (scenarios: ${names}). Pass a scenario file, its name without .json, a scenario name, or nothing to run them all.`);
+                throw new EmulatorError(
+                    'bad_usage',
+                    `no scenario file or scenario named ${unknown.map((u) => `"${u}"`).join(', ')} in ${loaded.dir} (scenarios: ${names}). Pass a scenario file, its name without .json, a scenario name, or nothing to run them all.`
+                );
             }
             // The problems of the files asked for (every file when none was named).
             const named = (file: string): boolean => targets.some((t) => path.resolve(t) === file || path.basename(file, '.json') === t);
@@ -166,7 +179,9 @@ export function registerTestCommand(program: Command): Command {
                     problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'} in scenario files` : ''
                 ].filter(Boolean);
                 out('');
-                out(c.dim(`${steps.filter((s) => s.status === 'passed').length} of ${steps.length} steps passed${extra.length ? `; ${extra.join(', ')}` : ''}`));
+                out(
+                    c.dim(`${steps.filter((s) => s.status === 'passed').length} of ${steps.length} steps passed${extra.length ? `; ${extra.join(', ')}` : ''}`)
+                );
                 out(`Scenarios: ${summary.passed} passed, ${summary.failed + summary.errors} failed`);
             }
             process.exitCode = code;

@@ -18,6 +18,7 @@ import { connectionIdSchema } from './names';
 import { FIXTURES_DIR, ResponseSchema, jsonSyntaxError, loadFixtures, type Fixtures, type ResponseFixture } from './fixtures';
 import { Emulator, type EmulatorOptions } from './lifecycle';
 import { resolveHandler } from './project';
+import { parseOperation, performOperation, type EmulatorOperation } from './operation';
 import type { Outcome, RunResult } from './result';
 
 export const SCENARIOS_DIR = 'scenarios';
@@ -95,7 +96,12 @@ function pointer(at: readonly (string | number)[]): string {
 }
 
 /** Every property and array item under `node`, by JSON pointer relative to it: where each expectation is written. */
-function indexLocations(node: JsonNode, lines: LineIndex, prefix: (string | number)[] = [], out: Record<string, SourceLocation> = {}): Record<string, SourceLocation> {
+function indexLocations(
+    node: JsonNode,
+    lines: LineIndex,
+    prefix: (string | number)[] = [],
+    out: Record<string, SourceLocation> = {}
+): Record<string, SourceLocation> {
     out[pointer(prefix)] ??= lines.location(node.offset, node.length);
     const value = node.type === 'property' ? node.children?.[1] : node;
     if (!value) return out;
@@ -119,13 +125,20 @@ function strict<T extends z.ZodRawShape>(shape: T, what: string) {
     return z.strictObject(shape, {
         error: (issue) =>
             issue.code === 'unrecognized_keys'
-                ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} in ${what}: remove ${issue.keys.length > 1 ? 'them' : 'it'}, or use one of ${Object.keys(shape).map((k) => `"${k}"`).join(', ')}`
+                ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} in ${what}: remove ${issue.keys.length > 1 ? 'them' : 'it'}, or use one of ${Object.keys(
+                      shape
+                  )
+                      .map((k) => `"${k}"`)
+                      .join(', ')}`
                 : undefined
     });
 }
 
 const id = (what: string) =>
-    z.string({ error: `expected ${what} (a string)` }).min(1, `${what} must not be empty`).regex(idPattern, `${what}: use letters, digits, ".", "_" or "-"`);
+    z
+        .string({ error: `expected ${what} (a string)` })
+        .min(1, `${what} must not be empty`)
+        .regex(idPattern, `${what}: use letters, digits, ".", "_" or "-"`);
 
 /** A text pattern: a substring to look for, or "/regex/flags". */
 const PatternSchema = z.string({ error: 'expected a pattern: a piece of text to look for, or "/regex/flags"' }).superRefine((value, ctx) => {
@@ -134,7 +147,10 @@ const PatternSchema = z.string({ error: 'expected a pattern: a piece of text to 
     try {
         new RegExp(re[1]!, re[2]!);
     } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${(err as Error).message}): fix it, or write plain text (matched as a substring)` });
+        ctx.addIssue({
+            code: 'custom',
+            message: `not a valid regular expression (${(err as Error).message}): fix it, or write plain text (matched as a substring)`
+        });
     }
 });
 
@@ -143,7 +159,8 @@ const STATUSES = ['active', 'refresh_exhausted', 'deleted', 'not_created'] as co
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
-const enumOf = <T extends readonly [string, ...string[]]>(values: T, what: string) => z.enum(values, { error: `${what}: use one of ${values.map((v) => `"${v}"`).join(', ')}` });
+const enumOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
+    z.enum(values, { error: `${what}: use one of ${values.map((v) => `"${v}"`).join(', ')}` });
 
 const RequestExpectationSchema = strict(
     {
@@ -195,10 +212,16 @@ export const ExpectationsSchema = strict(
         // The lifecycle events that ran, in order.
         events: z.array(enumOf(['validate-connection', 'post-connection-creation', 'pre-connection-deletion'] as const, 'event')).optional(),
         // Partial match: every key written here must have this value (objects compared key by key, the rest exactly).
-        metadata: z.record(z.string(), z.unknown(), { error: 'metadata: expected an object of the keys to check, e.g. { "organizationId": "00D…" }' }).optional(),
+        metadata: z
+            .record(z.string(), z.unknown(), { error: 'metadata: expected an object of the keys to check, e.g. { "organizationId": "00D…" }' })
+            .optional(),
         // Exact match of the whole metadata after the step (null: never set, as Nango has it, or the connection was not created).
         metadataEquals: z.record(z.string(), z.unknown()).nullable().optional(),
-        requests: z.array(RequestExpectationSchema, { error: 'requests: expected a list of request expectations, e.g. [{ "method": "DELETE", "path": "/webhooks/:id" }]' }).optional(),
+        requests: z
+            .array(RequestExpectationSchema, {
+                error: 'requests: expected a list of request expectations, e.g. [{ "method": "DELETE", "path": "/webhooks/:id" }]'
+            })
+            .optional(),
         // The number of provider requests the step made in all.
         requestCount: z.number().int().min(0).optional(),
         // The number of requests no fixture answered (0: none).
@@ -213,7 +236,9 @@ export type Expectations = z.infer<typeof ExpectationsSchema>;
 
 // Provider answers for this step (or, on the scenario, for every step), tried before fixtures.json's
 // responses of the integration: the same format, so a step can bring a fault ("GitHub is down now").
-const ResponsesSchema = z.array(ResponseSchema, { error: 'responses: expected a list of responses in the format of fixtures.json\'s "responses", e.g. [{ "method": "GET", "path": "/user", "fault": { "status": 503 } }]' });
+const ResponsesSchema = z.array(ResponseSchema, {
+    error: 'responses: expected a list of responses in the format of fixtures.json\'s "responses", e.g. [{ "method": "GET", "path": "/user", "fault": { "status": 503 } }]'
+});
 
 const common = {
     // What the step is called in reports (default: from the action).
@@ -259,7 +284,9 @@ export const ScenarioSchema = strict(
         // The connection the steps act on (default "scenario-connection").
         connection: connectionIdSchema('connection').optional(),
         responses: ResponsesSchema.optional(),
-        steps: z.array(StepSchema, { error: 'steps: required, a list of steps, e.g. [{ "action": "connect", "account": "acme" }]' }).min(1, 'steps: add at least one step')
+        steps: z
+            .array(StepSchema, { error: 'steps: required, a list of steps, e.g. [{ "action": "connect", "account": "acme" }]' })
+            .min(1, 'steps: add at least one step')
     },
     'a scenario'
 );
@@ -268,13 +295,20 @@ export const ScenarioFileSchema = strict(
     {
         $schema: z.string().optional(),
         description: z.string().optional(),
-        scenarios: z.array(ScenarioSchema, { error: 'scenarios: required, a list of scenarios: { "scenarios": [{ "name": …, "integration": …, "steps": [ … ] }] }' }).min(1, 'scenarios: add at least one scenario')
+        scenarios: z
+            .array(ScenarioSchema, { error: 'scenarios: required, a list of scenarios: { "scenarios": [{ "name": …, "integration": …, "steps": [ … ] }] }' })
+            .min(1, 'scenarios: add at least one scenario')
     },
     'a scenario file'
 ).superRefine((f, ctx) => {
     const seen = new Set<string>();
     f.scenarios.forEach((s, i) => {
-        if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['scenarios', i, 'name'], message: `duplicate scenario name "${s.name}": give each scenario of the file its own name` });
+        if (seen.has(s.name))
+            ctx.addIssue({
+                code: 'custom',
+                path: ['scenarios', i, 'name'],
+                message: `duplicate scenario name "${s.name}": give each scenario of the file its own name`
+            });
         seen.add(s.name);
     });
 });
@@ -339,7 +373,12 @@ export interface LoadedScenarios {
 export function loadScenarios(root: string, opts: { fixtures?: Fixtures } = {}): LoadedScenarios {
     const dir = scenariosDir(root);
     const read = (file: string): string =>
-        readTextFile(file, { maxBytes: MAX_FIXTURES_BYTES, what: 'a scenario file', code: 'bad_usage', fix: 'Keep scenario files as JSON files under .nango-emulator/scenarios/.' }) ?? '';
+        readTextFile(file, {
+            maxBytes: MAX_FIXTURES_BYTES,
+            what: 'a scenario file',
+            code: 'bad_usage',
+            fix: 'Keep scenario files as JSON files under .nango-emulator/scenarios/.'
+        }) ?? '';
     const files = listScenarioFiles(dir).map((file) => parseScenarioText(root, file, read(file), opts));
     return { root, dir, files, scenarios: files.flatMap((f) => f.scenarios), problems: files.flatMap((f) => f.problems) };
 }
@@ -386,10 +425,26 @@ export function parseScenarioText(root: string, file: string, text: string, opts
     }
     // Nesting deeper than any scenario needs would overflow the stack of the walkers below: say where instead.
     const deep = tooDeepAt(json);
-    if (deep) return { file, scenarios: [], problems: [problem(deep, `nested more than ${MAX_JSON_DEPTH} levels deep; a scenario file never needs that many`, { file, line: 1, column: 1, endLine: 1, endColumn: 1 })] };
+    if (deep)
+        return {
+            file,
+            scenarios: [],
+            problems: [
+                problem(deep, `nested more than ${MAX_JSON_DEPTH} levels deep; a scenario file never needs that many`, {
+                    file,
+                    line: 1,
+                    column: 1,
+                    endLine: 1,
+                    endColumn: 1
+                })
+            ]
+        };
     const tree = parseTree(text)!;
     const where = (at: readonly PropertyKey[]): SourceLocation => {
-        const node = nodeAt(tree, at.map((k) => (typeof k === 'number' ? k : String(k))));
+        const node = nodeAt(
+            tree,
+            at.map((k) => (typeof k === 'number' ? k : String(k)))
+        );
         return lines.location(node.offset, node.length);
     };
     const parsed = ScenarioFileSchema.safeParse(json);
@@ -397,7 +452,9 @@ export function parseScenarioText(root: string, file: string, text: string, opts
         return {
             file,
             scenarios: [],
-            problems: parsed.error.issues.map((issue) => problem(issue.path.length ? issue.path.map(String).join('.') : '(top level)', issue.message, where(issue.path)))
+            problems: parsed.error.issues.map((issue) =>
+                problem(issue.path.length ? issue.path.map(String).join('.') : '(top level)', issue.message, where(issue.path))
+            )
         };
     }
     const problems: ScenarioProblem[] = [];
@@ -416,7 +473,13 @@ export function parseScenarioText(root: string, file: string, text: string, opts
         const at = ['scenarios', si];
         const integration = fixtures?.integrations[s.integration];
         if (fixtures && !integration) {
-            problems.push(problem(`scenarios.${si}.integration`, `unknown integration "${s.integration}": use one of ${quoteList(Object.keys(fixtures.integrations))} (the integrations of .nango-emulator/fixtures.json)`, where([...at, 'integration'])));
+            problems.push(
+                problem(
+                    `scenarios.${si}.integration`,
+                    `unknown integration "${s.integration}": use one of ${quoteList(Object.keys(fixtures.integrations))} (the integrations of .nango-emulator/fixtures.json)`,
+                    where([...at, 'integration'])
+                )
+            );
         }
         const connection = s.connection ?? DEFAULT_SCENARIO_CONNECTION;
         const checkResponses = (responses: ResponseFixture[] | undefined, where_: (string | number)[]): void => {
@@ -424,7 +487,13 @@ export function parseScenarioText(root: string, file: string, text: string, opts
             responses?.forEach((r, j) => {
                 for (const account of r.account === undefined ? [] : [r.account].flat()) {
                     if (!integration.accounts[account]) {
-                        problems.push(problem([...where_, 'responses', j, 'account'].join('.'), `integration "${s.integration}" has no account "${account}": use one of ${quoteList(Object.keys(integration.accounts))}`, where([...where_, 'responses', j, 'account'])));
+                        problems.push(
+                            problem(
+                                [...where_, 'responses', j, 'account'].join('.'),
+                                `integration "${s.integration}" has no account "${account}": use one of ${quoteList(Object.keys(integration.accounts))}`,
+                                where([...where_, 'responses', j, 'account'])
+                            )
+                        );
                     }
                 }
             });
@@ -438,13 +507,25 @@ export function parseScenarioText(root: string, file: string, text: string, opts
             const stepResponses = ('responses' in step ? step.responses : undefined) ?? [];
             checkResponses(stepResponses, stepAt);
             if (integration && 'account' in step && step.account !== undefined && !integration.accounts[step.account]) {
-                problems.push(problem(`${field}.account`, `integration "${s.integration}" has no account "${step.account}": use one of ${quoteList(Object.keys(integration.accounts))}`, where([...stepAt, 'account'])));
+                problems.push(
+                    problem(
+                        `${field}.account`,
+                        `integration "${s.integration}" has no account "${step.account}": use one of ${quoteList(Object.keys(integration.accounts))}`,
+                        where([...stepAt, 'account'])
+                    )
+                );
             }
             if (step.action === 'dryrun') {
                 try {
                     const handler = resolveHandler(root, step.function, s.integration);
                     if (handler.integration !== s.integration) {
-                        problems.push(problem(`${field}.function`, `"${step.function}" is an event function of "${handler.integration}", not of this scenario's integration "${s.integration}": name one of "${s.integration}"`, where([...stepAt, 'function'])));
+                        problems.push(
+                            problem(
+                                `${field}.function`,
+                                `"${step.function}" is an event function of "${handler.integration}", not of this scenario's integration "${s.integration}": name one of "${s.integration}"`,
+                                where([...stepAt, 'function'])
+                            )
+                        );
                     }
                 } catch (err) {
                     problems.push(problem(`${field}.function`, err instanceof Error ? err.message : String(err), where([...stepAt, 'function'])));
@@ -514,7 +595,14 @@ export function selectScenarios(loaded: LoadedScenarios, targets: string[]): { s
         const asPath = path.resolve(target);
         const matches = loaded.scenarios.filter((s) => {
             const stem = path.basename(s.file, '.json');
-            return s.file === asPath || s.file === path.resolve(loaded.dir, target) || stem === target || s.name === target || s.id === target || `${stem}#${s.name}` === target;
+            return (
+                s.file === asPath ||
+                s.file === path.resolve(loaded.dir, target) ||
+                stem === target ||
+                s.name === target ||
+                s.id === target ||
+                `${stem}#${s.name}` === target
+            );
         });
         const fileWithProblems = loaded.files.some((f) => f.problems.length && (f.file === asPath || path.basename(f.file, '.json') === target));
         if (!matches.length && !fileWithProblems) unknown.push(target);
@@ -587,7 +675,14 @@ export interface RunScenarioOptions {
 }
 
 /** Fixtures or state the run cannot start from: bad input, not a failing test. */
-const BAD_INPUT_CODES = new Set(['fixtures_missing', 'fixtures_invalid_json', 'fixtures_invalid', 'state_invalid', 'user_handlers_invalid', 'typecheck_failed']);
+const BAD_INPUT_CODES = new Set([
+    'fixtures_missing',
+    'fixtures_invalid_json',
+    'fixtures_invalid',
+    'state_invalid',
+    'user_handlers_invalid',
+    'typecheck_failed'
+]);
 
 /** Runs one scenario from the fixtures, in its own state folder; stops at the first failing step. */
 export async function runScenario(root: string, scenario: Scenario, opts: RunScenarioOptions = {}): Promise<ScenarioResult> {
@@ -617,13 +712,23 @@ export async function runScenario(root: string, scenario: Scenario, opts: RunSce
         for (const step of scenario.steps) {
             if (status !== 'passed' || opts.signal?.aborted) {
                 if (opts.signal?.aborted && status === 'passed') status = 'cancelled';
-                const skipped: StepResult = { index: step.index, title: step.title, action: step.action, status: 'skipped', location: step.location, failures: [], durationMs: 0 };
+                const skipped: StepResult = {
+                    index: step.index,
+                    title: step.title,
+                    action: step.action,
+                    status: 'skipped',
+                    location: step.location,
+                    failures: [],
+                    durationMs: 0
+                };
                 steps.push(skipped);
                 opts.onStep?.(skipped);
                 continue;
             }
             opts.onStepStart?.(step);
-            emulator.setResponseOverlay(step.responses.length ? { integration: scenario.integration, responses: step.responses, labels: step.responseLabels } : undefined);
+            emulator.setResponseOverlay(
+                step.responses.length ? { integration: scenario.integration, responses: step.responses, labels: step.responseLabels } : undefined
+            );
             const stepStarted = performance.now();
             let result: RunResult | undefined;
             let stepError: StepResult['error'];
@@ -676,7 +781,11 @@ export async function runScenario(root: string, scenario: Scenario, opts: RunSce
 }
 
 /** Runs scenarios one after the other. */
-export async function runScenarios(root: string, scenarios: Scenario[], opts: RunScenarioOptions & { onScenarioStart?: (s: Scenario) => void; onScenario?: (r: ScenarioResult) => void } = {}): Promise<ScenarioResult[]> {
+export async function runScenarios(
+    root: string,
+    scenarios: Scenario[],
+    opts: RunScenarioOptions & { onScenarioStart?: (s: Scenario) => void; onScenario?: (r: ScenarioResult) => void } = {}
+): Promise<ScenarioResult[]> {
     const results: ScenarioResult[] = [];
     for (const scenario of scenarios) {
         opts.onScenarioStart?.(scenario);
@@ -687,20 +796,38 @@ export async function runScenarios(root: string, scenarios: Scenario[], opts: Ru
     return results;
 }
 
-async function runStep(emulator: Emulator, scenario: Scenario, step: ScenarioStep): Promise<RunResult | undefined> {
+/** The operation a step performs: the same model the CLI, the server and the editor use. */
+export function stepOperation(scenario: Scenario, step: ScenarioStep): EmulatorOperation {
+    const { connection: connectionId, account } = step;
     switch (step.action) {
         case 'connect':
-            return emulator.connect(scenario.integration, step.connection, step.account!);
         case 'reconnect':
-            return emulator.reconnect(scenario.integration, step.connection, step.account!);
+            return parseOperation(
+                { operation: step.action, integration: scenario.integration, connectionId, account },
+                `${step.location.file}: step ${step.index + 1}`
+            );
         case 'delete':
-            return emulator.delete(scenario.integration, step.connection);
+            return { operation: 'delete', integration: scenario.integration, connectionId };
         case 'dryrun':
-            return emulator.dryrun(step.function!, { connectionId: step.connection, integration: scenario.integration, ...(step.account ? { account: step.account } : {}), ...(step.reconnect ? { reconnect: true } : {}) });
+            return parseOperation(
+                {
+                    operation: 'dryrun',
+                    function: step.function,
+                    connectionId,
+                    integration: scenario.integration,
+                    ...(account ? { account } : {}),
+                    ...(step.reconnect ? { reconnect: true } : {})
+                },
+                `${step.location.file}: step ${step.index + 1}`
+            );
         case 'reset':
-            emulator.reset();
-            return undefined;
+            return { operation: 'reset' };
     }
+}
+
+async function runStep(emulator: Emulator, scenario: Scenario, step: ScenarioStep): Promise<RunResult | undefined> {
+    const result = await performOperation(emulator, stepOperation(scenario, step));
+    return result.operation === 'reset' ? undefined : result;
 }
 
 function errorInfo(err: unknown): { code: string; message: string } {
@@ -726,40 +853,85 @@ export function evaluateExpectations(step: ScenarioStep, r: RunResult): Expectat
     };
     const because = r.error ? ` (${r.error.handler}: ${r.error.type}: ${r.error.message})` : '';
 
-    if (step.implicitOk && !r.ok) fail('ok', `the step failed${because}; a step without "expect" must succeed: fix the handler, or write what the step should give under "expect"`, step.location, true, false);
+    if (step.implicitOk && !r.ok)
+        fail(
+            'ok',
+            `the step failed${because}; a step without "expect" must succeed: fix the handler, or write what the step should give under "expect"`,
+            step.location,
+            true,
+            false
+        );
     if (e.ok !== undefined && r.ok !== e.ok) fail('ok', `ok: expected ${e.ok}, got ${r.ok}${r.ok ? '' : because}`, at('expect', 'ok'), e.ok, r.ok);
-    if (e.outcome !== undefined && r.outcome !== e.outcome) fail('outcome', `outcome: expected "${e.outcome}", got "${r.outcome}"${because}`, at('expect', 'outcome'), e.outcome, r.outcome);
-    if (e.status !== undefined && r.status !== e.status) fail('status', `status: expected "${e.status}", got "${r.status}"${because}`, at('expect', 'status'), e.status, r.status);
-    if (e.events !== undefined && !deepEqual(r.events, e.events)) fail('events', `events: expected ${show(e.events)}, got ${show(r.events)}`, at('expect', 'events'), e.events, r.events);
+    if (e.outcome !== undefined && r.outcome !== e.outcome)
+        fail('outcome', `outcome: expected "${e.outcome}", got "${r.outcome}"${because}`, at('expect', 'outcome'), e.outcome, r.outcome);
+    if (e.status !== undefined && r.status !== e.status)
+        fail('status', `status: expected "${e.status}", got "${r.status}"${because}`, at('expect', 'status'), e.status, r.status);
+    if (e.events !== undefined && !deepEqual(r.events, e.events))
+        fail('events', `events: expected ${show(e.events)}, got ${show(r.events)}`, at('expect', 'events'), e.events, r.events);
 
     if (e.metadata !== undefined) {
         const after = r.metadata.after;
         if (after === null) {
-            const why = r.status === 'not_created' ? `the connection was not created, so it has no metadata (outcome "${r.outcome}")` : "the connection's metadata is null: nothing has set it yet (Nango creates OAuth connections with metadata null)";
+            const why =
+                r.status === 'not_created'
+                    ? `the connection was not created, so it has no metadata (outcome "${r.outcome}")`
+                    : "the connection's metadata is null: nothing has set it yet (Nango creates OAuth connections with metadata null)";
             fail('metadata', `metadata: ${why}${because}`, at('expect', 'metadata'), e.metadata, null);
-        }
-        else for (const f of partialMismatches(e.metadata, after, [])) fail(`metadata.${f.keys.join('.')}`, `metadata.${f.keys.join('.')}: ${f.message}`, at('expect', 'metadata', ...f.keys), f.expected, f.actual);
+        } else
+            for (const f of partialMismatches(e.metadata, after, []))
+                fail(`metadata.${f.keys.join('.')}`, `metadata.${f.keys.join('.')}: ${f.message}`, at('expect', 'metadata', ...f.keys), f.expected, f.actual);
     }
     if (e.metadataEquals !== undefined && !deepEqual(r.metadata.after, e.metadataEquals)) {
-        fail('metadataEquals', `metadataEquals: expected ${show(e.metadataEquals)}, got ${show(r.metadata.after)}`, at('expect', 'metadataEquals'), e.metadataEquals, r.metadata.after);
+        fail(
+            'metadataEquals',
+            `metadataEquals: expected ${show(e.metadataEquals)}, got ${show(r.metadata.after)}`,
+            at('expect', 'metadataEquals'),
+            e.metadataEquals,
+            r.metadata.after
+        );
     }
 
-    const requestList = (): string => (r.requests.length ? r.requests.map((q) => `${q.method} ${q.url} → ${q.status ?? (q.unmatched ? 'unmatched' : 'no answer')}`).join('; ') : 'none');
+    const requestList = (): string =>
+        r.requests.length ? r.requests.map((q) => `${q.method} ${q.url} → ${q.status ?? (q.unmatched ? 'unmatched' : 'no answer')}`).join('; ') : 'none';
     e.requests?.forEach((m, i) => {
-        const found = r.requests.filter((q) => (m.method === undefined || q.method === m.method) && (m.path === undefined || pathMatches(m.path, q.url)) && (m.status === undefined || q.status === m.status) && (m.account === undefined || q.account === m.account));
+        const found = r.requests.filter(
+            (q) =>
+                (m.method === undefined || q.method === m.method) &&
+                (m.path === undefined || pathMatches(m.path, q.url)) &&
+                (m.status === undefined || q.status === m.status) &&
+                (m.account === undefined || q.account === m.account)
+        );
         const ok = m.count === undefined ? found.length > 0 : found.length === m.count;
         if (!ok) {
             const wanted = `${m.count === undefined ? 'at least one' : m.count} ${describeRequestMatcher(m)} request${m.count === undefined || m.count === 1 ? '' : 's'}`;
-            fail(`requests[${i}]`, `requests[${i}]: expected ${wanted}, found ${found.length}. Requests made: ${requestList()}`, at('expect', 'requests', i), m.count ?? '≥1', found.length);
+            fail(
+                `requests[${i}]`,
+                `requests[${i}]: expected ${wanted}, found ${found.length}. Requests made: ${requestList()}`,
+                at('expect', 'requests', i),
+                m.count ?? '≥1',
+                found.length
+            );
         }
     });
     if (e.requestCount !== undefined && r.requests.length !== e.requestCount) {
-        fail('requestCount', `requestCount: expected ${e.requestCount} provider request${e.requestCount === 1 ? '' : 's'}, got ${r.requests.length}: ${requestList()}`, at('expect', 'requestCount'), e.requestCount, r.requests.length);
+        fail(
+            'requestCount',
+            `requestCount: expected ${e.requestCount} provider request${e.requestCount === 1 ? '' : 's'}, got ${r.requests.length}: ${requestList()}`,
+            at('expect', 'requestCount'),
+            e.requestCount,
+            r.requests.length
+        );
     }
     if (e.unmatchedRequests !== undefined) {
         const unmatched = r.requests.filter((q) => q.unmatched);
         if (unmatched.length !== e.unmatchedRequests) {
-            fail('unmatchedRequests', `unmatchedRequests: expected ${e.unmatchedRequests}, got ${unmatched.length}${unmatched.length ? ` (${unmatched.map((q) => `${q.method} ${q.url}`).join('; ')}: add fixtures for them)` : ''}`, at('expect', 'unmatchedRequests'), e.unmatchedRequests, unmatched.length);
+            fail(
+                'unmatchedRequests',
+                `unmatchedRequests: expected ${e.unmatchedRequests}, got ${unmatched.length}${unmatched.length ? ` (${unmatched.map((q) => `${q.method} ${q.url}`).join('; ')}: add fixtures for them)` : ''}`,
+                at('expect', 'unmatchedRequests'),
+                e.unmatchedRequests,
+                unmatched.length
+            );
         }
     }
 
@@ -771,23 +943,56 @@ export function evaluateExpectations(step: ScenarioStep, r: RunResult): Expectat
         const ok = count === undefined ? found.length > 0 : found.length === count;
         if (!ok) {
             const logs = r.logs.length ? r.logs.map((entry) => `[${entry.level}] ${entry.message}`).join(' | ') : 'none';
-            fail(`logs[${i}]`, `logs[${i}]: expected ${count === undefined ? 'a' : count} log line${count === undefined || count === 1 ? '' : 's'} matching ${pattern.describe}${spec.level ? ` at level ${spec.level}` : ''}, found ${found.length}. Logs: ${logs}`, at('expect', 'logs', i), count ?? '≥1', found.length);
+            fail(
+                `logs[${i}]`,
+                `logs[${i}]: expected ${count === undefined ? 'a' : count} log line${count === undefined || count === 1 ? '' : 's'} matching ${pattern.describe}${spec.level ? ` at level ${spec.level}` : ''}, found ${found.length}. Logs: ${logs}`,
+                at('expect', 'logs', i),
+                count ?? '≥1',
+                found.length
+            );
         }
     });
 
     if (e.error !== undefined) {
         if (e.error === null) {
-            if (r.error) fail('error', `error: expected none, got ${r.error.handler}: ${r.error.type}: ${r.error.message}`, at('expect', 'error'), null, r.error);
+            if (r.error)
+                fail('error', `error: expected none, got ${r.error.handler}: ${r.error.type}: ${r.error.message}`, at('expect', 'error'), null, r.error);
         } else if (!r.error) {
-            fail('error', `error: expected an error${e.error.type ? ` of type ${e.error.type}` : ''}, but no handler failed (outcome "${r.outcome}")`, at('expect', 'error'), e.error, null);
+            fail(
+                'error',
+                `error: expected an error${e.error.type ? ` of type ${e.error.type}` : ''}, but no handler failed (outcome "${r.outcome}")`,
+                at('expect', 'error'),
+                e.error,
+                null
+            );
         } else {
-            if (e.error.type !== undefined && r.error.type !== e.error.type) fail('error.type', `error.type: expected "${e.error.type}", got "${r.error.type}" (${r.error.message})`, at('expect', 'error', 'type'), e.error.type, r.error.type);
+            if (e.error.type !== undefined && r.error.type !== e.error.type)
+                fail(
+                    'error.type',
+                    `error.type: expected "${e.error.type}", got "${r.error.type}" (${r.error.message})`,
+                    at('expect', 'error', 'type'),
+                    e.error.type,
+                    r.error.type
+                );
             if (e.error.message !== undefined) {
                 const pattern = compilePattern(e.error.message);
-                if (!pattern.test(r.error.message)) fail('error.message', `error.message: expected ${pattern.describe}, got ${JSON.stringify(r.error.message)}`, at('expect', 'error', 'message'), e.error.message, r.error.message);
+                if (!pattern.test(r.error.message))
+                    fail(
+                        'error.message',
+                        `error.message: expected ${pattern.describe}, got ${JSON.stringify(r.error.message)}`,
+                        at('expect', 'error', 'message'),
+                        e.error.message,
+                        r.error.message
+                    );
             }
             if (e.error.handler !== undefined && r.error.handler !== e.error.handler && !r.error.handler.endsWith(`/${e.error.handler}`)) {
-                fail('error.handler', `error.handler: expected "${e.error.handler}", got "${r.error.handler}"`, at('expect', 'error', 'handler'), e.error.handler, r.error.handler);
+                fail(
+                    'error.handler',
+                    `error.handler: expected "${e.error.handler}", got "${r.error.handler}"`,
+                    at('expect', 'error', 'handler'),
+                    e.error.handler,
+                    r.error.handler
+                );
             }
         }
     }
@@ -806,7 +1011,9 @@ export function describeStep(step: StepResult): string[] {
 
 function describeRequestMatcher(m: z.infer<typeof RequestExpectationSchema>): string {
     const parts = [m.method, m.path].filter(Boolean).join(' ') || 'provider';
-    const extra = [m.status !== undefined ? `status ${m.status ?? 'none (no answer)'}` : '', m.account ? `account ${m.account}` : ''].filter(Boolean).join(', ');
+    const extra = [m.status !== undefined ? `status ${m.status ?? 'none (no answer)'}` : '', m.account ? `account ${m.account}` : '']
+        .filter(Boolean)
+        .join(', ');
     return extra ? `${parts} (${extra})` : parts;
 }
 
@@ -861,7 +1068,11 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function partialMismatches(expected: Record<string, unknown>, actual: Record<string, unknown>, prefix: string[]): { keys: string[]; message: string; expected: unknown; actual: unknown }[] {
+function partialMismatches(
+    expected: Record<string, unknown>,
+    actual: Record<string, unknown>,
+    prefix: string[]
+): { keys: string[]; message: string; expected: unknown; actual: unknown }[] {
     const out: { keys: string[]; message: string; expected: unknown; actual: unknown }[] = [];
     for (const [key, want] of Object.entries(expected)) {
         const keys = [...prefix, key];

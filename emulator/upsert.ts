@@ -10,7 +10,11 @@ function authModeOf(fixtures: Fixtures, integration: string, fixturesFile: strin
 }
 
 /** A first connect's connection: metadata null for OAuth-style connections, {} for API key, Basic, JWT… */
-export function newConnectionRecord(fixtures: Fixtures, fixturesFile: string, c: { integration: string; connectionId: string; account: string; numericId: number }): ConnectionRecord {
+export function newConnectionRecord(
+    fixtures: Fixtures,
+    fixturesFile: string,
+    c: { integration: string; connectionId: string; account: string; numericId: number }
+): ConnectionRecord {
     const acct = requireAccount(fixtures, c.integration, c.account, fixturesFile);
     const now = new Date().toISOString();
     return {
@@ -37,12 +41,25 @@ export function reconnectedRecord(fixtures: Fixtures, fixturesFile: string, exis
     const rule = metadataOnUpsert(acct.credentials.type, false, authModeOf(fixtures, existing.integration, fixturesFile));
     const metadata = rule.value === 'keep' ? structuredClone(existing.metadata) : (rule.value as Record<string, unknown> | null);
     const dropped = Object.keys(existing.metadata ?? {});
-    if (rule.value !== 'keep' && dropped.length) notes.push(`the reconnect replaced the metadata ${JSON.stringify(dropped)} by ${JSON.stringify(metadata)}: ${rule.reason}.`);
-    return { ...structuredClone(existing), account, credentials: structuredClone(acct.credentials), connectionConfig: structuredClone(acct.connectionConfig), metadata, updatedAt: new Date().toISOString() };
+    if (rule.value !== 'keep' && dropped.length)
+        notes.push(`the reconnect replaced the metadata ${JSON.stringify(dropped)} by ${JSON.stringify(metadata)}: ${rule.reason}.`);
+    return {
+        ...structuredClone(existing),
+        account,
+        credentials: structuredClone(acct.credentials),
+        connectionConfig: structuredClone(acct.connectionConfig),
+        metadata,
+        updatedAt: new Date().toISOString()
+    };
 }
 
 /** The validate-connection functions Nango runs for this connection (none for a GitHub App); `notes` says when it skips them. */
-export function validatorsToRun<H extends { event: EventName; integration: string; name: string }>(fixtures: Fixtures, connection: ConnectionRecord, handlers: H[], notes: string[]): H[] {
+export function validatorsToRun<H extends { event: EventName; integration: string; name: string }>(
+    fixtures: Fixtures,
+    connection: ConnectionRecord,
+    handlers: H[],
+    notes: string[]
+): H[] {
     const validators = handlers.filter((h) => h.event === 'validate-connection');
     const rule = runsValidateConnection(connection.credentials.type, providerInfo(fixtures.integrations[connection.integration]?.provider ?? '')?.auth_mode);
     if (rule.value || !validators.length) return validators;

@@ -9,7 +9,17 @@ import { isNativeError } from 'node:util/types';
 import { Worker } from 'node:worker_threads';
 import * as msw from 'msw';
 import * as zod from 'zod';
-import type { AnsweredResponse, AnswerRequest, DescribeRequest, HandlerDefinition, LogEntry, LogLevel, RunRequest, WorkerMessage, WorkerRequest } from './protocol';
+import type {
+    AnsweredResponse,
+    AnswerRequest,
+    DescribeRequest,
+    HandlerDefinition,
+    LogEntry,
+    LogLevel,
+    RunRequest,
+    WorkerMessage,
+    WorkerRequest
+} from './protocol';
 import { integrationSecretsOf } from './nango-shapes';
 import { Redactor, secretsOf } from './redact';
 import { sdkFacade } from './sandbox/facade';
@@ -52,10 +62,43 @@ let current: { id: number; handlerFile: string; redactor: Redactor; finish: (fai
 
 /** Node's own objects every run can reach; a run that changes them retires this worker. */
 const sharedSurface = new SharedSurfaceGuard({
-    Object, Function, Array, Promise, Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
-    String, Number, Boolean, Symbol, BigInt, Date, RegExp, Map, Set, WeakMap, WeakSet, JSON, Math, Reflect,
-    ArrayBuffer, Uint8Array, DataView, Buffer, URL, URLSearchParams, Response, Headers, Request,
-    crypto: nodeCrypto, url: nodeUrl, zod
+    Object,
+    Function,
+    Array,
+    Promise,
+    Error,
+    TypeError,
+    RangeError,
+    SyntaxError,
+    ReferenceError,
+    EvalError,
+    URIError,
+    String,
+    Number,
+    Boolean,
+    Symbol,
+    BigInt,
+    Date,
+    RegExp,
+    Map,
+    Set,
+    WeakMap,
+    WeakSet,
+    JSON,
+    Math,
+    Reflect,
+    ArrayBuffer,
+    Uint8Array,
+    DataView,
+    Buffer,
+    URL,
+    URLSearchParams,
+    Response,
+    Headers,
+    Request,
+    crypto: nodeCrypto,
+    url: nodeUrl,
+    zod
 });
 
 function loadUserCode(compiledFile: string): unknown {
@@ -140,11 +183,22 @@ async function handleRun(req: RunRequest): Promise<void> {
             if (!errorInfo && unmatched[0]) errorInfo = { type: 'UnmatchedRequest', message: redactor.text(unmatched[0]) };
             if (dropped.lines) {
                 const kb = Math.ceil(dropped.bytes / 1024);
-                emit({ level: 'warn', message: `${dropped.lines} more log line${dropped.lines === 1 ? '' : 's'} (${kb} KB) dropped: a run keeps its first ${MAX_LOG_LINES.toLocaleString('en-US')} log lines or ${MAX_LOG_BYTES / 1024 / 1024} MB.`, source: 'emulator' });
+                emit({
+                    level: 'warn',
+                    message: `${dropped.lines} more log line${dropped.lines === 1 ? '' : 's'} (${kb} KB) dropped: a run keeps its first ${MAX_LOG_LINES.toLocaleString('en-US')} log lines or ${MAX_LOG_BYTES / 1024 / 1024} MB.`,
+                    source: 'emulator'
+                });
             }
             const changed = changesSince?.() ?? [];
             if (changed.length) emit({ level: 'warn', message: retireNote(changed), source: 'emulator' });
-            send({ type: 'done', id: req.id, ok: !errorInfo, ...(definition ? { definition } : {}), ...(errorInfo ? { error: errorInfo } : {}), ...(changed.length ? { retire: true } : {}) });
+            send({
+                type: 'done',
+                id: req.id,
+                ok: !errorInfo,
+                ...(definition ? { definition } : {}),
+                ...(errorInfo ? { error: errorInfo } : {}),
+                ...(changed.length ? { retire: true } : {})
+            });
             resolveDone();
         })();
     };
@@ -212,17 +266,27 @@ function loadUserHandlers(file: string, redactor: Redactor): msw.RequestHandler[
         mod = loadUserCode(file) as typeof mod;
     } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
-        const wrapped = new UserHandlersError(`loading it threw ${e.name}: ${e.message}. Top-level code there runs before every handler run: fix it, or move it into a handler's resolver.`);
-        if (e.stack) wrapped.stack = `${wrapped.name}: ${wrapped.message}\n${e.stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n')}`;
+        const wrapped = new UserHandlersError(
+            `loading it threw ${e.name}: ${e.message}. Top-level code there runs before every handler run: fix it, or move it into a handler's resolver.`
+        );
+        if (e.stack)
+            wrapped.stack = `${wrapped.name}: ${wrapped.message}\n${e.stack
+                .split('\n')
+                .filter((l) => /^\s+at /.test(l))
+                .join('\n')}`;
         throw wrapped;
     }
     const list = mod.default ?? mod.handlers;
     const example = `export default [http.get('https://api.example.com/me', () => HttpResponse.json({ id: 1 }))]`;
     if (list === undefined) throw new UserHandlersError(`no default export. Export an array of msw handlers: ${example}`);
     if (list instanceof msw.RequestHandler) throw new UserHandlersError(`the default export is a single msw handler, not an array. Wrap it in [ ]: ${example}`);
-    if (!Array.isArray(list)) throw new UserHandlersError(`the default export is ${describeValue(list, redactor)}, not an array of msw handlers. Export an array: ${example}`);
+    if (!Array.isArray(list))
+        throw new UserHandlersError(`the default export is ${describeValue(list, redactor)}, not an array of msw handlers. Export an array: ${example}`);
     const bad = list.findIndex((h) => !(h instanceof msw.RequestHandler));
-    if (bad >= 0) throw new UserHandlersError(`item ${bad} of the exported array is ${describeValue(list[bad], redactor)}, not an msw handler (made with http.get(...), http.post(...), … from 'msw'). Export only handlers: ${example}`);
+    if (bad >= 0)
+        throw new UserHandlersError(
+            `item ${bad} of the exported array is ${describeValue(list[bad], redactor)}, not an msw handler (made with http.get(...), http.post(...), … from 'msw'). Export only handlers: ${example}`
+        );
     return list as msw.RequestHandler[];
 }
 
@@ -234,7 +298,12 @@ function captureConsole(log: (entry: Omit<LogEntry, 'at'>) => void): void {
     consoleCaptured = true;
     const levels = { log: 'info', info: 'info', debug: 'debug', warn: 'warn', error: 'error' } as const;
     for (const [method, level] of Object.entries(levels)) {
-        (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => consoleSink({ level, message: args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : JSON.stringify(a))).join(' '), source: 'console' });
+        (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
+            consoleSink({
+                level,
+                message: args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : JSON.stringify(a))).join(' '),
+                source: 'console'
+            });
     }
 }
 
@@ -271,7 +340,16 @@ async function handleAnswer(req: AnswerRequest): Promise<void> {
     try {
         // Requests the resolvers make themselves meet the same catch-all as handlers' requests: never the network.
         fakes ??= new ProviderFakes();
-        fakes.use({ accounts: [], responses: [], integration: '', fixturesFile: req.handlerFile, userHandlers: [], captureBodies: false, maxBodyBytes: 1024 * 1024, onRequest: () => undefined });
+        fakes.use({
+            accounts: [],
+            responses: [],
+            integration: '',
+            fixturesFile: req.handlerFile,
+            userHandlers: [],
+            captureBodies: false,
+            maxBodyBytes: 1024 * 1024,
+            onRequest: () => undefined
+        });
         const handlers = answeringHandlers(req.compiledFile);
         const { method, url, headers, body } = req.request;
         const response = await msw.getResponse(handlers, new Request(url, { method, headers, ...(body ? { body } : {}) }));

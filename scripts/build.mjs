@@ -25,7 +25,13 @@ const common = {
 
 const entries = [
     // The extension proper stays small; its heavy half (parser, emulator code) is dist/core.js, loaded on first use.
-    { entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', 'esbuild', 'esbuild-wasm', './core.js'], banner: { js: 'const __nangoExtensionLoadStart = performance.now();' }, footer: { js: 'const __nangoExtensionLoadEnd = performance.now();' } },
+    {
+        entryPoints: { extension: 'src/extension.ts' },
+        outdir: 'dist',
+        external: ['vscode', 'esbuild', 'esbuild-wasm', './core.js'],
+        banner: { js: 'const __nangoExtensionLoadStart = performance.now();' },
+        footer: { js: 'const __nangoExtensionLoadEnd = performance.now();' }
+    },
     { entryPoints: { core: 'src/core.ts' }, outdir: 'dist', external: ['vscode', 'esbuild', 'esbuild-wasm'] },
     // Strict mode throughout: no sloppy function of the worker's can hand user code its caller or `this`.
     { entryPoints: { cli: 'emulator/cli.ts', worker: 'emulator/worker.ts' }, outdir: 'dist/emulator', banner: { js: '#!/usr/bin/env node\n"use strict";' } }
@@ -40,7 +46,16 @@ async function writeProvidersCatalogue() {
         slim[name] = {
             display_name: p.display_name,
             auth_mode: p.auth_mode,
-            proxy: p.proxy ? { base_url: p.proxy.base_url, headers: p.proxy.headers, query: p.proxy.query, paginate: p.proxy.paginate, retry: p.proxy.retry, decompress: p.proxy.decompress } : undefined,
+            proxy: p.proxy
+                ? {
+                      base_url: p.proxy.base_url,
+                      headers: p.proxy.headers,
+                      query: p.proxy.query,
+                      paginate: p.proxy.paginate,
+                      retry: p.proxy.retry,
+                      decompress: p.proxy.decompress
+                  }
+                : undefined,
             docs: p.docs
         };
     }

@@ -24,10 +24,30 @@ export class DryRunCodeLenses implements vscode.CodeLensProvider {
         const range = toRange(handler.createOnEventRange);
         const at = new vscode.Range(range.start, range.start);
         if (!vscode.workspace.isTrusted) {
-            return [new vscode.CodeLens(at, { title: '$(shield) Dry run is off: this workspace is not trusted (it would run your code)', command: 'workbench.trust.manage' })];
+            return [
+                new vscode.CodeLens(at, {
+                    title: '$(shield) Dry run is off: this workspace is not trusted (it would run your code)',
+                    command: 'workbench.trust.manage'
+                })
+            ];
         }
-        const lenses = lensKinds(handler.event).map((kind) => new vscode.CodeLens(at, { title: LENS_TITLES[kind], command: COMMAND_RUN_HANDLER, arguments: [file, kind], tooltip: `Run ${handler.integration}/${handler.name} in the local Nango emulator` }));
-        lenses.push(new vscode.CodeLens(at, { title: 'Debug', command: COMMAND_DEBUG_HANDLER, arguments: [file], tooltip: 'Dry run with the debugger attached: breakpoints in this file hit' }));
+        const lenses = lensKinds(handler.event).map(
+            (kind) =>
+                new vscode.CodeLens(at, {
+                    title: LENS_TITLES[kind],
+                    command: COMMAND_RUN_HANDLER,
+                    arguments: [file, kind],
+                    tooltip: `Run ${handler.integration}/${handler.name} in the local Nango emulator`
+                })
+        );
+        lenses.push(
+            new vscode.CodeLens(at, {
+                title: 'Debug',
+                command: COMMAND_DEBUG_HANDLER,
+                arguments: [file],
+                tooltip: 'Dry run with the debugger attached: breakpoints in this file hit'
+            })
+        );
         return lenses;
     }
 }

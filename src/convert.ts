@@ -19,7 +19,9 @@ export class NangoDiagnostic extends vscode.Diagnostic {
         super(toRange(problem.range), problem.message, SEVERITY[problem.severity]);
         this.source = problem.source;
         this.code = { value: problem.code, target: vscode.Uri.parse(problem.docsUrl) };
-        this.relatedInformation = problem.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.location.file), toRange(r.location.range)), r.message));
+        this.relatedInformation = problem.related.map(
+            (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.location.file), toRange(r.location.range)), r.message)
+        );
     }
 }
 

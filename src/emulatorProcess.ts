@@ -8,7 +8,8 @@ export interface CliFailure {
     error: { type: string; message: string };
 }
 
-export type CliOutcome = { kind: 'result'; result: RunResult; exitCode: number } | { kind: 'failure'; failure: CliFailure; exitCode: number } | { kind: 'cancelled' };
+export type CliOutcome =
+    { kind: 'result'; result: RunResult; exitCode: number } | { kind: 'failure'; failure: CliFailure; exitCode: number } | { kind: 'cancelled' };
 
 export interface CliRunOptions {
     cliPath: string;

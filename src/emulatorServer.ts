@@ -78,7 +78,12 @@ export class EmulatorServers {
         const onAbort = (): void => this.stop(root);
         signal.addEventListener('abort', onAbort, { once: true });
         try {
-            const res = await fetch(`${server.url}/_emulator/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+            const res = await fetch(`${server.url}/_emulator/run`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(body),
+                signal
+            });
             const json = (await res.json()) as RunResult | { ok: false; error: { type: string; message: string } };
             if ('operation' in json) return { kind: 'result', result: json, exitCode: json.ok ? 0 : 1 };
             return { kind: 'failure', failure: json, exitCode: 2 };

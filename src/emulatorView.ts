@@ -61,11 +61,19 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
             }
             case 'connection': {
                 const c = node.connection;
-                const item = new vscode.TreeItem(c.id, Object.keys(c.metadata ?? {}).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+                const item = new vscode.TreeItem(
+                    c.id,
+                    Object.keys(c.metadata ?? {}).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None
+                );
                 item.description = `${c.account} · ${c.status}`;
                 item.contextValue = c.status === 'deleted' ? 'nangoConnectionDeleted' : 'nangoConnection';
-                item.iconPath = new vscode.ThemeIcon(c.status === 'active' ? 'pass' : c.status === 'deleted' ? 'trash' : 'warning', c.status === 'refresh_exhausted' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
-                item.tooltip = new vscode.MarkdownString(`**${c.id}** (${c.integration})\n\naccount \`${c.account}\`, status \`${c.status}\`\n\n\`\`\`json\n${JSON.stringify(c.metadata, null, 2)}\n\`\`\``);
+                item.iconPath = new vscode.ThemeIcon(
+                    c.status === 'active' ? 'pass' : c.status === 'deleted' ? 'trash' : 'warning',
+                    c.status === 'refresh_exhausted' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined
+                );
+                item.tooltip = new vscode.MarkdownString(
+                    `**${c.id}** (${c.integration})\n\naccount \`${c.account}\`, status \`${c.status}\`\n\n\`\`\`json\n${JSON.stringify(c.metadata, null, 2)}\n\`\`\``
+                );
                 return item;
             }
             case 'metadata': {
@@ -107,7 +115,13 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
                 try {
                     const fixtures = emulator.fixtures();
                     const last = this.lastRuns.get(node.root);
-                    const integrations: EmulatorNode[] = Object.entries(fixtures.integrations).map(([integration, i]) => ({ kind: 'integration', root: node.root, integration, provider: i.provider, accounts: Object.keys(i.accounts) }));
+                    const integrations: EmulatorNode[] = Object.entries(fixtures.integrations).map(([integration, i]) => ({
+                        kind: 'integration',
+                        root: node.root,
+                        integration,
+                        provider: i.provider,
+                        accounts: Object.keys(i.accounts)
+                    }));
                     return [...(last ? [{ kind: 'lastRun', root: node.root, result: last } as EmulatorNode] : []), ...integrations];
                 } catch (err) {
                     return [{ kind: 'problem', root: node.root, message: (err as Error).message }];
@@ -132,9 +146,19 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
                 return Object.entries(node.connection.metadata ?? {}).map(([key, value]) => ({ kind: 'metadata', key, value }));
             case 'lastRun': {
                 const { before, after } = node.result.metadata;
-                if (node.result.status === 'not_created') return [{ kind: 'change', label: 'connection not created', description: 'no metadata kept', icon: 'circle-slash' }];
+                if (node.result.status === 'not_created')
+                    return [{ kind: 'change', label: 'connection not created', description: 'no metadata kept', icon: 'circle-slash' }];
                 const changes = loadCoreDiff(before, after);
-                return changes.length ? changes : [{ kind: 'change', label: 'metadata unchanged', description: after === null ? "null (Nango's: nothing has set it)" : '', icon: 'circle-slash' }];
+                return changes.length
+                    ? changes
+                    : [
+                          {
+                              kind: 'change',
+                              label: 'metadata unchanged',
+                              description: after === null ? "null (Nango's: nothing has set it)" : '',
+                              icon: 'circle-slash'
+                          }
+                      ];
             }
             default:
                 return [];

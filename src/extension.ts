@@ -34,12 +34,7 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
     const diagnostics = new NangoDiagnostics(projects);
     const runs = new DryRunController(context, projects, output);
     const view = new EmulatorView(projects);
-    const scenarios = new ScenarioTests(
-        projects,
-        context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js')),
-        emulatorTimeoutMs,
-        () => view.refresh()
-    );
+    const scenarios = new ScenarioTests(projects, context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js')), emulatorTimeoutMs, () => view.refresh());
 
     context.subscriptions.push(
         output,
@@ -70,29 +65,60 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
             if (node.kind !== 'integration') return;
             const account = await runs.pickAccount(node.root, node.integration, undefined, `Connect ${node.integration}: first connect`);
             if (!account) return;
-            const connectionId = await vscode.window.showInputBox({ title: `Connect ${node.integration} as ${account}`, prompt: 'Connection id', value: `${node.integration}-${account}`, validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) ? undefined : 'Use letters, digits, ".", "_" or "-".') });
+            const connectionId = await vscode.window.showInputBox({
+                title: `Connect ${node.integration} as ${account}`,
+                prompt: 'Connection id',
+                value: `${node.integration}-${account}`,
+                validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) ? undefined : 'Use letters, digits, ".", "_" or "-".')
+            });
             if (connectionId) await runs.lifecycle(node.root, { operation: 'connect', integration: node.integration, connectionId, account });
         }),
         vscode.commands.registerCommand('nango.view.reconnect', async (node: EmulatorNode) => {
             if (node.kind !== 'connection') return;
-            const account = await runs.pickAccount(node.root, node.connection.integration, node.connection.account, `Reconnect ${node.connection.id} as… (another account simulates an account switch)`);
-            if (account) await runs.lifecycle(node.root, { operation: 'reconnect', integration: node.connection.integration, connectionId: node.connection.id, account });
+            const account = await runs.pickAccount(
+                node.root,
+                node.connection.integration,
+                node.connection.account,
+                `Reconnect ${node.connection.id} as… (another account simulates an account switch)`
+            );
+            if (account)
+                await runs.lifecycle(node.root, {
+                    operation: 'reconnect',
+                    integration: node.connection.integration,
+                    connectionId: node.connection.id,
+                    account
+                });
         }),
         vscode.commands.registerCommand('nango.view.delete', async (node: EmulatorNode) => {
             if (node.kind !== 'connection') return;
-            const ok = await vscode.window.showWarningMessage(`Delete emulated connection ${node.connection.id}? Its pre-connection-deletion handlers run first.`, { modal: true }, 'Delete');
-            if (ok === 'Delete') await runs.lifecycle(node.root, { operation: 'delete', integration: node.connection.integration, connectionId: node.connection.id });
+            const ok = await vscode.window.showWarningMessage(
+                `Delete emulated connection ${node.connection.id}? Its pre-connection-deletion handlers run first.`,
+                { modal: true },
+                'Delete'
+            );
+            if (ok === 'Delete')
+                await runs.lifecycle(node.root, { operation: 'delete', integration: node.connection.integration, connectionId: node.connection.id });
         })
     );
 
     // Module evaluation plus activate(); VS Code's own work between the two is not ours to count.
-    const moduleLoadMs = typeof __nangoExtensionLoadStart === 'number' && typeof __nangoExtensionLoadEnd === 'number' ? __nangoExtensionLoadEnd - __nangoExtensionLoadStart : 0;
-    output.info(`activated in ${(moduleLoadMs + performance.now() - activateStart).toFixed(1)} ms (module load ${moduleLoadMs.toFixed(1)} ms); reading nango-integrations folders in the background`);
+    const moduleLoadMs =
+        typeof __nangoExtensionLoadStart === 'number' && typeof __nangoExtensionLoadEnd === 'number' ? __nangoExtensionLoadEnd - __nangoExtensionLoadStart : 0;
+    output.info(
+        `activated in ${(moduleLoadMs + performance.now() - activateStart).toFixed(1)} ms (module load ${moduleLoadMs.toFixed(1)} ms); reading nango-integrations folders in the background`
+    );
     const modelStart = performance.now();
     const ready = projects.start().then(() => {
         diagnostics.refresh();
         scenarios.reload();
-        output.info(`workspace model ready in ${(performance.now() - modelStart).toFixed(1)} ms: ${projects.all().map((m) => `${m.root} (${m.handlers().length} event functions)`).join(', ') || 'no nango-integrations folder'}`);
+        output.info(
+            `workspace model ready in ${(performance.now() - modelStart).toFixed(1)} ms: ${
+                projects
+                    .all()
+                    .map((m) => `${m.root} (${m.handlers().length} event functions)`)
+                    .join(', ') || 'no nango-integrations folder'
+            }`
+        );
     });
     ready.catch((err: unknown) => output.error(`Could not read the nango-integrations folders: ${err instanceof Error ? err.message : String(err)}`));
     context.subscriptions.push(registerNangoTasks(projects, context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js')), ready));

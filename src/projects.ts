@@ -20,7 +20,9 @@ export class NangoProjects implements vscode.Disposable {
         // Yield first: the parser loads after activation has returned, not during it.
         await new Promise((resolve) => setImmediate(resolve));
         const { nodeFileSystem, overlayFileSystem } = loadCore();
-        this.fs = overlayFileSystem(nodeFileSystem, (file) => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file)?.getText());
+        this.fs = overlayFileSystem(nodeFileSystem, (file) =>
+            vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file)?.getText()
+        );
         await this.discover();
         const watcher = vscode.workspace.createFileSystemWatcher('**/*.{ts,json}');
         this.disposables.push(

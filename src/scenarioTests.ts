@@ -34,7 +34,14 @@ export class ScenarioTests implements vscode.Disposable {
         this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
         this.controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => this.debug(request, token), true);
         const watcher = vscode.workspace.createFileSystemWatcher('**/.nango-emulator/{scenarios/**/*.json,fixtures.json}');
-        this.disposables.push(watcher, this.problems, watcher.onDidChange(() => this.reload()), watcher.onDidCreate(() => this.reload()), watcher.onDidDelete(() => this.reload()), projects.onDidChange((m) => (m ? undefined : this.reload())));
+        this.disposables.push(
+            watcher,
+            this.problems,
+            watcher.onDidChange(() => this.reload()),
+            watcher.onDidCreate(() => this.reload()),
+            watcher.onDidDelete(() => this.reload()),
+            projects.onDidChange((m) => (m ? undefined : this.reload()))
+        );
     }
 
     /** Reads every project's scenarios into the test tree; invalid files show as diagnostics. */
@@ -63,7 +70,11 @@ export class ScenarioTests implements vscode.Disposable {
                     item.description = scenario.integration;
                     if (scenario.description) item.description += ` · ${scenario.description}`;
                     for (const step of scenario.steps) {
-                        const stepItem = this.controller.createTestItem(`${scenario.id}/${step.index}`, `${step.index + 1}. ${step.title}`, vscode.Uri.file(step.location.file));
+                        const stepItem = this.controller.createTestItem(
+                            `${scenario.id}/${step.index}`,
+                            `${step.index + 1}. ${step.title}`,
+                            vscode.Uri.file(step.location.file)
+                        );
                         stepItem.range = toRange(step.location);
                         item.children.add(stepItem);
                     }
@@ -132,7 +143,10 @@ export class ScenarioTests implements vscode.Disposable {
         if (step.status === 'skipped') return run.skipped(item);
         if (step.status === 'cancelled') return run.skipped(item);
         const messages = step.failures.map((f) => {
-            const m = f.expected !== undefined || f.actual !== undefined ? vscode.TestMessage.diff(f.message, JSON.stringify(f.expected, null, 2) ?? 'undefined', JSON.stringify(f.actual, null, 2) ?? 'undefined') : new vscode.TestMessage(f.message);
+            const m =
+                f.expected !== undefined || f.actual !== undefined
+                    ? vscode.TestMessage.diff(f.message, JSON.stringify(f.expected, null, 2) ?? 'undefined', JSON.stringify(f.actual, null, 2) ?? 'undefined')
+                    : new vscode.TestMessage(f.message);
             m.location = locationOf(f.location);
             return m;
         });
@@ -147,10 +161,19 @@ export class ScenarioTests implements vscode.Disposable {
     private reportScenario(run: vscode.TestRun, item: vscode.TestItem, result: ScenarioResult): void {
         if (result.status === 'passed') run.passed(item, result.durationMs);
         else if (result.status === 'cancelled') run.skipped(item);
-        else if (result.status === 'error') run.errored(item, new vscode.TestMessage(result.error ? `${result.error.code}: ${result.error.message}` : 'the scenario could not run'), result.durationMs);
+        else if (result.status === 'error')
+            run.errored(
+                item,
+                new vscode.TestMessage(result.error ? `${result.error.code}: ${result.error.message}` : 'the scenario could not run'),
+                result.durationMs
+            );
         else {
             const failed = result.steps.find((s) => s.status === 'failed');
-            const m = new vscode.TestMessage(failed ? `step ${failed.index + 1} (${failed.title}) failed: ${failed.failures.map((f) => f.message).join('; ') || failed.error?.message || ''}` : 'failed');
+            const m = new vscode.TestMessage(
+                failed
+                    ? `step ${failed.index + 1} (${failed.title}) failed: ${failed.failures.map((f) => f.message).join('; ') || failed.error?.message || ''}`
+                    : 'failed'
+            );
             if (failed) m.location = locationOf(failed.failures[0]?.location ?? failed.location);
             run.failed(item, m, result.durationMs);
         }
@@ -168,7 +191,10 @@ export class ScenarioTests implements vscode.Disposable {
             });
         });
         const args = ['test', ...items.map((i) => this.scenarios.get(i.id)!.scenario.id), '--root', root, '--timeout', String(DEBUG_TIMEOUT_MS)];
-        const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)), emulatorDebugConfig('Nango: debug scenarios', this.cliPath, args, root));
+        const started = await vscode.debug.startDebugging(
+            vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)),
+            emulatorDebugConfig('Nango: debug scenarios', this.cliPath, args, root)
+        );
         if (!started) return;
         token.onCancellationRequested(() => void vscode.debug.stopDebugging());
         await session;

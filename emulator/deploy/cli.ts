@@ -18,14 +18,19 @@ interface GlobalOptions {
 const PRODUCTION = new Set(['prod', 'production']);
 
 export function formatPlan(plan: DeployPlan): string[] {
-    const line = (sign: string, s: { providerConfigKey: string; name: string; event?: string }): string => `  ${sign} ${s.providerConfigKey} → ${s.name}${s.event ? ` (${s.event})` : ''}`;
+    const line = (sign: string, s: { providerConfigKey: string; name: string; event?: string }): string =>
+        `  ${sign} ${s.providerConfigKey} → ${s.name}${s.event ? ` (${s.event})` : ''}`;
     return [
         `Nango will perform this plan: [OnEvents +${plan.added.length} -${plan.removed.length}], ${plan.updated.length} to update`,
         ...plan.added.map((s) => line('+', s)),
         ...plan.updated.map((s) => line('~', s)),
         ...plan.removed.map((s) => line('-', s)),
         ...plan.skipped.map((s) => `${line('!', s)}: the environment has no integration "${s.providerConfigKey}"; Nango skips it`),
-        ...(plan.flowsRemovedByReconcile.length ? [`  reconcile would remove ${plan.flowsRemovedByReconcile.length} deployed sync(s)/action(s) (only with --reconcile): ${plan.flowsRemovedByReconcile.map((f) => `${f.providerConfigKey}/${f.name}`).join(', ')}`] : [])
+        ...(plan.flowsRemovedByReconcile.length
+            ? [
+                  `  reconcile would remove ${plan.flowsRemovedByReconcile.length} deployed sync(s)/action(s) (only with --reconcile): ${plan.flowsRemovedByReconcile.map((f) => `${f.providerConfigKey}/${f.name}`).join(', ')}`
+              ]
+            : [])
     ];
 }
 
@@ -50,7 +55,9 @@ async function ask(question: string): Promise<boolean> {
 export function registerDeployCommand(program: Command): void {
     program
         .command('deploy')
-        .description('deploy a project that has only event functions to Nango (nango 0.71 refuses it: "No syncs or actions to deploy"); uses NANGO_SECRET_KEY_<ENV> or NANGO_SECRET_KEY and NANGO_HOSTPORT like the nango CLI')
+        .description(
+            'deploy a project that has only event functions to Nango (nango 0.71 refuses it: "No syncs or actions to deploy"); uses NANGO_SECRET_KEY_<ENV> or NANGO_SECRET_KEY and NANGO_HOSTPORT like the nango CLI'
+        )
         .argument('<environment>', 'the Nango environment, e.g. dev or prod')
         .option('--reconcile', 'let Nango remove what this deploy does not name (off by default: nothing deployed is removed)')
         .option('--yes', 'do not ask for confirmation (required with --json for prod or removals)')
@@ -61,7 +68,10 @@ export function registerDeployCommand(program: Command): void {
             const interactive = !opts.json && Boolean(process.stdin.isTTY);
             const alwaysConfirm = PRODUCTION.has(environment.toLowerCase());
             if (alwaysConfirm && !o.yes && !interactive) {
-                throw new EmulatorError('bad_usage', `deploying to "${environment}" needs confirmation: pass --yes${opts.json ? ' (required with --json)' : ' (no terminal to ask in)'}.`);
+                throw new EmulatorError(
+                    'bad_usage',
+                    `deploying to "${environment}" needs confirmation: pass --yes${opts.json ? ' (required with --json)' : ' (no terminal to ask in)'}.`
+                );
             }
             try {
                 const result = await deployEventFunctions({
@@ -82,7 +92,18 @@ export function registerDeployCommand(program: Command): void {
             } catch (err) {
                 if (!(err instanceof DeployError)) throw err; // EmulatorError: exit 2 from main()
                 if (opts.json) {
-                    out(JSON.stringify({ ok: false, error: { type: err.type, message: err.message, ...(err.status ? { status: err.status } : {}) }, hostport: resolveHostport(), ...(err.plan ? { plan: err.plan } : {}) }, null, 2));
+                    out(
+                        JSON.stringify(
+                            {
+                                ok: false,
+                                error: { type: err.type, message: err.message, ...(err.status ? { status: err.status } : {}) },
+                                hostport: resolveHostport(),
+                                ...(err.plan ? { plan: err.plan } : {})
+                            },
+                            null,
+                            2
+                        )
+                    );
                 } else {
                     if (err.plan) process.stderr.write(formatPlan(err.plan).join('\n') + '\n');
                     process.stderr.write(`nango-emulator: ${err.message}\n`);

@@ -110,7 +110,8 @@ interface NangoErrorBody {
 }
 
 function fixFor(status: number, code: string | undefined, keyVariable: string, hostport: string): string {
-    if (status === 401 || code === 'unknown_account' || /auth/i.test(code ?? '')) return `check ${keyVariable}: it must be the secret key of this environment (Nango dashboard > Environment settings), and NANGO_HOSTPORT (${hostport}) the server it belongs to.`;
+    if (status === 401 || code === 'unknown_account' || /auth/i.test(code ?? ''))
+        return `check ${keyVariable}: it must be the secret key of this environment (Nango dashboard > Environment settings), and NANGO_HOSTPORT (${hostport}) the server it belongs to.`;
     if (code === 'invalid_body') return 'the payload was refused: report it with the errors above (the nango version of the project may not match the server).';
     if (code === 'invalid_cli_version') return "upgrade the project's nango package (npm install nango@latest) and deploy again.";
     if (code === 'concurrent_deployment' || status === 409) return 'another deploy is running in this environment: wait for it and deploy again.';
@@ -121,22 +122,37 @@ export async function postJson<T>(hostport: string, route: string, body: unknown
     const url = new URL(route, hostport);
     let res: Response;
     try {
-        res = await fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${auth.key}`, 'user-agent': userAgent } });
+        res = await fetch(url, {
+            method: 'POST',
+            body: JSON.stringify(body),
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${auth.key}`, 'user-agent': userAgent }
+        });
     } catch (err) {
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        throw new DeployError('unreachable', `POST ${url.href} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}. Check NANGO_HOSTPORT (${hostport}) and your network.`);
+        throw new DeployError(
+            'unreachable',
+            `POST ${url.href} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}. Check NANGO_HOSTPORT (${hostport}) and your network.`
+        );
     }
     const text = await res.text();
     let json: unknown;
     try {
         json = JSON.parse(text);
     } catch {
-        throw new DeployError('server_refused', `POST ${route} answered HTTP ${res.status} with no JSON (${text.slice(0, 200)}). Check NANGO_HOSTPORT (${hostport}): it must be Nango's API.`, res.status);
+        throw new DeployError(
+            'server_refused',
+            `POST ${route} answered HTTP ${res.status} with no JSON (${text.slice(0, 200)}). Check NANGO_HOSTPORT (${hostport}): it must be Nango's API.`,
+            res.status
+        );
     }
     if (!res.ok || (json && typeof json === 'object' && 'error' in json)) {
         const e = (json as NangoErrorBody).error ?? {};
         const details = (e.errors ?? []).map((x) => `\n  - ${(x.path ?? []).join('.')}: ${x.message}`).join('');
-        throw new DeployError('server_refused', `POST ${route}: HTTP ${res.status} ${e.code ?? ''}: ${e.message ?? 'Error'}${details}\nFix: ${fixFor(res.status, e.code, auth.variable, hostport)}`, res.status);
+        throw new DeployError(
+            'server_refused',
+            `POST ${route}: HTTP ${res.status} ${e.code ?? ''}: ${e.message ?? 'Error'}${details}\nFix: ${fixFor(res.status, e.code, auth.variable, hostport)}`,
+            res.status
+        );
     }
     return json as T;
 }
@@ -163,7 +179,10 @@ export function planOf(sent: SlimOnEventScript[], diff: ScriptDifferences): Depl
         updated,
         removed: (diff.deletedOnEventScripts ?? []).map(slim),
         skipped: sent.filter((s) => !known.has(keyOf(s))),
-        flowsRemovedByReconcile: [...(diff.deletedSyncs ?? []).map((f) => ({ providerConfigKey: f.providerConfigKey, name: f.name, type: 'sync' as const })), ...(diff.deletedActions ?? []).map((f) => ({ providerConfigKey: f.providerConfigKey, name: f.name, type: 'action' as const }))]
+        flowsRemovedByReconcile: [
+            ...(diff.deletedSyncs ?? []).map((f) => ({ providerConfigKey: f.providerConfigKey, name: f.name, type: 'sync' as const })),
+            ...(diff.deletedActions ?? []).map((f) => ({ providerConfigKey: f.providerConfigKey, name: f.name, type: 'action' as const }))
+        ]
     };
 }
 
@@ -173,20 +192,26 @@ export async function deployEventFunctions(opts: DeployOptions): Promise<DeployR
     // The key first: no compile for a deploy that cannot be sent.
     const auth = resolveSecretKey(opts.environment, env);
     if (!auth.key) {
-        throw new EmulatorError('bad_usage', `${auth.variable} is not set. Set it (or NANGO_SECRET_KEY) to the secret key of the "${opts.environment}" environment (Nango dashboard > Environment settings > Secret key), e.g. export ${auth.variable}=<key>, then deploy again.`);
+        throw new EmulatorError(
+            'bad_usage',
+            `${auth.variable} is not set. Set it (or NANGO_SECRET_KEY) to the secret key of the "${opts.environment}" environment (Nango dashboard > Environment settings > Secret key), e.g. export ${auth.variable}=<key>, then deploy again.`
+        );
     }
     const hostport = resolveHostport(env);
     const reconcile = opts.reconcile === true;
 
     if (!opts.skipCompile) {
-        progress('compiling with the project\'s nango compile…');
+        progress("compiling with the project's nango compile…");
         await runNangoCompile(opts.root, { ...(opts.nangoBin ? { nangoBin: opts.nangoBin } : {}), env });
     }
     const defs = readDefinitions(opts.root);
     const flows = flowsOf(defs);
     const functions = readFunctionNames(opts.root);
     if (flows.length || functions.length) {
-        throw new EmulatorError('bad_usage', `this project also has ${[...flows, ...functions].join(', ')}: deploy it with the real CLI, "nango deploy ${opts.environment}" (it deploys the event functions too). nango-emulator deploy is only for projects with nothing but event functions, which nango 0.71 refuses ("No syncs or actions to deploy").`);
+        throw new EmulatorError(
+            'bad_usage',
+            `this project also has ${[...flows, ...functions].join(', ')}: deploy it with the real CLI, "nango deploy ${opts.environment}" (it deploys the event functions too). nango-emulator deploy is only for projects with nothing but event functions, which nango 0.71 refuses ("No syncs or actions to deploy").`
+        );
     }
     const sent = eventFunctionsOf(defs);
     if (!sent.length) throw new EmulatorError('bad_usage', `no event functions (createOnEvent) in ${opts.root}/index.ts: nothing to deploy.`);
@@ -198,23 +223,45 @@ export async function deployEventFunctions(opts: DeployOptions): Promise<DeployR
     const authed = { key: auth.key, variable: auth.variable };
 
     progress(`acquiring remote state (${new URL(hostport).origin})…`);
-    const diff = await postJson<ScriptDifferences>(hostport, '/sync/deploy/confirmation', confirmationBody(scripts, { sdkVersion, debug: Boolean(opts.debug) }), authed, userAgent);
+    const diff = await postJson<ScriptDifferences>(
+        hostport,
+        '/sync/deploy/confirmation',
+        confirmationBody(scripts, { sdkVersion, debug: Boolean(opts.debug) }),
+        authed,
+        userAgent
+    );
     const plan = planOf(sent, diff);
 
     if (plan.removed.length && !reconcile) {
-        throw new DeployError('removal_needs_reconcile', `deploying would remove event functions that this project no longer has: ${plan.removed.map((s) => `${s.providerConfigKey}/${s.name} (${s.event})`).join(', ')}. Nothing was deployed. Pass --reconcile to remove them.`, undefined, plan);
+        throw new DeployError(
+            'removal_needs_reconcile',
+            `deploying would remove event functions that this project no longer has: ${plan.removed.map((s) => `${s.providerConfigKey}/${s.name} (${s.event})`).join(', ')}. Nothing was deployed. Pass --reconcile to remove them.`,
+            undefined,
+            plan
+        );
     }
     const why = [
         ...(opts.alwaysConfirm ? [`deploying to "${opts.environment}"`] : []),
-        ...(reconcile && plan.flowsRemovedByReconcile.length ? [`reconcile removes ${plan.flowsRemovedByReconcile.length} deployed sync(s)/action(s): ${plan.flowsRemovedByReconcile.map((f) => `${f.providerConfigKey}/${f.name}`).join(', ')}`] : []),
+        ...(reconcile && plan.flowsRemovedByReconcile.length
+            ? [
+                  `reconcile removes ${plan.flowsRemovedByReconcile.length} deployed sync(s)/action(s): ${plan.flowsRemovedByReconcile.map((f) => `${f.providerConfigKey}/${f.name}`).join(', ')}`
+              ]
+            : []),
         ...(reconcile && plan.removed.length ? [`removes ${plan.removed.length} event function(s)`] : [])
     ];
     if (why.length) {
-        if (!opts.confirm || !(await opts.confirm(plan, why))) throw new DeployError('not_confirmed', `not deployed: ${why.join('; ')} needs confirmation (pass --yes).`, undefined, plan);
+        if (!opts.confirm || !(await opts.confirm(plan, why)))
+            throw new DeployError('not_confirmed', `not deployed: ${why.join('; ')} needs confirmation (pass --yes).`, undefined, plan);
     }
 
     progress(`deploying ${sent.length} event function${sent.length === 1 ? '' : 's'}…`);
-    const answer = await postJson<{ name: string; version?: string; providerConfigKey: string; type: string }[]>(hostport, '/sync/deploy', deployBody(scripts, { sdkVersion, reconcile, debug: Boolean(opts.debug), source: deploySource(env) }), authed, userAgent);
+    const answer = await postJson<{ name: string; version?: string; providerConfigKey: string; type: string }[]>(
+        hostport,
+        '/sync/deploy',
+        deployBody(scripts, { sdkVersion, reconcile, debug: Boolean(opts.debug), source: deploySource(env) }),
+        authed,
+        userAgent
+    );
     const results = Array.isArray(answer) ? answer.filter((r) => r.type === 'on-event') : [];
     const deployed: DeployedScript[] = [];
     for (const s of sent) {

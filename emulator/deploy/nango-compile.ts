@@ -24,7 +24,10 @@ export interface CompileRun {
 export async function runNangoCompile(root: string, opts: { nangoBin?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CompileRun> {
     const nangoBin = opts.nangoBin ?? projectNangoBin(root);
     if (!nangoBin) {
-        throw new EmulatorError('bad_usage', `nango is not installed in ${root} (no node_modules/nango): run "npm install" there (the project's package.json pins nango), then deploy again.`);
+        throw new EmulatorError(
+            'bad_usage',
+            `nango is not installed in ${root} (no node_modules/nango): run "npm install" there (the project's package.json pins nango), then deploy again.`
+        );
     }
     const started = performance.now();
     const env = { ...(opts.env ?? process.env), NANGO_CLI_UPGRADE_MODE: 'ignore', NO_COLOR: '1', FORCE_COLOR: '0' };
@@ -45,7 +48,10 @@ export async function runNangoCompile(root: string, opts: { nangoBin?: string; e
     });
     if (code !== 0) {
         const tail = output.trim().split('\n').slice(-30).join('\n');
-        throw new EmulatorError('handler_compile_failed', `"nango compile" failed in ${root} (exit ${code ?? 'killed'}); fix the errors below and deploy again:\n${tail}`);
+        throw new EmulatorError(
+            'handler_compile_failed',
+            `"nango compile" failed in ${root} (exit ${code ?? 'killed'}); fix the errors below and deploy again:\n${tail}`
+        );
     }
     return { nangoBin, output, durationMs: Math.round(performance.now() - started) };
 }

@@ -78,7 +78,8 @@ export interface SlimOnEventScript {
 /** The definitions `nango compile` wrote (generateNangoJson in zeroYaml/compile.js). */
 export function readDefinitions(root: string): IntegrationDefinition[] {
     const file = path.join(root, '.nango', 'nango.json');
-    if (!existsSync(file)) throw new EmulatorError('bad_usage', `${file} is missing: run "nango compile" in ${root} first (it writes the definitions Nango deploys).`);
+    if (!existsSync(file))
+        throw new EmulatorError('bad_usage', `${file} is missing: run "nango compile" in ${root} first (it writes the definitions Nango deploys).`);
     let parsed: unknown;
     try {
         parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -113,12 +114,19 @@ export function flowsOf(defs: IntegrationDefinition[]): string[] {
 
 /** Every event function of the definitions, in the order the CLI sends them. */
 export function eventFunctionsOf(defs: IntegrationDefinition[]): SlimOnEventScript[] {
-    return defs.flatMap((i) => (Object.keys(i.onEventScripts) as OnEventType[]).flatMap((event) => (i.onEventScripts[event] ?? []).map((name) => ({ providerConfigKey: i.providerConfigKey, name, event }))));
+    return defs.flatMap((i) =>
+        (Object.keys(i.onEventScripts) as OnEventType[]).flatMap((event) =>
+            (i.onEventScripts[event] ?? []).map((name) => ({ providerConfigKey: i.providerConfigKey, name, event }))
+        )
+    );
 }
 
 /** build/<integration>_on-events_<name>.cjs and <integration>/on-events/<name>.ts (loadScriptFiles). */
 export function scriptFiles(root: string, providerConfigKey: string, name: string): { jsFile: string; tsFile: string } {
-    return { jsFile: path.join(root, 'build', `${providerConfigKey}_on-events_${name}.cjs`), tsFile: path.join(root, providerConfigKey, 'on-events', `${name}.ts`) };
+    return {
+        jsFile: path.join(root, 'build', `${providerConfigKey}_on-events_${name}.cjs`),
+        tsFile: path.join(root, providerConfigKey, 'on-events', `${name}.ts`)
+    };
 }
 
 /** onEventScriptsByProvider for the compiled project (throws with the missing file and the fix). */
@@ -167,7 +175,10 @@ export function confirmationBody(scripts: OnEventScriptsByProvider[], opts: { sd
     return { flowConfigs: [], onEventScriptsByProvider: scripts, deployMode: 'all', reconcile: false, debug: Boolean(opts.debug), sdkVersion: opts.sdkVersion };
 }
 
-export function deployBody(scripts: OnEventScriptsByProvider[], opts: { sdkVersion: string; reconcile: boolean; debug?: boolean; source?: 'repo' | 'standalone' }): DeployBody {
+export function deployBody(
+    scripts: OnEventScriptsByProvider[],
+    opts: { sdkVersion: string; reconcile: boolean; debug?: boolean; source?: 'repo' | 'standalone' }
+): DeployBody {
     return {
         flowConfigs: [],
         onEventScriptsByProvider: scripts,

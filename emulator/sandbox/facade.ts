@@ -62,7 +62,9 @@ export function sdkFacade<T extends object>(target: T, internal: readonly string
  */
 export function readOnlyShared<T extends object>(target: T, name: string): T {
     const refuse = (prop: string | symbol): never => {
-        throw new TypeError(`Cannot change ${name}.${String(prop)}: the emulator shares ${name} between runs and keeps it read-only (Nango's runner shares it between functions too).`);
+        throw new TypeError(
+            `Cannot change ${name}.${String(prop)}: the emulator shares ${name} between runs and keeps it read-only (Nango's runner shares it between functions too).`
+        );
     };
     return new Proxy(target, {
         set: (_t, prop) => refuse(prop),

@@ -16,7 +16,18 @@ export const NANGO_SOURCES = {
 export const RUNTIME_MODULES = ['url', 'crypto', 'zod', 'botbuilder', 'soap', 'unzipper'] as const;
 
 /** The packages `nango compile` lets a handler import (type-only imports of anything are fine). */
-export const COMPILE_ALLOWED_PACKAGES = ['nango/experimental', 'url', 'node:url', 'crypto', 'node:crypto', 'nango', 'zod', 'unzipper', 'soap', 'botbuilder'] as const;
+export const COMPILE_ALLOWED_PACKAGES = [
+    'nango/experimental',
+    'url',
+    'node:url',
+    'crypto',
+    'node:crypto',
+    'nango',
+    'zod',
+    'unzipper',
+    'soap',
+    'botbuilder'
+] as const;
 
 /**
  * The names `nango compile` strips from a handler (it rewrites `createOnEvent({…})` to the object
@@ -63,8 +74,7 @@ export const MISSING_GLOBALS: Readonly<Record<string, string>> = {
 const MODULE_ADVICE: Readonly<Record<string, string>> = {
     'node:crypto': "import from 'crypto' instead (Nango's runner provides 'crypto', not 'node:crypto')",
     'node:url': "import from 'url' instead (Nango's runner provides 'url', not 'node:url')",
-    nango:
-        "only createOnEvent/createAction/createSync are taken out by nango compile; use what the exec's nango argument carries instead (throw new nango.ActionError(...), not an ActionError imported from 'nango')",
+    nango: "only createOnEvent/createAction/createSync are taken out by nango compile; use what the exec's nango argument carries instead (throw new nango.ActionError(...), not an ActionError imported from 'nango')",
     'nango/experimental': "use what the exec's nango argument carries instead of values imported from 'nango/experimental'",
     fs: 'event functions have no file system: keep data in metadata (nango.updateMetadata) or environment variables',
     'node:fs': 'event functions have no file system: keep data in metadata (nango.updateMetadata) or environment variables',

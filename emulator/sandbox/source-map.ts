@@ -29,7 +29,9 @@ export class CompiledSourceMap {
     original(line: number, column: number): { file: string; line: number; column: number } | undefined {
         const entry = this.map.findEntry(line - 1 - this.lineOffset, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
         if (!entry.originalSource || entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
-        const source = entry.originalSource.startsWith('file://') ? new URL(entry.originalSource).pathname : path.resolve(path.dirname(this.compiledFile), entry.originalSource);
+        const source = entry.originalSource.startsWith('file://')
+            ? new URL(entry.originalSource).pathname
+            : path.resolve(path.dirname(this.compiledFile), entry.originalSource);
         return { file: source, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
     }
 

@@ -23,7 +23,14 @@ function printOf(target: object, label: string): ObjectPrint {
 }
 
 function sameDescriptor(a: Descriptor, b: Descriptor): boolean {
-    return Object.is(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable;
+    return (
+        Object.is(a.value, b.value) &&
+        a.get === b.get &&
+        a.set === b.set &&
+        a.writable === b.writable &&
+        a.enumerable === b.enumerable &&
+        a.configurable === b.configurable
+    );
 }
 
 /** `Error.prototype.toString`, `Promise.prototype.then (new)`: what changed, for the run's note. */
@@ -56,7 +63,8 @@ function sharedObjects(roots: Record<string, unknown>): Map<object, string> {
         level.push([value, label]);
     };
     for (const [label, value] of Object.entries(roots)) visit(value, label);
-    for (const [label, value] of Object.entries(roots)) if (typeof value === 'function') visit((value as { prototype?: unknown }).prototype, `${label}.prototype`);
+    for (const [label, value] of Object.entries(roots))
+        if (typeof value === 'function') visit((value as { prototype?: unknown }).prototype, `${label}.prototype`);
     for (let depth = 0; depth < 3; depth++) {
         const current = level;
         level = [];

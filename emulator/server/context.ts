@@ -82,7 +82,9 @@ export class Journal {
     }
 
     list(filter: { since?: number; connectionId?: string } = {}): JournalEntry[] {
-        return this.entries.filter((e) => (filter.since === undefined || e.seq > filter.since) && (filter.connectionId === undefined || e.connectionId === filter.connectionId));
+        return this.entries.filter(
+            (e) => (filter.since === undefined || e.seq > filter.since) && (filter.connectionId === undefined || e.connectionId === filter.connectionId)
+        );
     }
 
     /** The sequence number of the last entry: pass it as `since` to see only what comes next. */
@@ -235,7 +237,10 @@ export class ServerContext {
             );
         } catch (err) {
             if (err instanceof LockTimeoutError) {
-                throw new EmulatorError('connection_busy', `connection "${connectionId}" is busy with another run that did not finish in ${waitMs} ms. Wait for it, or stop the other emulator process.`);
+                throw new EmulatorError(
+                    'connection_busy',
+                    `connection "${connectionId}" is busy with another run that did not finish in ${waitMs} ms. Wait for it, or stop the other emulator process.`
+                );
             }
             throw err;
         }

@@ -14,13 +14,25 @@
 import * as z from 'zod';
 import type { ServerContext } from './context';
 
-const providerConfigKeySchema = z.string().regex(/^[a-zA-Z0-9~:.@ _-]+$/).max(255);
-const syncNameSchema = z.string().regex(/^[a-zA-Z0-9_-]+$/).max(255);
+const providerConfigKeySchema = z
+    .string()
+    .regex(/^[a-zA-Z0-9~:.@ _-]+$/)
+    .max(255);
+const syncNameSchema = z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .max(255);
 const frequencySchema = z
     .string()
-    .regex(/^(?<every>every )?((?<amount>[0-9]+)?\s?(?<unit>(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?))|(?<unit2>(month|week|half day|half hour|quarter hour)))$/);
+    .regex(
+        /^(?<every>every )?((?<amount>[0-9]+)?\s?(?<unit>(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?))|(?<unit2>(month|week|half day|half hour|quarter hour)))$/
+    );
 const fileBody = z.strictObject({ js: z.string(), ts: z.string() });
-const jsonSchema = z.strictObject({ $schema: z.literal('http://json-schema.org/draft-07/schema#'), $comment: z.string(), definitions: z.record(z.string(), z.looseObject({})) });
+const jsonSchema = z.strictObject({
+    $schema: z.literal('http://json-schema.org/draft-07/schema#'),
+    $comment: z.string(),
+    definitions: z.record(z.string(), z.looseObject({}))
+});
 type ModelField = { name: string; value: string | number | boolean | null | ModelField[] } & Record<string, unknown>;
 const modelField: z.ZodType<ModelField> = z.strictObject({
     name: z.string(),
@@ -34,7 +46,13 @@ const modelField: z.ZodType<ModelField> = z.strictObject({
 });
 const endpoint = z.union([
     z.strictObject({ method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']), path: z.string(), group: z.string().min(1).max(64).optional() }),
-    z.strictObject({ GET: z.string().optional(), POST: z.string().optional(), PATCH: z.string().optional(), PUT: z.string().optional(), DELETE: z.string().optional() })
+    z.strictObject({
+        GET: z.string().optional(),
+        POST: z.string().optional(),
+        PATCH: z.string().optional(),
+        PUT: z.string().optional(),
+        DELETE: z.string().optional()
+    })
 ]);
 const flowConfig = z
     .strictObject({
@@ -44,7 +62,9 @@ const flowConfig = z
         auto_start: z.boolean().optional().default(false),
         attributes: z.object({}).optional(),
         metadata: z.strictObject({ scopes: z.array(z.string().max(255)).optional(), description: z.string().max(2000).optional() }).optional(),
-        model_schema: z.union([z.string(), z.array(z.strictObject({ name: z.string().max(255), fields: z.array(modelField), isAnon: z.boolean().optional() }))]).optional(),
+        model_schema: z
+            .union([z.string(), z.array(z.strictObject({ name: z.string().max(255), fields: z.array(modelField), isAnon: z.boolean().optional() }))])
+            .optional(),
         input: z.union([z.string().max(255), z.any()]).optional(),
         endpoints: z.array(endpoint).optional(),
         syncName: syncNameSchema,
@@ -57,13 +77,24 @@ const flowConfig = z
         models_json_schema: z.object({ definitions: z.record(z.string(), z.looseObject({})) }).optional(),
         features: z.array(z.enum(['checkpoints'])).default([])
     })
-    .refine((d) => !(d.sync_type === 'incremental' && d.track_deletes), { message: 'Track deletes is not supported for incremental syncs', path: ['track_deletes'] })
-    .refine((d) => !d.models_json_schema || [...d.models, ...(typeof d.input === 'string' ? [d.input] : [])].every((m) => m in d.models_json_schema!.definitions), {
-        message: 'models_json_schema is missing definitions for some models or input',
-        path: ['models_json_schema']
-    });
+    .refine((d) => !(d.sync_type === 'incremental' && d.track_deletes), {
+        message: 'Track deletes is not supported for incremental syncs',
+        path: ['track_deletes']
+    })
+    .refine(
+        (d) => !d.models_json_schema || [...d.models, ...(typeof d.input === 'string' ? [d.input] : [])].every((m) => m in d.models_json_schema!.definitions),
+        {
+            message: 'models_json_schema is missing definitions for some models or input',
+            path: ['models_json_schema']
+        }
+    );
 const onEventType = z.enum(['post-connection-creation', 'pre-connection-deletion', 'validate-connection']);
-const onEventScriptsByProvider = z.array(z.strictObject({ providerConfigKey: providerConfigKeySchema, scripts: z.array(z.strictObject({ name: z.string().min(1).max(255), fileBody, event: onEventType })) }));
+const onEventScriptsByProvider = z.array(
+    z.strictObject({
+        providerConfigKey: providerConfigKeySchema,
+        scripts: z.array(z.strictObject({ name: z.string().min(1).max(255), fileBody, event: onEventType }))
+    })
+);
 // Deprecated in Nango, still accepted: every script is a post-connection-creation one.
 const postConnectionScriptsByProvider = z.array(
     z
@@ -79,7 +110,10 @@ const common = z.strictObject({
     debug: z.boolean(),
     deployMode: z.enum(['all', 'single', 'integration']).optional(),
     singleDeployMode: z.boolean().optional(),
-    sdkVersion: z.string().regex(/[0-9]+\.[0-9]+\.[0-9]+-(zero|yaml)/).optional(),
+    sdkVersion: z
+        .string()
+        .regex(/[0-9]+\.[0-9]+\.[0-9]+-(zero|yaml)/)
+        .optional(),
     source: z.enum(['standalone', 'repo']).optional()
 });
 export const ConfirmationSchema = common.transform((d) => ({ ...d, deployMode: d.deployMode ?? (d.singleDeployMode ? 'single' : 'all') }));
@@ -134,7 +168,11 @@ function invalid(code: 'invalid_body' | 'invalid_query_params', issues: { code: 
 
 function queryProblem(query: URLSearchParams): Answer | undefined {
     const keys = [...new Set(query.keys())];
-    return keys.length ? invalid('invalid_query_params', [{ code: 'unrecognized_keys', message: `Unrecognized key${keys.length > 1 ? 's' : ''}: ${keys.map((k) => `"${k}"`).join(', ')}`, path: [] }]) : undefined;
+    return keys.length
+        ? invalid('invalid_query_params', [
+              { code: 'unrecognized_keys', message: `Unrecognized key${keys.length > 1 ? 's' : ''}: ${keys.map((k) => `"${k}"`).join(', ')}`, path: [] }
+          ])
+        : undefined;
 }
 
 function current(context: ServerContext): Deployment['active'] {
@@ -167,13 +205,23 @@ export function postConfirmation(context: ServerContext, query: URLSearchParams,
     const active = current(context);
     const integrations = new Set(Object.keys(context.fixtures().integrations));
     const deployedFlows = new Set(active.flows.map(flowKey));
-    const slimFlow = (f: { providerConfigKey: string; syncName: string; auto_start: boolean }) => ({ name: f.syncName, providerConfigKey: f.providerConfigKey, auto_start: f.auto_start, connections: 0 });
+    const slimFlow = (f: { providerConfigKey: string; syncName: string; auto_start: boolean }) => ({
+        name: f.syncName,
+        providerConfigKey: f.providerConfigKey,
+        auto_start: f.auto_start,
+        connections: 0
+    });
     const syncs = body.flowConfigs.filter((f) => f.type === 'sync');
     const actions = body.flowConfigs.filter((f) => f.type === 'action');
     const removed = flowsToRemove(active.flows, body);
     // diffChanges: 'integration' scopes to the first incoming provider, 'single' to the incoming ones.
     const incoming = body.onEventScriptsByProvider ?? [];
-    const scope = body.deployMode === 'all' ? undefined : body.deployMode === 'integration' ? new Set(incoming.slice(0, 1).map((p) => p.providerConfigKey)) : new Set(incoming.map((p) => p.providerConfigKey));
+    const scope =
+        body.deployMode === 'all'
+            ? undefined
+            : body.deployMode === 'integration'
+              ? new Set(incoming.slice(0, 1).map((p) => p.providerConfigKey))
+              : new Set(incoming.map((p) => p.providerConfigKey));
     const previous = new Map(active.onEventScripts.filter((s) => !scope || scope.has(s.providerConfigKey)).map((s) => [scriptKey(s), s]));
     const added: { providerConfigKey: string; name: string; event: string }[] = [];
     const updated: { providerConfigKey: string; name: string; event: string }[] = [];
@@ -190,14 +238,22 @@ export function postConfirmation(context: ServerContext, query: URLSearchParams,
         data: {
             newSyncs: syncs.filter((f) => !deployedFlows.has(flowKey({ providerConfigKey: f.providerConfigKey, name: f.syncName }))).map(slimFlow),
             updatedSyncs: syncs.filter((f) => deployedFlows.has(flowKey({ providerConfigKey: f.providerConfigKey, name: f.syncName }))).map(slimFlow),
-            deletedSyncs: removed.filter((f) => f.type === 'sync').map((f) => ({ name: f.name, providerConfigKey: f.providerConfigKey, auto_start: false, connections: 0 })),
-            newActions: actions.filter((f) => !deployedFlows.has(flowKey({ providerConfigKey: f.providerConfigKey, name: f.syncName }))).map((f) => ({ providerConfigKey: f.providerConfigKey, name: f.syncName })),
-            updatedActions: actions.filter((f) => deployedFlows.has(flowKey({ providerConfigKey: f.providerConfigKey, name: f.syncName }))).map((f) => ({ providerConfigKey: f.providerConfigKey, name: f.syncName })),
+            deletedSyncs: removed
+                .filter((f) => f.type === 'sync')
+                .map((f) => ({ name: f.name, providerConfigKey: f.providerConfigKey, auto_start: false, connections: 0 })),
+            newActions: actions
+                .filter((f) => !deployedFlows.has(flowKey({ providerConfigKey: f.providerConfigKey, name: f.syncName })))
+                .map((f) => ({ providerConfigKey: f.providerConfigKey, name: f.syncName })),
+            updatedActions: actions
+                .filter((f) => deployedFlows.has(flowKey({ providerConfigKey: f.providerConfigKey, name: f.syncName })))
+                .map((f) => ({ providerConfigKey: f.providerConfigKey, name: f.syncName })),
             deletedActions: removed.filter((f) => f.type === 'action').map((f) => ({ providerConfigKey: f.providerConfigKey, name: f.name })),
             deletedModels: [],
             newOnEventScripts: body.onEventScriptsByProvider ? added : [],
             updatedOnEventScripts: body.onEventScriptsByProvider ? updated : [],
-            deletedOnEventScripts: body.onEventScriptsByProvider ? [...previous.values()].map(({ providerConfigKey, name, event }) => ({ providerConfigKey, name, event })) : []
+            deletedOnEventScripts: body.onEventScriptsByProvider
+                ? [...previous.values()].map(({ providerConfigKey, name, event }) => ({ providerConfigKey, name, event }))
+                : []
         }
     };
 }
@@ -211,7 +267,17 @@ export function postDeploy(context: ServerContext, query: URLSearchParams, raw: 
     const fixtures = context.fixtures();
     const integrations = new Set(Object.keys(fixtures.integrations));
     const unknown = body.flowConfigs.find((f) => !integrations.has(f.providerConfigKey));
-    if (unknown) return { status: 400, data: { error: { code: 'unknown_provider_config', message: 'There is no Provider Configuration matching this key.', payload: { providerConfigKey: unknown.providerConfigKey } } } };
+    if (unknown)
+        return {
+            status: 400,
+            data: {
+                error: {
+                    code: 'unknown_provider_config',
+                    message: 'There is no Provider Configuration matching this key.',
+                    payload: { providerConfigKey: unknown.providerConfigKey }
+                }
+            }
+        };
 
     const before = current(context);
     const result: Deployment['result'] = [];
@@ -223,7 +289,13 @@ export function postDeploy(context: ServerContext, query: URLSearchParams, raw: 
         for (const f of body.flowConfigs) {
             const prev = next.get(flowKey({ providerConfigKey: f.providerConfigKey, name: f.syncName }));
             const version = f.version || (prev ? bump(prev.version) : '0.0.1');
-            next.set(flowKey({ providerConfigKey: f.providerConfigKey, name: f.syncName }), { providerConfigKey: f.providerConfigKey, name: f.syncName, type: f.type, version, models: f.models });
+            next.set(flowKey({ providerConfigKey: f.providerConfigKey, name: f.syncName }), {
+                providerConfigKey: f.providerConfigKey,
+                name: f.syncName,
+                type: f.type,
+                version,
+                models: f.models
+            });
             result.push({ name: f.syncName, models: f.models, version, providerConfigKey: f.providerConfigKey, type: f.type });
         }
         flows = [...next.values()];
@@ -248,7 +320,9 @@ export function postDeploy(context: ServerContext, query: URLSearchParams, raw: 
     context.deployments.push({
         environment: fixtures.environment?.name ?? 'dev',
         at: new Date().toISOString(),
-        onEventScripts: (body.onEventScriptsByProvider ?? []).flatMap((p) => p.scripts.map((s) => ({ providerConfigKey: p.providerConfigKey, name: s.name, event: s.event }))),
+        onEventScripts: (body.onEventScriptsByProvider ?? []).flatMap((p) =>
+            p.scripts.map((s) => ({ providerConfigKey: p.providerConfigKey, name: s.name, event: s.event }))
+        ),
         flows: body.flowConfigs.map((f) => ({ providerConfigKey: f.providerConfigKey, name: f.syncName, type: f.type })),
         reconcile: body.reconcile,
         deployMode: body.deployMode,

@@ -11,9 +11,18 @@ import type { FlowJournalEntry, ServerContext } from './context';
 import { HttpError } from './http';
 
 // helpers/validation.ts
-const providerConfigKeySchema = z.string().regex(/^[a-zA-Z0-9~:.@ _-]+$/).max(255);
-const connectionIdSchema = z.string().regex(/^[a-zA-Z0-9,.;:=+~[\]|@${}"'\\/_ -]+$/).max(255);
-const syncNameSchema = z.string().regex(/^[a-zA-Z0-9_-]+$/).max(255);
+const providerConfigKeySchema = z
+    .string()
+    .regex(/^[a-zA-Z0-9~:.@ _-]+$/)
+    .max(255);
+const connectionIdSchema = z
+    .string()
+    .regex(/^[a-zA-Z0-9,.;:=+~[\]|@${}"'\\/_ -]+$/)
+    .max(255);
+const syncNameSchema = z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .max(255);
 
 export const ActionHeadersSchema = z.object({
     'provider-config-key': providerConfigKeySchema,
@@ -62,7 +71,9 @@ function emptyQuery(query: URLSearchParams, route: string): void {
     const keys = [...new Set(query.keys())];
     if (keys.length) {
         const message = `Unrecognized key${keys.length > 1 ? 's' : ''}: ${keys.map((k) => `"${k}"`).join(', ')}`;
-        throw new HttpError(400, 'invalid_query_params', `${route}: ${message} (this route takes no query parameters)`, { errors: [{ code: 'unrecognized_keys', message, path: [] }] });
+        throw new HttpError(400, 'invalid_query_params', `${route}: ${message} (this route takes no query parameters)`, {
+            errors: [{ code: 'unrecognized_keys', message, path: [] }]
+        });
     }
 }
 
@@ -82,7 +93,9 @@ function journalInput(input: unknown): { input?: unknown } {
 function record(ctx: ServerContext, entry: Omit<FlowJournalEntry, 'seq' | 'at' | 'kind' | 'status' | 'error'>, answer: NangoAnswer): NangoAnswer {
     ctx.journal.add({ kind: 'flow', ...entry, status: answer.status, ...(answer.ok ? {} : { error: answer.data.error.code }) });
     const what = entry.call === 'triggerAction' ? `action ${entry.names[0]}` : `${entry.call} ${entry.names.join(', ') || '(all syncs)'}`;
-    ctx.log(`${what} on ${entry.integration}${entry.connectionId ? `/${entry.connectionId}` : ''}: ${answer.ok ? 'answered from the fixtures' : `${answer.status} ${answer.data.error.code}`}`);
+    ctx.log(
+        `${what} on ${entry.integration}${entry.connectionId ? `/${entry.connectionId}` : ''}: ${answer.ok ? 'answered from the fixtures' : `${answer.status} ${answer.data.error.code}`}`
+    );
     return answer;
 }
 
@@ -98,16 +111,29 @@ function liveConnectionsOf(ctx: ServerContext, integration: string): number {
 /** POST /action/trigger (`Connection-Id` and `Provider-Config-Key` headers, `{ action_name, input }`). */
 export function triggerAction(ctx: ServerContext, headers: IncomingHttpHeaders, query: URLSearchParams, body: unknown): NangoAnswer {
     const route = 'POST /action/trigger';
-    const h = parse(ActionHeadersSchema, headerRecord(headers), 'invalid_headers', route, 'Send the "Connection-Id" and "Provider-Config-Key" headers (nango.triggerAction does).');
+    const h = parse(
+        ActionHeadersSchema,
+        headerRecord(headers),
+        'invalid_headers',
+        route,
+        'Send the "Connection-Id" and "Provider-Config-Key" headers (nango.triggerAction does).'
+    );
     emptyQuery(query, route);
     const { action_name, input } = parse(ActionBodySchema, body ?? {}, 'invalid_body', route, 'Send { "action_name": "…", "input": … }.');
     if (h['x-async']) {
-        throw new HttpError(501, 'not_implemented', `${route} with "X-Async: true" (triggerActionAsync) is not emulated: event functions call triggerAction, which waits for the answer. Drop the header.`);
+        throw new HttpError(
+            501,
+            'not_implemented',
+            `${route} with "X-Async: true" (triggerActionAsync) is not emulated: event functions call triggerAction, which waits for the answer. Drop the header.`
+        );
     }
     const key = h['provider-config-key'];
     const connectionId = h['connection-id'];
     const fixtures = ctx.fixtures();
-    const answer = answerAction(ctx.fixturesFile, key, own(fixtures.integrations, key), action_name, input, { connectionId, found: liveConnectionOf(ctx, connectionId, key) });
+    const answer = answerAction(ctx.fixturesFile, key, own(fixtures.integrations, key), action_name, input, {
+        connectionId,
+        found: liveConnectionOf(ctx, connectionId, key)
+    });
     return record(ctx, { call: 'triggerAction', integration: key, connectionId, names: [action_name], ...journalInput(input) }, answer);
 }
 
@@ -129,13 +155,20 @@ export function triggerSync(ctx: ServerContext, headers: IncomingHttpHeaders, qu
 
 /** POST /sync/start: `{ syncs, provider_config_key, connection_id? }` (startSync resumes their schedule). */
 export function startSync(ctx: ServerContext, raw: unknown): NangoAnswer {
-    const body = parse(SyncStartBodySchema, raw, 'invalid_body', 'POST /sync/start', 'Send { "syncs": ["…"], "provider_config_key": "…", "connection_id": "…" }.');
+    const body = parse(
+        SyncStartBodySchema,
+        raw,
+        'invalid_body',
+        'POST /sync/start',
+        'Send { "syncs": ["…"], "provider_config_key": "…", "connection_id": "…" }.'
+    );
     return answerSyncs(ctx, 'startSync', body.provider_config_key, body.connection_id, body.syncs);
 }
 
 function answerSyncs(ctx: ServerContext, call: 'triggerSync' | 'startSync', key: string, connectionId: string | undefined, syncs: SyncRef[]): NangoAnswer {
     const fixtures = ctx.fixtures();
-    const target = connectionId === undefined ? { liveConnections: liveConnectionsOf(ctx, key) } : { connectionId, found: liveConnectionOf(ctx, connectionId, key) };
+    const target =
+        connectionId === undefined ? { liveConnections: liveConnectionsOf(ctx, key) } : { connectionId, found: liveConnectionOf(ctx, connectionId, key) };
     const answer = checkSyncs(ctx.fixturesFile, key, own(fixtures.integrations, key), syncs, target);
     return record(ctx, { call, integration: key, ...(connectionId !== undefined ? { connectionId } : {}), names: syncs.map(syncLabel) }, answer);
 }

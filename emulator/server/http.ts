@@ -44,7 +44,8 @@ export async function readRequestBody(req: IncomingMessage, limit: number): Prom
             size += chunk.length;
             bufferedBytes += chunk.length;
             if (size > limit) throw new HttpError(413, 'payload_too_large', `the request body is over this route's limit of ${limit} bytes`);
-            if (bufferedBytes > MAX_BUFFERED_BODY_BYTES) throw new HttpError(503, 'busy', 'the emulator is reading too many request bodies at once; retry shortly', { retryAfter: 1 });
+            if (bufferedBytes > MAX_BUFFERED_BODY_BYTES)
+                throw new HttpError(503, 'busy', 'the emulator is reading too many request bodies at once; retry shortly', { retryAfter: 1 });
             chunks.push(chunk);
         }
     } finally {

@@ -9,7 +9,20 @@ import type { AddressInfo } from 'node:net';
 import { EmulatorError, type EmulatorErrorCode } from '../errors';
 import { ServerContext, type ServerContextOptions } from './context';
 import { emulatedConnection, journal, listEmulatedConnections, resetEmulator, runOperation } from './control';
-import { DEFAULT_HOST, DEFAULT_PORT, HttpError, MAX_JSON_BODY_BYTES, MAX_REQUEST_BODY_BYTES, hostOfHeader, isLoopbackHost, nangoErrorBody, parseJsonBody, readRequestBody, sendEmpty, sendJson } from './http';
+import {
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    HttpError,
+    MAX_JSON_BODY_BYTES,
+    MAX_REQUEST_BODY_BYTES,
+    hostOfHeader,
+    isLoopbackHost,
+    nangoErrorBody,
+    parseJsonBody,
+    readRequestBody,
+    sendEmpty,
+    sendJson
+} from './http';
 import { startSync, triggerAction, triggerSync } from './flow-api';
 import { DEPLOY_BODY_BYTES, listDeployments, postConfirmation, postDeploy } from './deploy-api';
 import { environmentVariables, getConnection, getIntegration, listConnections, writeMetadata } from './nango-api';
@@ -43,7 +56,10 @@ const EMULATOR_PREFIX = '/_emulator';
 const UNSUPPORTED_HINTS: [RegExp, string][] = [
     [/^\/action\//, 'the emulator answers POST /action/trigger (triggerAction) from the fixtures\' "actions"; async actions are not emulated'],
     [/^\/records\/?$/, 'records belong to syncs; event functions cannot read or save records'],
-    [/^\/sync\//, 'syncs are not run: the emulator answers POST /sync/trigger and /sync/start from the fixtures\' "syncs" list, and POST /sync/deploy[/confirmation] (kept in memory, GET /_emulator/deployments)'],
+    [
+        /^\/sync\//,
+        'syncs are not run: the emulator answers POST /sync/trigger and /sync/start from the fixtures\' "syncs" list, and POST /sync/deploy[/confirmation] (kept in memory, GET /_emulator/deployments)'
+    ],
     [/^\/api\/v1\/environments/, 'pass -e <environment> (and --no-interactive) to the nango CLI: the emulator has one environment, from the fixtures'],
     [/^\/connection\/[^/]+\/metadata$/, 'the SDK of nango 0.71 writes metadata with POST/PATCH /connections/metadata, which the emulator serves']
 ];
@@ -82,10 +98,18 @@ function notImplemented(method: string, path: string): HttpError {
 function requireBearer(req: IncomingMessage): void {
     const header = req.headers.authorization;
     if (!header) {
-        throw new HttpError(401, 'missing_auth_header', 'Authentication failed. The request is missing the Authorization header. Send "Authorization: Bearer <any secret key>" (the emulator accepts any key; set NANGO_SECRET_KEY_<ENV> for the nango CLI).');
+        throw new HttpError(
+            401,
+            'missing_auth_header',
+            'Authentication failed. The request is missing the Authorization header. Send "Authorization: Bearer <any secret key>" (the emulator accepts any key; set NANGO_SECRET_KEY_<ENV> for the nango CLI).'
+        );
     }
     if (!/^Bearer \S+/.test(header)) {
-        throw new HttpError(401, 'malformed_auth_header', 'Authentication failed. The Authorization header must be "Bearer <secret key>" (the emulator accepts any key).');
+        throw new HttpError(
+            401,
+            'malformed_auth_header',
+            'Authentication failed. The Authorization header must be "Bearer <secret key>" (the emulator accepts any key).'
+        );
     }
 }
 
@@ -108,7 +132,11 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
             // Bound to loopback: refuse requests addressed to another name (DNS rebinding from a web page).
             const hostName = hostOfHeader(req.headers.host);
             if (loopbackOnly && hostName && !isLoopbackHost(hostName)) {
-                throw new HttpError(403, 'forbidden_host', `Host "${req.headers.host}" is not a loopback address; the emulator only answers requests to 127.0.0.1, ::1 or localhost.`);
+                throw new HttpError(
+                    403,
+                    'forbidden_host',
+                    `Host "${req.headers.host}" is not a loopback address; the emulator only answers requests to 127.0.0.1, ::1 or localhost.`
+                );
             }
             if (control) return await handleControl(method, path.slice(EMULATOR_PREFIX.length) || '/', url.searchParams, req, res);
 
@@ -116,7 +144,12 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
             if (path === '/proxy' || path.startsWith('/proxy/')) {
                 requireBearer(req);
                 const raw = req.url ?? '/';
-                return await proxy.handle(req, res, await readRequestBody(req, MAX_REQUEST_BODY_BYTES), raw.slice(raw.indexOf('/proxy') + '/proxy'.length) || '/');
+                return await proxy.handle(
+                    req,
+                    res,
+                    await readRequestBody(req, MAX_REQUEST_BODY_BYTES),
+                    raw.slice(raw.indexOf('/proxy') + '/proxy'.length) || '/'
+                );
             }
             let m: RegExpExecArray | null;
             if (method === 'GET' && (path === '/connections' || path === '/connection')) {
@@ -133,7 +166,8 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
                 requireBearer(req);
                 const connection = getConnection(context, decodeURIComponent(m[1]!), url.searchParams, `GET ${path}`);
                 // `nango dryrun` starts with this lookup (the legacy singular path, flagged as a dry run).
-                if (path.startsWith('/connection/') && req.headers['nango-is-dry-run'] === 'true') context.startedDryRun(String(connection['provider_config_key']), String(connection['connection_id']));
+                if (path.startsWith('/connection/') && req.headers['nango-is-dry-run'] === 'true')
+                    context.startedDryRun(String(connection['provider_config_key']), String(connection['connection_id']));
                 return sendJson(res, 200, connection);
             }
             if (method === 'GET' && (m = /^\/integrations(?:\/([^/]+))?$/.exec(path))) {
@@ -147,7 +181,12 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
             if (method === 'POST' && (path === '/action/trigger' || path === '/sync/trigger' || path === '/sync/start')) {
                 requireBearer(req);
                 const body = parseJsonBody(await readRequestBody(req, MAX_JSON_BODY_BYTES), `${method} ${path}`);
-                const answer = path === '/action/trigger' ? triggerAction(context, req.headers, url.searchParams, body) : path === '/sync/trigger' ? triggerSync(context, req.headers, url.searchParams, body) : startSync(context, body);
+                const answer =
+                    path === '/action/trigger'
+                        ? triggerAction(context, req.headers, url.searchParams, body)
+                        : path === '/sync/trigger'
+                          ? triggerSync(context, req.headers, url.searchParams, body)
+                          : startSync(context, body);
                 return sendJson(res, answer.status, answer.data);
             }
             if (method === 'POST' && (path === '/sync/deploy' || path === '/sync/deploy/confirmation')) {
@@ -180,7 +219,8 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
             throw new HttpError(415, 'bad_usage', `POST ${EMULATOR_PREFIX}${sub}: send "Content-Type: application/json"`);
         }
         let m: RegExpExecArray | null;
-        if (method === 'GET' && sub === '/health') return sendJson(res, 200, { ok: true, root: context.root, pid: process.pid, fixturesFile: context.fixturesFile });
+        if (method === 'GET' && sub === '/health')
+            return sendJson(res, 200, { ok: true, root: context.root, pid: process.pid, fixturesFile: context.fixturesFile });
         if (method === 'GET' && sub === '/connections') return sendJson(res, 200, listEmulatedConnections(context));
         if (method === 'GET' && (m = /^\/connections\/([^/]+)$/.exec(sub))) return sendJson(res, 200, emulatedConnection(context, decodeURIComponent(m[1]!)));
         if (method === 'POST' && sub === '/run') {
@@ -210,7 +250,10 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
     const host = options.host ?? DEFAULT_HOST;
     if (!isLoopbackHost(host) && !options.allowNonLoopback) {
-        throw new EmulatorError('bad_usage', `refusing to serve on "${host}": it is not a loopback address, and the emulator hands out (fake) credentials and runs your handlers. Pass --host ${host} explicitly to expose it anyway.`);
+        throw new EmulatorError(
+            'bad_usage',
+            `refusing to serve on "${host}": it is not a loopback address, and the emulator hands out (fake) credentials and runs your handlers. Pass --host ${host} explicitly to expose it anyway.`
+        );
     }
     const { server, context } = createEmulatorServer(options);
     // Fail early on bad fixtures, with the file, the field and the fix.
@@ -220,7 +263,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const onError = (err: NodeJS.ErrnoException): void => {
             reject(
                 err.code === 'EADDRINUSE'
-                    ? new EmulatorError('bad_usage', `port ${port} on ${host} is already in use (another emulator or Nango?). Pass --port <another port>, or --port 0 for any free port.`)
+                    ? new EmulatorError(
+                          'bad_usage',
+                          `port ${port} on ${host} is already in use (another emulator or Nango?). Pass --port <another port>, or --port 0 for any free port.`
+                      )
                     : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
                       ? new EmulatorError('bad_usage', `cannot listen on "${host}" (${err.code}): pass a local address with --host`)
                       : err

@@ -6,7 +6,16 @@ import * as z from 'zod';
 import { EmulatorError } from '../errors';
 // publicCredentials (ApiPublicAllAuthCredentials of every auth mode) lives with the credential shapes.
 import { publicCredentials } from '../credentials';
-import { INTEGRATION_INCLUDES, publicConnection, publicConnectionFull, publicIntegration, type ApiPublicConnection, type ApiPublicConnectionFull, type ApiPublicIntegration, type IntegrationInclude } from '../nango-shapes';
+import {
+    INTEGRATION_INCLUDES,
+    publicConnection,
+    publicConnectionFull,
+    publicIntegration,
+    type ApiPublicConnection,
+    type ApiPublicConnectionFull,
+    type ApiPublicIntegration,
+    type IntegrationInclude
+} from '../nango-shapes';
 import { own } from '../names';
 import { providerInfo } from '../providers';
 import type { ConnectionRecord } from '../state';
@@ -16,9 +25,14 @@ import { HttpError } from './http';
 function strictQuery(query: URLSearchParams, allowed: string[], route: string): void {
     const unknown = [...new Set(query.keys())].filter((k) => !allowed.includes(k));
     if (unknown.length) {
-        throw new HttpError(400, 'invalid_query_params', `${route}: unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (${allowed.length ? `allowed: ${allowed.join(', ')}` : 'this route takes none'})`, {
-            errors: unknown.map((k) => ({ code: 'unrecognized_keys', message: `Unrecognized key: "${k}"`, path: [k] }))
-        });
+        throw new HttpError(
+            400,
+            'invalid_query_params',
+            `${route}: unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (${allowed.length ? `allowed: ${allowed.join(', ')}` : 'this route takes none'})`,
+            {
+                errors: unknown.map((k) => ({ code: 'unrecognized_keys', message: `Unrecognized key: "${k}"`, path: [k] }))
+            }
+        );
     }
 }
 
@@ -26,7 +40,9 @@ function stringBool(query: URLSearchParams, name: string, route: string): boolea
     const v = query.get(name);
     if (v === null || v === '' || v === 'false' || v === '0') return false;
     if (v === 'true' || v === '1') return true;
-    throw new HttpError(400, 'invalid_query_params', `${route}: ${name} must be true or false, got "${v}"`, { errors: [{ code: 'invalid_type', message: 'expected true or false', path: [name] }] });
+    throw new HttpError(400, 'invalid_query_params', `${route}: ${name} must be true or false, got "${v}"`, {
+        errors: [{ code: 'invalid_type', message: 'expected true or false', path: [name] }]
+    });
 }
 
 function numberParam(query: URLSearchParams, name: string, min: number, max: number, route: string): number | undefined {
@@ -34,7 +50,9 @@ function numberParam(query: URLSearchParams, name: string, min: number, max: num
     if (v === null) return undefined;
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-        throw new HttpError(400, 'invalid_query_params', `${route}: ${name} must be a number from ${min} to ${max}, got "${v}"`, { errors: [{ code: 'invalid_value', message: `expected a number from ${min} to ${max}`, path: [name] }] });
+        throw new HttpError(400, 'invalid_query_params', `${route}: ${name} must be a number from ${min} to ${max}, got "${v}"`, {
+            errors: [{ code: 'invalid_value', message: `expected a number from ${min} to ${max}`, path: [name] }]
+        });
     }
     return n;
 }
@@ -48,7 +66,10 @@ export function listConnections(ctx: ServerContext, query: URLSearchParams): { c
     const route = 'GET /connections';
     strictQuery(query, ['connectionId', 'integrationId', 'search', 'endUserId', 'endUserOrganizationId', 'limit', 'page', 'tags'], route);
     const connectionId = query.get('connectionId');
-    const integrationIds = query.get('integrationId')?.split(',').map((id) => id.trim());
+    const integrationIds = query
+        .get('integrationId')
+        ?.split(',')
+        .map((id) => id.trim());
     const search = query.get('search')?.toLowerCase();
     // Emulated connections have no end user: filtering by one finds nothing.
     const byEndUser = query.has('endUserId') || query.has('endUserOrganizationId');
@@ -56,7 +77,12 @@ export function listConnections(ctx: ServerContext, query: URLSearchParams): { c
     const page = Math.floor(numberParam(query, 'page', 0, Number.MAX_SAFE_INTEGER, route) ?? 0);
     const list = Object.values(ctx.state().connections)
         .filter((c) => c.status !== 'deleted' && !byEndUser)
-        .filter((c) => (connectionId === null || c.id === connectionId) && (!integrationIds || integrationIds.includes(c.integration)) && (!search || c.id.toLowerCase().includes(search)))
+        .filter(
+            (c) =>
+                (connectionId === null || c.id === connectionId) &&
+                (!integrationIds || integrationIds.includes(c.integration)) &&
+                (!search || c.id.toLowerCase().includes(search))
+        )
         .sort((a, b) => a.numericId - b.numericId);
     return { connections: list.slice(page * limit, page * limit + limit).map(publicConnection) };
 }
@@ -66,18 +92,28 @@ export function getConnection(ctx: ServerContext, connectionId: string, query: U
     strictQuery(query, ['provider_config_key', 'refresh_token', 'force_refresh', 'refresh_github_app_jwt_token'], route);
     const key = query.get('provider_config_key');
     if (!key) {
-        throw new HttpError(400, 'invalid_query_params', `${route}: provider_config_key is required (the integration id)`, { errors: [{ code: 'invalid_type', message: 'Required', path: ['provider_config_key'] }] });
+        throw new HttpError(400, 'invalid_query_params', `${route}: provider_config_key is required (the integration id)`, {
+            errors: [{ code: 'invalid_type', message: 'Required', path: ['provider_config_key'] }]
+        });
     }
     const refreshToken = stringBool(query, 'refresh_token', route);
     stringBool(query, 'force_refresh', route);
     stringBool(query, 'refresh_github_app_jwt_token', route);
     const fixtures = ctx.fixtures();
     if (!fixtures.integrations[key]) {
-        throw new HttpError(404, 'unknown_provider_config', `integration "${key}" does not exist in ${ctx.fixturesFile} (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'})`);
+        throw new HttpError(
+            404,
+            'unknown_provider_config',
+            `integration "${key}" does not exist in ${ctx.fixturesFile} (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'})`
+        );
     }
     const c = ctx.liveConnection(connectionId);
     if (!c || c.integration !== key) {
-        throw new HttpError(404, 'not_found', `no connection "${connectionId}" of integration "${key}" in the emulator. List them with "nango-emulator connections"; create one with "nango-emulator connect ${key} --connection ${connectionId} --account <account>".`);
+        throw new HttpError(
+            404,
+            'not_found',
+            `no connection "${connectionId}" of integration "${key}" in the emulator. List them with "nango-emulator connections"; create one with "nango-emulator connect ${key} --connection ${connectionId} --account <account>".`
+        );
     }
     return publicConnectionFull(c, publicCredentials(c.credentials, refreshToken));
 }
@@ -91,7 +127,13 @@ export function getIntegration(ctx: ServerContext, key: string | undefined, quer
     const route = key === undefined ? 'GET /integrations' : `GET /integrations/${key}`;
     const fixtures = ctx.fixtures();
     const shape = (k: string, include: IntegrationInclude[]): ApiPublicIntegration =>
-        publicIntegration({ key: k, integration: fixtures.integrations[k]!, provider: providerInfo(fixtures.integrations[k]!.provider), since: ctx.startedAt, include });
+        publicIntegration({
+            key: k,
+            integration: fixtures.integrations[k]!,
+            provider: providerInfo(fixtures.integrations[k]!.provider),
+            since: ctx.startedAt,
+            include
+        });
     if (key === undefined) {
         strictQuery(query, [], route);
         return { data: Object.keys(fixtures.integrations).map((k) => shape(k, [])) };
@@ -100,12 +142,21 @@ export function getIntegration(ctx: ServerContext, key: string | undefined, quer
     const include = [...query.getAll('include'), ...query.getAll('include[]')];
     const wrong = include.filter((v) => !(INTEGRATION_INCLUDES as readonly string[]).includes(v));
     if (wrong.length) {
-        throw new HttpError(400, 'invalid_query_params', `${route}: include must be "webhook" or "credentials" (repeat the parameter for both), got ${wrong.map((w) => `"${w}"`).join(', ')}`, {
-            errors: wrong.map((w) => ({ code: 'invalid_union', message: `Invalid include "${w}"`, path: ['include'] }))
-        });
+        throw new HttpError(
+            400,
+            'invalid_query_params',
+            `${route}: include must be "webhook" or "credentials" (repeat the parameter for both), got ${wrong.map((w) => `"${w}"`).join(', ')}`,
+            {
+                errors: wrong.map((w) => ({ code: 'invalid_union', message: `Invalid include "${w}"`, path: ['include'] }))
+            }
+        );
     }
     if (!own(fixtures.integrations, key)) {
-        throw new HttpError(404, 'not_found', `Integration "${key}" does not exist in ${ctx.fixturesFile} (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'}). Add it under "integrations".`);
+        throw new HttpError(
+            404,
+            'not_found',
+            `Integration "${key}" does not exist in ${ctx.fixturesFile} (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'}). Add it under "integrations".`
+        );
     }
     return { data: shape(key, include as IntegrationInclude[]) };
 }
@@ -125,7 +176,9 @@ export async function writeMetadata(ctx: ServerContext, method: 'POST' | 'PATCH'
     const parsed = MetadataBodySchema.safeParse(raw);
     if (!parsed.success) {
         const details = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-        throw new HttpError(400, 'invalid_body', `${route}: ${details}. Send { "connection_id": "…", "provider_config_key": "…", "metadata": { … } }.`, { errors: parsed.error.issues });
+        throw new HttpError(400, 'invalid_body', `${route}: ${details}. Send { "connection_id": "…", "provider_config_key": "…", "metadata": { … } }.`, {
+            errors: parsed.error.issues
+        });
     }
     const body = parsed.data;
     const ids = [body.connection_id].flat();
@@ -142,7 +195,11 @@ export async function writeMetadata(ctx: ServerContext, method: 'POST' | 'PATCH'
     for (const id of ids) {
         let updated: ConnectionRecord;
         try {
-            updated = await ctx.updateConnection(id, (c) => ({ ...c, metadata: method === 'POST' ? structuredClone(body.metadata) : { ...c.metadata, ...structuredClone(body.metadata) }, updatedAt: new Date().toISOString() }));
+            updated = await ctx.updateConnection(id, (c) => ({
+                ...c,
+                metadata: method === 'POST' ? structuredClone(body.metadata) : { ...c.metadata, ...structuredClone(body.metadata) },
+                updatedAt: new Date().toISOString()
+            }));
         } catch (err) {
             if (err instanceof EmulatorError && err.code === 'unknown_connection') throw new HttpError(404, 'unknown_connection', `${route}: ${err.message}`);
             throw err;

@@ -29,7 +29,17 @@ type NewProxyEntry = Omit<ProxyJournalEntry, 'seq' | 'at' | 'status' | 'duration
 import { HttpError, sendJson } from './http';
 
 /** Not forwarded from a provider answer (hop-by-hop, or recomputed by this server). */
-const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'content-encoding', 'x-msw-intention']);
+const DROPPED_RESPONSE_HEADERS = new Set([
+    'connection',
+    'keep-alive',
+    'transfer-encoding',
+    'te',
+    'trailer',
+    'upgrade',
+    'content-length',
+    'content-encoding',
+    'x-msw-intention'
+]);
 
 /** The user's handlers.ts and its compiled copy, which a worker process loads: never this server. */
 interface UserHandlersFile {
@@ -51,7 +61,10 @@ export class ProxyService {
 
     /** The process the user's msw handlers run in (started on first use, with the runs' timeout and memory limit). */
     private worker(): HandlerWorker {
-        return (this.answerWorker ??= new HandlerWorker({ projectRoot: this.ctx.root, ...(this.ctx.options.memoryLimitMb ? { memoryLimitMb: this.ctx.options.memoryLimitMb } : {}) }));
+        return (this.answerWorker ??= new HandlerWorker({
+            projectRoot: this.ctx.root,
+            ...(this.ctx.options.memoryLimitMb ? { memoryLimitMb: this.ctx.options.memoryLimitMb } : {})
+        }));
     }
 
     dispose(): void {
@@ -73,9 +86,20 @@ export class ProxyService {
     }
 
     /** The user's handlers' answer to `request` (undefined: none matched), from the worker. */
-    private async userAnswer(user: UserHandlersFile, request: Request, body: Buffer | undefined, journal: NewProxyEntry, attemptStarted: number): Promise<Response | undefined> {
+    private async userAnswer(
+        user: UserHandlersFile,
+        request: Request,
+        body: Buffer | undefined,
+        journal: NewProxyEntry,
+        attemptStarted: number
+    ): Promise<Response | undefined> {
         const redactor = this.ctx.redactor();
-        const answer = await this.worker().answer(user.compiled, user.file, { method: request.method, url: request.url, headers: [...request.headers], ...(body ? { body: new Uint8Array(body) } : {}) }, this.ctx.timeoutMs);
+        const answer = await this.worker().answer(
+            user.compiled,
+            user.file,
+            { method: request.method, url: request.url, headers: [...request.headers], ...(body ? { body: new Uint8Array(body) } : {}) },
+            this.ctx.timeoutMs
+        );
         if (answer.response) return toResponse(answer.response);
         if (!answer.error) return undefined;
         if (answer.error.type === 'UserHandlersError') throw new EmulatorError('user_handlers_invalid', `${user.file}: ${redactor.text(answer.error.message)}`);
@@ -95,11 +119,19 @@ export class ProxyService {
         const fixtures = this.ctx.fixtures();
         const integration = fixtures.integrations[headers.providerConfigKey];
         if (!integration) {
-            throw new HttpError(404, 'unknown_provider_config', `integration "${headers.providerConfigKey}" does not exist in ${this.ctx.fixturesFile} (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'}). Check the Provider-Config-Key header, or add the integration to the fixtures.`);
+            throw new HttpError(
+                404,
+                'unknown_provider_config',
+                `integration "${headers.providerConfigKey}" does not exist in ${this.ctx.fixturesFile} (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'}). Check the Provider-Config-Key header, or add the integration to the fixtures.`
+            );
         }
         const connection = this.ctx.liveConnection(headers.connectionId);
         if (!connection || connection.integration !== headers.providerConfigKey) {
-            throw new HttpError(404, 'unknown_connection', `no connection "${headers.connectionId}" of integration "${headers.providerConfigKey}" in the emulator (live: ${liveConnections(this.ctx)}). Create it with "nango-emulator connect ${headers.providerConfigKey} --connection ${headers.connectionId} --account <account>", or add it to "connections" in ${this.ctx.fixturesFile}.`);
+            throw new HttpError(
+                404,
+                'unknown_connection',
+                `no connection "${headers.connectionId}" of integration "${headers.providerConfigKey}" in the emulator (live: ${liveConnections(this.ctx)}). Create it with "nango-emulator connect ${headers.providerConfigKey} --connection ${headers.connectionId} --account <account>", or add it to "connections" in ${this.ctx.fixturesFile}.`
+            );
         }
         const provider = providerInfo(integration.provider);
         const accounts = accountInfos(connection.integration, integration, this.ctx.fixturesFile, provider);
@@ -107,18 +139,34 @@ export class ProxyService {
         const template = baseUrlTemplate(connection.integration, integration, this.ctx.fixturesFile);
         const base = headers.baseUrlOverride || resolveBaseUrl(template, interpolation, `connection "${connection.id}" connection_config`);
         // The endpoint holds the query string, as Nango's /proxy takes it (allProxy.ts: req.originalUrl).
-        const url = buildProxyUrl({ endpoint, baseUrl: base, baseUrlTemplate: template, baseUrlOverride: headers.baseUrlOverride, authQuery: authFor(provider, interpolation).query });
+        const url = buildProxyUrl({
+            endpoint,
+            baseUrl: base,
+            baseUrlTemplate: template,
+            baseUrlOverride: headers.baseUrlOverride,
+            authQuery: authFor(provider, interpolation).query
+        });
         const method = (req.method ?? 'GET').toUpperCase();
         const contentType = headers.forwarded['content-type'] ?? req.headers['content-type'];
         const app = { clientId: integration.clientId, clientSecret: integration.clientSecret };
-        const auth = authFor(provider, { ...interpolation, integration: app, request: { method, url, endpoint, body: body.length ? body : undefined, ...(contentType ? { contentType } : {}) } });
+        const auth = authFor(provider, {
+            ...interpolation,
+            integration: app,
+            request: { method, url, endpoint, body: body.length ? body : undefined, ...(contentType ? { contentType } : {}) }
+        });
         const outgoing: Record<string, string> = { ...auth.headers, 'user-agent': 'nango-emulator' };
         for (const [name, value] of Object.entries(headers.forwarded)) outgoing[name] = value;
         const sendsBody = body.length > 0 && method !== 'GET' && method !== 'HEAD';
         if (sendsBody && !('content-type' in outgoing) && req.headers['content-type']) outgoing['content-type'] = req.headers['content-type'];
 
         const userHandlers = await this.userHandlersFile();
-        const fakeCtx = { accounts, responses: integration.responses, integration: connection.integration, fixturesFile: this.ctx.fixturesFile, faultCounts: this.ctx.faultCountsFor(connection.integration, connection.id) };
+        const fakeCtx = {
+            accounts,
+            responses: integration.responses,
+            integration: connection.integration,
+            fixturesFile: this.ctx.fixturesFile,
+            faultCounts: this.ctx.faultCountsFor(connection.integration, connection.id)
+        };
         const redactor = this.ctx.redactor();
         const maxBodyBytes = this.ctx.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
@@ -127,13 +175,28 @@ export class ProxyService {
             const request = new Request(url, { method, headers: outgoing, ...(sendsBody ? { body } : {}) });
             const account = accountOfRequest(request, accounts)?.id;
             const matchedBy = new Map<Request, string>();
-            const journal: NewProxyEntry = { kind: 'proxy', connectionId: connection.id, integration: connection.integration, method, url: redactor.text(url), ...(account ? { account } : {}) };
+            const journal: NewProxyEntry = {
+                kind: 'proxy',
+                connectionId: connection.id,
+                integration: connection.integration,
+                method,
+                url: redactor.text(url),
+                ...(account ? { account } : {})
+            };
             // The user's handlers first (in the worker), then the fixtures: the order the worker's runs use.
-            let response = userHandlers ? await this.userAnswer(userHandlers, request.clone(), sendsBody ? body : undefined, journal, attemptStarted) : undefined;
+            let response = userHandlers
+                ? await this.userAnswer(userHandlers, request.clone(), sendsBody ? body : undefined, journal, attemptStarted)
+                : undefined;
             try {
-                response ??= await withTimeout(msw.getResponse(fixtureHandlers(fakeCtx, matchedBy), request), this.ctx.timeoutMs, () => `${method} ${url}: no answer within ${this.ctx.timeoutMs} ms from the fixtures. Look for a fault that never ends.`);
+                response ??= await withTimeout(
+                    msw.getResponse(fixtureHandlers(fakeCtx, matchedBy), request),
+                    this.ctx.timeoutMs,
+                    () => `${method} ${url}: no answer within ${this.ctx.timeoutMs} ms from the fixtures. Look for a fault that never ends.`
+                );
             } catch (err) {
-                const message = redactor.text(`${method} ${url}: an msw handler threw: ${(err as Error).message}. Fix ${userHandlers?.file ?? this.ctx.fixturesFile}.`);
+                const message = redactor.text(
+                    `${method} ${url}: an msw handler threw: ${(err as Error).message}. Fix ${userHandlers?.file ?? this.ctx.fixturesFile}.`
+                );
                 this.ctx.journal.add({ ...journal, status: null, durationMs: ms(attemptStarted), error: message });
                 this.ctx.log(`proxy ${method} ${url} → failed: ${message}`);
                 throw new HttpError(500, 'emulator_handler_error', message);
@@ -148,24 +211,53 @@ export class ProxyService {
             }
             if (response.type === 'error') {
                 const message = `${method} ${url}: the msw handler answered with a network error (HttpResponse.error())`;
-                this.ctx.journal.add({ ...journal, status: null, durationMs: ms(attemptStarted), matchedBy: matchedBy.get(request) ?? userHandlers?.file ?? 'msw handler', error: message });
+                this.ctx.journal.add({
+                    ...journal,
+                    status: null,
+                    durationMs: ms(attemptStarted),
+                    matchedBy: matchedBy.get(request) ?? userHandlers?.file ?? 'msw handler',
+                    error: message
+                });
                 throw new HttpError(502, 'proxy_request_failed', redactor.text(message));
             }
             const bytes = Buffer.from(await response.arrayBuffer());
             if (bytes.length > maxBodyBytes) {
-                throw new HttpError(502, 'emulator_body_too_large', `${method} ${redactor.text(url)}: the response body is ${bytes.length} bytes, over the emulator's limit of ${maxBodyBytes} bytes. Make the fixture smaller, or raise --max-body-bytes.`);
+                throw new HttpError(
+                    502,
+                    'emulator_body_too_large',
+                    `${method} ${redactor.text(url)}: the response body is ${bytes.length} bytes, over the emulator's limit of ${maxBodyBytes} bytes. Make the fixture smaller, or raise --max-body-bytes.`
+                );
             }
             const answeredBy = matchedBy.get(request) ?? userHandlers?.file ?? 'msw handler';
             // A `timeout` or `networkError` fault: the provider never answered (the 504/502 is a stand-in).
             const network = markedNetworkFailure(response, url);
             const timedOut = response.headers.get('x-nango-emulator') === TIMEOUT_MARKER;
             const failedWith = network ? (timedOut ? 'timed out (fixture fault)' : `${network.message} (${network.code}, fixture fault)`) : undefined;
-            this.ctx.journal.add({ ...journal, status: network ? null : response.status, durationMs: ms(attemptStarted), matchedBy: answeredBy, ...(failedWith ? { error: failedWith } : {}) });
+            this.ctx.journal.add({
+                ...journal,
+                status: network ? null : response.status,
+                durationMs: ms(attemptStarted),
+                matchedBy: answeredBy,
+                ...(failedWith ? { error: failedWith } : {})
+            });
             if (network || response.status < 200 || response.status >= 300) {
                 const failure: RetryInput = network
                     ? { networkCode: network.code }
-                    : { status: response.status, headers: Object.fromEntries(response.headers), body: parseJson(bytes), retryOn: headers.retryOn, providerRetry: provider?.proxy?.retry };
-                const step = proxyRetryStep({ attempt, max: headers.retries, failure, runnerSdk: false, provider: integration.provider, context: `${method} ${url}: ${network ? `${network.message} (${network.code})` : response.status}` });
+                    : {
+                          status: response.status,
+                          headers: Object.fromEntries(response.headers),
+                          body: parseJson(bytes),
+                          retryOn: headers.retryOn,
+                          providerRetry: provider?.proxy?.retry
+                      };
+                const step = proxyRetryStep({
+                    attempt,
+                    max: headers.retries,
+                    failure,
+                    runnerSdk: false,
+                    provider: integration.provider,
+                    context: `${method} ${url}: ${network ? `${network.message} (${network.code})` : response.status}`
+                });
                 if (step.message) this.ctx.log(`proxy ${step.message}`);
                 if (step.retry) {
                     await new Promise((r) => setTimeout(r, step.waitMs));
@@ -214,7 +306,8 @@ function proxyHeaders(req: IncomingMessage): ProxyHeaders {
     if (!connectionId) errors.push('connection-id: required (the connection to call the provider as)');
     if (!providerConfigKey) errors.push('provider-config-key: required (the integration id)');
     const baseUrlOverride = one('base-url-override') ?? '';
-    if (baseUrlOverride && !URL.canParse(baseUrlOverride)) errors.push(`base-url-override: "${baseUrlOverride}" is not a URL (send an absolute URL, or an empty value)`);
+    if (baseUrlOverride && !URL.canParse(baseUrlOverride))
+        errors.push(`base-url-override: "${baseUrlOverride}" is not a URL (send an absolute URL, or an empty value)`);
     const retriesRaw = one('retries');
     const retries = retriesRaw === undefined || retriesRaw === '' ? 0 : Number(retriesRaw);
     if (!Number.isInteger(retries) || retries < 0) errors.push(`retries: "${retriesRaw}" is not a whole number`);
@@ -228,7 +321,14 @@ function proxyHeaders(req: IncomingMessage): ProxyHeaders {
         const name = req.rawHeaders[i]!;
         if (/^nango-proxy-/i.test(name)) forwarded[name.slice('nango-proxy-'.length).toLowerCase()] = req.rawHeaders[i + 1]!;
     }
-    return { connectionId, providerConfigKey, baseUrlOverride, retries: Math.min(retries, 10), retryOn: retryOnRaw ? retryOnRaw.split(',').map(Number) : [], forwarded };
+    return {
+        connectionId,
+        providerConfigKey,
+        baseUrlOverride,
+        retries: Math.min(retries, 10),
+        retryOn: retryOnRaw ? retryOnRaw.split(',').map(Number) : [],
+        forwarded
+    };
 }
 
 function parseJson(bytes: Buffer): unknown {

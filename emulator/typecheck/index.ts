@@ -63,8 +63,10 @@ function findToolchain(root: string): Toolchain | { reason: string } {
 }
 
 function notInstalled(root: string, missing: string): string {
-    return `${missing} not installed in ${root}: run \`npm install\` in ${root} to get the type check \`nango compile\` does ` +
-        "(it uses the project's own TypeScript and nango types).";
+    return (
+        `${missing} not installed in ${root}: run \`npm install\` in ${root} to get the type check \`nango compile\` does ` +
+        "(it uses the project's own TypeScript and nango types)."
+    );
 }
 
 /** The TypeScript module `import ts from 'typescript'` in the project's nango loads. */

@@ -30,7 +30,12 @@ export interface LoadedHandler {
  * Runs the handler's top-level code in a new sandbox and reads its definition. On failure the sandbox
  * is disposed and the error rethrown with the sandbox attached, so its stack can still be mapped.
  */
-export function loadHandler(compiledFile: string, handlerFile: string, projectRoot: string, onConsole: (level: ConsoleLevel, args: unknown[]) => void): LoadedHandler {
+export function loadHandler(
+    compiledFile: string,
+    handlerFile: string,
+    projectRoot: string,
+    onConsole: (level: ConsoleLevel, args: unknown[]) => void
+): LoadedHandler {
     const sandbox = createSandbox({ code: readFileSync(compiledFile, 'utf8'), compiledFile, projectRoot, onConsole });
     try {
         return { sandbox, loaded: readDefinition(sandbox.evaluate(), handlerFile) };
@@ -61,10 +66,14 @@ export function readDefinition(mod: unknown, handlerFile: string): LoadedDefinit
     const def = exported as Record<string, unknown>;
     if (def['type'] !== 'onEvent') {
         const factory = def['type'] === 'action' ? 'createAction' : def['type'] === 'sync' ? 'createSync' : `something of type "${String(def['type'])}"`;
-        throw new InvalidHandlerError(`${handlerFile}: the default export comes from ${factory}, not createOnEvent. Files under on-events/ must "export default createOnEvent({ ... })".`);
+        throw new InvalidHandlerError(
+            `${handlerFile}: the default export comes from ${factory}, not createOnEvent. Files under on-events/ must "export default createOnEvent({ ... })".`
+        );
     }
     if (typeof def['event'] !== 'string' || !(EVENT_NAMES as readonly string[]).includes(def['event'])) {
-        throw new InvalidHandlerError(`${handlerFile}: event ${JSON.stringify(def['event'])} is not a Nango lifecycle event. Use one of ${EVENT_NAMES.map((e) => `'${e}'`).join(', ')}.`);
+        throw new InvalidHandlerError(
+            `${handlerFile}: event ${JSON.stringify(def['event'])} is not a Nango lifecycle event. Use one of ${EVENT_NAMES.map((e) => `'${e}'`).join(', ')}.`
+        );
     }
     if (typeof def['exec'] !== 'function') {
         throw new InvalidHandlerError(`${handlerFile}: createOnEvent({ ... }) has no exec function. Add "exec: async (nango) => { ... }".`);

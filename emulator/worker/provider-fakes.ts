@@ -86,7 +86,10 @@ function fixtureUrls(fixture: ResponseFixture, accounts: AccountInfo[]): string[
  * The msw handlers that answer provider requests from fixture responses (account matching by
  * credentials, query filters, templates). Shared with the emulator server's /proxy (server/proxy.ts).
  */
-export function fixtureHandlers(ctx: Pick<FakeRunContext, 'accounts' | 'responses' | 'integration' | 'fixturesFile'> & { faultCounts?: Map<number, number> }, matchedBy: Map<Request, string>): HttpHandler[] {
+export function fixtureHandlers(
+    ctx: Pick<FakeRunContext, 'accounts' | 'responses' | 'integration' | 'fixturesFile'> & { faultCounts?: Map<number, number> },
+    matchedBy: Map<Request, string>
+): HttpHandler[] {
     const handlers: HttpHandler[] = [];
     // How many requests each faulted fixture has failed so far (for `fault.times`); pass one map for
     // several handler builds to count across them.
@@ -106,17 +109,32 @@ export function fixtureHandlers(ctx: Pick<FakeRunContext, 'accounts' | 'response
                     if (fault) matchedBy.set(request, `${matchedBy.get(request)!} (fault ${fault.label})`);
                     const wait = fault?.fault.delayMs ?? fixture.delayMs;
                     if (wait) await delay(wait);
-                    const fails = fault !== undefined && (fault.fault.timeout !== undefined || fault.fault.networkError !== undefined || fault.fault.status !== undefined || fault.fault.malformedBody !== undefined);
+                    const fails =
+                        fault !== undefined &&
+                        (fault.fault.timeout !== undefined ||
+                            fault.fault.networkError !== undefined ||
+                            fault.fault.status !== undefined ||
+                            fault.fault.malformedBody !== undefined);
                     // A response that is only a fault (no body, status 200) is a layer in front of the
                     // others: a request it does not fail (its `times` are spent, or it only delays) goes on
                     // to the next matching response.
                     if (!fails && fixture.fault && fixture.body === undefined && fixture.status === 200) return undefined;
-                    const body = fixture.body === undefined ? undefined : renderTemplate(fixture.body, { account: account ? { id: account.id, identity: account.identity } : undefined, params, query, body: await readBody(request.clone()) });
+                    const body =
+                        fixture.body === undefined
+                            ? undefined
+                            : renderTemplate(fixture.body, {
+                                  account: account ? { id: account.id, identity: account.identity } : undefined,
+                                  params,
+                                  query,
+                                  body: await readBody(request.clone())
+                              });
                     // A fault with only delayMs answers normally, late.
                     if (fault && fails) return faultResponse(fault.fault, fixture, body, request.url);
                     const headers = new Headers(fixture.headers);
-                    if (body === undefined || fixture.status === 204 || fixture.status === 304) return new HttpResponse(null, { status: fixture.status, headers });
-                    if (typeof body === 'string' && headers.has('content-type') && !headers.get('content-type')!.includes('json')) return new HttpResponse(body, { status: fixture.status, headers });
+                    if (body === undefined || fixture.status === 204 || fixture.status === 304)
+                        return new HttpResponse(null, { status: fixture.status, headers });
+                    if (typeof body === 'string' && headers.has('content-type') && !headers.get('content-type')!.includes('json'))
+                        return new HttpResponse(body, { status: fixture.status, headers });
                     return HttpResponse.json(body, { status: fixture.status, headers });
                 })
             );
@@ -136,7 +154,8 @@ export const NETWORK_ERROR_MARKER = 'network-error';
  */
 export function markedNetworkFailure(response: Response, url: string): { code: string; message: string } | undefined {
     const marker = response.headers.get('x-nango-emulator');
-    if (marker === TIMEOUT_MARKER) return { code: 'ECONNABORTED', message: `timeout of ${Number(response.headers.get('x-nango-emulator-timeout-ms'))}ms exceeded` };
+    if (marker === TIMEOUT_MARKER)
+        return { code: 'ECONNABORTED', message: `timeout of ${Number(response.headers.get('x-nango-emulator-timeout-ms'))}ms exceeded` };
     if (marker === NETWORK_ERROR_MARKER) {
         const code = response.headers.get('x-nango-emulator-network-error') ?? 'ECONNRESET';
         return { code, message: networkErrorMessage(code, url) };
@@ -150,7 +169,16 @@ function takeFault(fault: Fault | undefined, index: number, counts: Map<number, 
     const seen = counts.get(index) ?? 0;
     if (fault.times !== undefined && seen >= fault.times) return undefined;
     counts.set(index, seen + 1);
-    const what = fault.timeout !== undefined ? 'timeout' : fault.networkError !== undefined ? fault.networkError : fault.status !== undefined ? String(fault.status) : fault.malformedBody !== undefined ? 'malformed body' : `delay ${fault.delayMs} ms`;
+    const what =
+        fault.timeout !== undefined
+            ? 'timeout'
+            : fault.networkError !== undefined
+              ? fault.networkError
+              : fault.status !== undefined
+                ? String(fault.status)
+                : fault.malformedBody !== undefined
+                  ? 'malformed body'
+                  : `delay ${fault.delayMs} ms`;
     return { fault, label: `${what}${fault.times !== undefined ? `, ${seen + 1} of ${fault.times}` : ''}` };
 }
 
@@ -164,13 +192,21 @@ async function faultResponse(fault: Fault, fixture: ResponseFixture, normalBody:
         const message = networkErrorMessage(fault.networkError, url);
         return HttpResponse.json(
             { error: `${message} (the emulator's stand-in for a failed connection: fixture fault networkError)` },
-            { status: 502, statusText: 'Bad Gateway', headers: { 'x-nango-emulator': NETWORK_ERROR_MARKER, 'x-nango-emulator-network-error': fault.networkError } }
+            {
+                status: 502,
+                statusText: 'Bad Gateway',
+                headers: { 'x-nango-emulator': NETWORK_ERROR_MARKER, 'x-nango-emulator-network-error': fault.networkError }
+            }
         );
     }
     if (fault.timeout !== undefined) {
         const ms = fault.timeout === true ? DEFAULT_FAULT_TIMEOUT_MS : fault.timeout;
         await delay(ms);
-        return new HttpResponse(null, { status: 504, statusText: 'Gateway Timeout', headers: { 'x-nango-emulator': TIMEOUT_MARKER, 'x-nango-emulator-timeout-ms': String(ms) } });
+        return new HttpResponse(null, {
+            status: 504,
+            statusText: 'Gateway Timeout',
+            headers: { 'x-nango-emulator': TIMEOUT_MARKER, 'x-nango-emulator-timeout-ms': String(ms) }
+        });
     }
     const status = fault.status ?? fixture.status;
     const headers = new Headers(fault.status !== undefined ? fault.headers : { ...fixture.headers, ...fault.headers });
@@ -178,7 +214,10 @@ async function faultResponse(fault: Fault, fixture: ResponseFixture, normalBody:
     if (fault.malformedBody !== undefined) {
         const full = JSON.stringify(fault.status !== undefined ? (fault.body ?? { error: STATUS_CODES[status] ?? 'Error' }) : (normalBody ?? {}));
         headers.set('content-type', 'application/json');
-        return new HttpResponse(fault.malformedBody === true ? full.slice(0, Math.max(1, Math.floor(full.length / 2))) : fault.malformedBody, { status, headers });
+        return new HttpResponse(fault.malformedBody === true ? full.slice(0, Math.max(1, Math.floor(full.length / 2))) : fault.malformedBody, {
+            status,
+            headers
+        });
     }
     return HttpResponse.json(fault.body ?? { error: STATUS_CODES[status] ?? 'Error' }, { status, headers });
 }
@@ -210,7 +249,10 @@ export function suggestFixture(method: string, url: string, accounts: AccountInf
 export class ProviderFakes {
     private readonly server: ReturnType<typeof setupServer>;
     private ctx: FakeRunContext | undefined;
-    private readonly started = new Map<string, { at: number; method: string; url: string; body?: Promise<unknown>; account?: string; headers: Record<string, string> }>();
+    private readonly started = new Map<
+        string,
+        { at: number; method: string; url: string; body?: Promise<unknown>; account?: string; headers: Record<string, string> }
+    >();
     private readonly pending = new Set<Promise<void>>();
     private matchedBy = new Map<Request, string>();
     private unmatched = new Set<Request>();
@@ -224,7 +266,14 @@ export class ProviderFakes {
             if (!ctx) return;
             const headers = Object.fromEntries(request.headers.entries());
             const body = ctx.captureBodies ? readBody(request.clone()).catch(() => undefined) : undefined;
-            this.started.set(requestId, { at: performance.now(), method: request.method, url: request.url, account: accountOfRequest(request, ctx.accounts)?.id, headers, body });
+            this.started.set(requestId, {
+                at: performance.now(),
+                method: request.method,
+                url: request.url,
+                account: accountOfRequest(request, ctx.accounts)?.id,
+                headers,
+                body
+            });
         });
         this.server.events.on('response:mocked', ({ request, requestId, response }) => {
             const done = this.finish(requestId, request, response).finally(() => this.pending.delete(done));
@@ -279,7 +328,9 @@ export class ProviderFakes {
     checkBodySize(text: string, method: string, url: string): void {
         const max = this.ctx?.maxBodyBytes ?? Infinity;
         if (Buffer.byteLength(text) > max) {
-            throw new Error(`${method} ${url}: the response body is ${Buffer.byteLength(text)} bytes, over the emulator's limit of ${max} bytes. Make the fixture smaller, or raise --max-body-bytes.`);
+            throw new Error(
+                `${method} ${url}: the response body is ${Buffer.byteLength(text)} bytes, over the emulator's limit of ${max} bytes. Make the fixture smaller, or raise --max-body-bytes.`
+            );
         }
     }
 

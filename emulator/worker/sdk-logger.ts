@@ -42,7 +42,8 @@ export class NangoLogger {
     /** Why Nango would not keep a line of this level; undefined when it keeps it. */
     dropReason(level: LogLevel): string | undefined {
         if (this.level === 'off') return 'hidden in Nango: logging is off';
-        if (typeof this.level === 'object') return `hidden in Nango: nango.setLogger set level ${JSON.stringify(this.level.unknown)}, which Nango does not know, so it keeps no line (use ${LOGGER_LEVELS.join(', ')})`;
+        if (typeof this.level === 'object')
+            return `hidden in Nango: nango.setLogger set level ${JSON.stringify(this.level.unknown)}, which Nango does not know, so it keeps no line (use ${LOGGER_LEVELS.join(', ')})`;
         if (ORDER[level] >= ORDER[this.level]) return undefined;
         return `hidden in Nango: level ${level} < ${this.level}${this.source ? ` (${this.source})` : ''}`;
     }

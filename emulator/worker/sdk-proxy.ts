@@ -107,7 +107,9 @@ export class ProviderClient {
     private baseUrlTemplate(): string {
         const template = this.req.provider?.proxy?.base_url;
         const conn = this.req.connection;
-        const resolved = template ? interpolate(template, { connectionConfig: conn.connectionConfig, credentials: conn.credentials })?.replace(/\/+$/, '') : undefined;
+        const resolved = template
+            ? interpolate(template, { connectionConfig: conn.connectionConfig, credentials: conn.credentials })?.replace(/\/+$/, '')
+            : undefined;
         return template && resolved === this.req.baseUrl ? template : this.req.baseUrl;
     }
 
@@ -120,15 +122,43 @@ export class ProviderClient {
         let url: URL;
         try {
             // The query auth does not depend on the request; the headers may (signatures): built once the URL is.
-            url = new URL(buildProxyUrl({ endpoint: config.endpoint, baseUrl: this.req.baseUrl, baseUrlTemplate: this.baseUrlTemplate(), baseUrlOverride: config.baseUrlOverride, params: config.params, authQuery: authFor(this.req.provider, creds).query }));
+            url = new URL(
+                buildProxyUrl({
+                    endpoint: config.endpoint,
+                    baseUrl: this.req.baseUrl,
+                    baseUrlTemplate: this.baseUrlTemplate(),
+                    baseUrlOverride: config.baseUrlOverride,
+                    params: config.params,
+                    authQuery: authFor(this.req.provider, creds).query
+                })
+            );
         } catch (err) {
             // Nango builds the URL inside its retry loop: the error is not an HTTP one, so it is not retried.
-            this.logStep(proxyRetryStep({ attempt: 0, max: retries, failure: { unknown: true }, runnerSdk: true, provider: this.provider, context: `${method} ${config.endpoint}: ${(err as Error).message}` }));
+            this.logStep(
+                proxyRetryStep({
+                    attempt: 0,
+                    max: retries,
+                    failure: { unknown: true },
+                    runnerSdk: true,
+                    provider: this.provider,
+                    context: `${method} ${config.endpoint}: ${(err as Error).message}`
+                })
+            );
             throw err;
         }
         const contentType = Object.entries(config.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
         const app = { clientId: this.req.integration?.clientId, clientSecret: this.req.integration?.clientSecret };
-        const auth = authFor(this.req.provider, { ...creds, integration: app, request: { method, url: url.toString(), endpoint: config.endpoint, body: config.data, ...(contentType !== undefined ? { contentType: String(contentType) } : {}) } });
+        const auth = authFor(this.req.provider, {
+            ...creds,
+            integration: app,
+            request: {
+                method,
+                url: url.toString(),
+                endpoint: config.endpoint,
+                body: config.data,
+                ...(contentType !== undefined ? { contentType: String(contentType) } : {})
+            }
+        });
         const headers: Record<string, string> = { ...auth.headers, 'user-agent': 'nango-emulator' };
         for (const [k, v] of Object.entries(config.headers ?? {})) headers[k.toLowerCase()] = String(v);
         let body: string | Buffer | URLSearchParams | undefined;
@@ -154,7 +184,9 @@ export class ProviderClient {
                 // A `timeout` or `networkError` fault: no answer came; the call fails as axios does.
                 await res.arrayBuffer().catch(() => undefined);
                 const timedOut = res.headers.get('x-nango-emulator') === TIMEOUT_MARKER;
-                failure = timedOut ? new ProviderTimeoutError(Number(res.headers.get('x-nango-emulator-timeout-ms')), fullConfig) : new ProviderNetworkError(network.code, network.message, fullConfig);
+                failure = timedOut
+                    ? new ProviderTimeoutError(Number(res.headers.get('x-nango-emulator-timeout-ms')), fullConfig)
+                    : new ProviderNetworkError(network.code, network.message, fullConfig);
                 input = { networkCode: network.code };
                 what = `${network.message} (${network.code})`;
             } else {
@@ -177,13 +209,26 @@ export class ProviderClient {
                 } else if (!text) {
                     data = '';
                 }
-                const response: AxiosLikeResponse<T> = { data: data as T, status: res.status, statusText: res.statusText, headers: Object.fromEntries(res.headers.entries()), config: fullConfig };
+                const response: AxiosLikeResponse<T> = {
+                    data: data as T,
+                    status: res.status,
+                    statusText: res.statusText,
+                    headers: Object.fromEntries(res.headers.entries()),
+                    config: fullConfig
+                };
                 if (res.status >= 200 && res.status < 300) return response;
                 failure = new ProviderHttpError(response, fullConfig);
                 input = { status: res.status, headers: response.headers, body: data, retryOn: config.retryOn, providerRetry: this.req.provider?.proxy?.retry };
                 what = `${res.status}`;
             }
-            const step = proxyRetryStep({ attempt, max: retries, failure: input, runnerSdk: true, provider: this.provider, context: `${method} ${url}: ${what}` });
+            const step = proxyRetryStep({
+                attempt,
+                max: retries,
+                failure: input,
+                runnerSdk: true,
+                provider: this.provider,
+                context: `${method} ${url}: ${what}`
+            });
             this.logStep(step);
             if (!step.retry) throw failure;
             await new Promise((r) => setTimeout(r, step.waitMs));
@@ -197,7 +242,9 @@ export class ProviderClient {
     async *paginate<T = unknown>(config: ProxyConfiguration): AsyncGenerator<T[], undefined, void> {
         const p = { ...this.req.provider?.proxy?.paginate, ...config.paginate } as Partial<ProviderPagination>;
         if (!p.type) {
-            throw new Error(`nango.paginate: provider "${this.provider}" has no pagination settings in Nango's catalogue; pass config.paginate (type "cursor", "link" or "offset")`);
+            throw new Error(
+                `nango.paginate: provider "${this.provider}" has no pagination settings in Nango's catalogue; pass config.paginate (type "cursor", "link" or "offset")`
+            );
         }
         const method = (config.method ?? 'GET').toUpperCase();
         const inBody = ['POST', 'PUT', 'PATCH'].includes(method);
@@ -222,7 +269,9 @@ export class ProviderClient {
                 if (cursor === undefined || cursor === null || cursor === '' || !p.cursor_name_in_request) return undefined;
                 extra = { ...extra, [p.cursor_name_in_request]: String(cursor) };
             } else if (p.type === 'link') {
-                const link = p.link_path_in_response_body ? getPath(res.data, p.link_path_in_response_body) : nextLink(res.headers['link'], p.link_rel_in_response_header ?? 'next');
+                const link = p.link_path_in_response_body
+                    ? getPath(res.data, p.link_path_in_response_body)
+                    : nextLink(res.headers['link'], p.link_rel_in_response_header ?? 'next');
                 if (typeof link !== 'string' || !link || link === nextUrl) return undefined;
                 nextUrl = link;
             } else {

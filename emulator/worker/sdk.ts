@@ -145,7 +145,13 @@ export class EmulatedNango {
      */
     async getIntegration(queries?: { include?: IntegrationInclude[] }): Promise<Record<string, unknown>> {
         const include = queries?.include?.length ? [queries.include[queries.include.length - 1]!] : [];
-        const view = publicIntegration({ key: this.providerConfigKey, integration: this.req.integration, provider: this.req.provider, since: new Date(this.req.integrationSince), include });
+        const view = publicIntegration({
+            key: this.providerConfigKey,
+            integration: this.req.integration,
+            provider: this.req.provider,
+            since: new Date(this.req.integrationSince),
+            include
+        });
         return structuredClone(view) as unknown as Record<string, unknown>;
     }
 
@@ -174,7 +180,11 @@ export class EmulatedNango {
         if (this.metadataSchema && this.metadata !== null) {
             const parsed = this.metadataSchema.safeParse(this.metadata);
             if (!parsed.success) {
-                this.hooks.log({ level: 'warn', message: `getMetadata: the stored metadata does not match this handler's metadata schema (${describeZod(parsed.error.issues)})`, source: 'emulator' });
+                this.hooks.log({
+                    level: 'warn',
+                    message: `getMetadata: the stored metadata does not match this handler's metadata schema (${describeZod(parsed.error.issues)})`,
+                    source: 'emulator'
+                });
             }
         }
         return structuredClone(this.metadata) as T;
@@ -193,7 +203,12 @@ export class EmulatedNango {
 
     /** Deprecated in Nango: setMetadata under another name (runner-sdk/lib/action.ts setFieldMapping). */
     async setFieldMapping(fieldMapping: Record<string, string>): Promise<AxiosLikeResponse<Record<string, unknown>>> {
-        this.hooks.log({ level: 'warn', message: 'setFieldMapping is deprecated. Please use setMetadata instead.', source: 'console', hiddenInNango: CONSOLE_DROPPED });
+        this.hooks.log({
+            level: 'warn',
+            message: 'setFieldMapping is deprecated. Please use setMetadata instead.',
+            source: 'console',
+            hiddenInNango: CONSOLE_DROPPED
+        });
         return this.setMetadata(fieldMapping);
     }
 
@@ -202,7 +217,12 @@ export class EmulatedNango {
      * connection whose metadata is null it throws there as here: it reads a property of null.
      */
     async getFieldMapping(): Promise<Record<string, string>> {
-        this.hooks.log({ level: 'warn', message: 'getFieldMapping is deprecated. Please use getMetadata instead.', source: 'console', hiddenInNango: CONSOLE_DROPPED });
+        this.hooks.log({
+            level: 'warn',
+            message: 'getFieldMapping is deprecated. Please use getMetadata instead.',
+            source: 'console',
+            hiddenInNango: CONSOLE_DROPPED
+        });
         const metadata = (await this.getMetadata()) as Record<string, unknown>;
         return (metadata['fieldMapping'] as Record<string, string> | undefined) || {};
     }
@@ -213,7 +233,11 @@ export class EmulatedNango {
         if (this.metadataSchema) {
             const parsed = this.metadataSchema.safeParse(value);
             if (!parsed.success) {
-                this.hooks.log({ level: 'warn', message: `nango.${method}: the metadata does not match the "metadata" schema of ${this.req.handlerFile} (${describeZod(parsed.error.issues)}). Nango stores it anyway; functions that parse it with that schema will fail.`, source: 'emulator' });
+                this.hooks.log({
+                    level: 'warn',
+                    message: `nango.${method}: the metadata does not match the "metadata" schema of ${this.req.handlerFile} (${describeZod(parsed.error.issues)}). Nango stores it anyway; functions that parse it with that schema will fail.`,
+                    source: 'emulator'
+                });
             }
         }
         return structuredClone(value as Record<string, unknown>);
@@ -226,7 +250,13 @@ export class EmulatedNango {
 
     private metadataResponse(): AxiosLikeResponse<Record<string, unknown>> {
         const data = { connection_id: this.connectionId, provider_config_key: this.providerConfigKey, metadata: structuredClone(this.metadata) };
-        return { data, status: 200, statusText: 'OK', headers: {}, config: { endpoint: '/connection/metadata', method: 'POST', url: 'nango://connection/metadata' } };
+        return {
+            data,
+            status: 200,
+            statusText: 'OK',
+            headers: {},
+            config: { endpoint: '/connection/metadata', method: 'POST', url: 'nango://connection/metadata' }
+        };
     }
 
     // ---- Logging ---------------------------------------------------------------------------------
@@ -255,7 +285,8 @@ export class EmulatedNango {
         // As runner-sdk/lib/action.ts zodValidateInput: one error log line per issue, then ActionError "Invalid input provided".
         const parsed = zodSchema.safeParse(input);
         if (!parsed.success) {
-            for (const issue of parsed.error.issues) await this.log(`Invalid input provided: ${issue.message} at path ${issue.path.map(String).join('.')}`, { level: 'error' });
+            for (const issue of parsed.error.issues)
+                await this.log(`Invalid input provided: ${issue.message} at path ${issue.path.map(String).join('.')}`, { level: 'error' });
             throw new this.ActionError({ message: 'Invalid input provided' });
         }
         return parsed;
@@ -320,7 +351,10 @@ export class EmulatedNango {
 
     async startSync(providerConfigKey: string, syncs: SyncRef[], connectionId?: string): Promise<void> {
         this.assertOwnConnection({ providerConfigKey, connectionId }, 'startSync');
-        const answer = checkSyncs(this.req.fixturesFile, this.providerConfigKey, this.req.integration, syncs, { connectionId: connectionId ?? this.connectionId, found: true });
+        const answer = checkSyncs(this.req.fixturesFile, this.providerConfigKey, this.req.integration, syncs, {
+            connectionId: connectionId ?? this.connectionId,
+            found: true
+        });
         this.noteCall(`startSync(${JSON.stringify(syncs)})`, answer, `integrations.${this.providerConfigKey}.syncs`);
         this.answered(answer, 'POST', '/sync/start');
     }
@@ -328,7 +362,11 @@ export class EmulatedNango {
     /** Says in the run's logs that a call was answered from fixtures, not run. */
     private noteCall(call: string, answer: NangoAnswer, field: string): void {
         const what = answer.ok ? `answered ${answer.status}` : `failed ${answer.status} ${answer.data.error.code}`;
-        this.hooks.log({ level: answer.ok ? 'info' : 'warn', message: `nango.${call}: ${what} from ${this.req.fixturesFile} ${field} (the emulator does not run actions or syncs)`, source: 'emulator' });
+        this.hooks.log({
+            level: answer.ok ? 'info' : 'warn',
+            message: `nango.${call}: ${what} from ${this.req.fixturesFile} ${field} (the emulator does not run actions or syncs)`,
+            source: 'emulator'
+        });
     }
 
     private answered(answer: NangoAnswer, method: string, endpoint: string): unknown {
@@ -337,18 +375,31 @@ export class EmulatedNango {
 
     private answeredResponse(answer: NangoAnswer, method: string, endpoint: string): AxiosLikeResponse {
         const config = { endpoint, method, url: `nango://${endpoint.replace(/^\//, '')}` };
-        const response: AxiosLikeResponse = { data: structuredClone(answer.data), status: answer.status, statusText: answer.ok ? 'OK' : 'Error', headers: { 'content-type': 'application/json' }, config };
+        const response: AxiosLikeResponse = {
+            data: structuredClone(answer.data),
+            status: answer.status,
+            statusText: answer.ok ? 'OK' : 'Error',
+            headers: { 'content-type': 'application/json' },
+            config
+        };
         if (!answer.ok) throw new ProviderHttpError(response, config);
         return response;
     }
 
     private cannotSaveRecords(method: string): EventFunctionRestrictionError {
-        return new EventFunctionRestrictionError(`nango.${method} is not available in event functions: event functions cannot save, update or delete records (only syncs can). Store per-connection state with nango.setMetadata, or move the record writes to a sync.`);
+        return new EventFunctionRestrictionError(
+            `nango.${method} is not available in event functions: event functions cannot save, update or delete records (only syncs can). Store per-connection state with nango.setMetadata, or move the record writes to a sync.`
+        );
     }
 
     private assertOwnConnection(config: { connectionId?: string | undefined; providerConfigKey?: string | undefined }, method: string): void {
-        if ((config.connectionId && config.connectionId !== this.connectionId) || (config.providerConfigKey && config.providerConfigKey !== this.providerConfigKey)) {
-            throw new EventFunctionRestrictionError(`nango.${method}: the emulator runs a handler against its own connection (${this.providerConfigKey}/${this.connectionId}); other connections (${config.providerConfigKey ?? this.providerConfigKey}/${config.connectionId ?? this.connectionId}) are not reachable here.`);
+        if (
+            (config.connectionId && config.connectionId !== this.connectionId) ||
+            (config.providerConfigKey && config.providerConfigKey !== this.providerConfigKey)
+        ) {
+            throw new EventFunctionRestrictionError(
+                `nango.${method}: the emulator runs a handler against its own connection (${this.providerConfigKey}/${this.connectionId}); other connections (${config.providerConfigKey ?? this.providerConfigKey}/${config.connectionId ?? this.connectionId}) are not reachable here.`
+            );
         }
     }
 }
@@ -356,7 +407,9 @@ export class EmulatedNango {
 /** Nango's metadata routes refuse anything but an object (a 400 from the API, an error in the function). */
 function requireObject(value: unknown, method: string): asserts value is Record<string, unknown> {
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        throw new MetadataValidationError(`nango.${method}: metadata must be an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+        throw new MetadataValidationError(
+            `nango.${method}: metadata must be an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`
+        );
     }
 }
 

@@ -16,7 +16,6 @@ import { processProbe } from '../tasks/tasks';
 
 export { TASK_TYPE };
 
-
 const probe: DeployEnvironmentProbe = processProbe();
 
 /** The text of a file: its editor buffer (saved or not) when open, else the disk. */
@@ -26,7 +25,10 @@ function currentText(file: string): string | undefined {
 
 function importedFunctions(model: WorkspaceModel): ReturnType<typeof countFunctions> {
     const files = model.indexImports().flatMap((i) => (i.kind !== 'type-only' && i.resolvedFile ? [i.resolvedFile] : []));
-    return countFunctions(model.root, files.map((file) => ({ file, text: currentText(file) })));
+    return countFunctions(
+        model.root,
+        files.map((file) => ({ file, text: currentText(file) }))
+    );
 }
 
 const SEVERITY: Record<vscode.DiagnosticSeverity, DeployDiagnostic['severity']> = {
@@ -54,7 +56,8 @@ async function showFailure(failure: DeployFailure, root: string, environment: st
     const choice = await vscode.window.showErrorMessage(`${failure.message} ${failure.fix}`, ...(action ? [action] : []));
     if (choice === 'Open .env') {
         const envFile = vscode.Uri.joinPath(vscode.Uri.file(root), '.env');
-        if (!existsSync(envFile.fsPath)) await vscode.workspace.fs.writeFile(envFile, new TextEncoder().encode(`NANGO_SECRET_KEY_${environment.toUpperCase()}=\n`));
+        if (!existsSync(envFile.fsPath))
+            await vscode.workspace.fs.writeFile(envFile, new TextEncoder().encode(`NANGO_SECRET_KEY_${environment.toUpperCase()}=\n`));
         await vscode.window.showTextDocument(envFile);
     } else if (choice === 'Copy command') {
         await vscode.env.clipboard.writeText('npm install --save-dev nango');
@@ -72,18 +75,33 @@ export async function deploy(projects: NangoProjects, emulatorCli: string): Prom
     const model =
         models.length === 1
             ? models[0]!
-            : (await vscode.window.showQuickPick(models.map((m) => ({ label: vscode.workspace.asRelativePath(m.root), model: m })), { title: 'Deploy which nango-integrations folder?' }))?.model;
+            : (
+                  await vscode.window.showQuickPick(
+                      models.map((m) => ({ label: vscode.workspace.asRelativePath(m.root), model: m })),
+                      { title: 'Deploy which nango-integrations folder?' }
+                  )
+              )?.model;
     if (!model) return;
     const defaultEnvironment = vscode.workspace.getConfiguration('nango', vscode.Uri.file(model.root)).get<string>('defaultEnvironment', 'dev');
     const environments = [...new Set([defaultEnvironment, 'dev', 'prod'])];
     const picked = await vscode.window.showQuickPick(
-        environments.map((e) => ({ label: e, description: e === 'prod' ? 'production: asks for confirmation' : e === defaultEnvironment ? 'default' : undefined })),
+        environments.map((e) => ({
+            label: e,
+            description: e === 'prod' ? 'production: asks for confirmation' : e === defaultEnvironment ? 'default' : undefined
+        })),
         { title: 'Nango: Deploy to which environment?' }
     );
     if (!picked) return;
     const environment = picked.label;
     // The checks run now, before anything else is asked: the secret key first.
-    const request: DeployRequest = { root: model.root, environment, functions: importedFunctions(model), emulatorCli, node: process.execPath, diagnostics: problemsPanel() };
+    const request: DeployRequest = {
+        root: model.root,
+        environment,
+        functions: importedFunctions(model),
+        emulatorCli,
+        node: process.execPath,
+        diagnostics: problemsPanel()
+    };
     let checked = preflightDeploy(request, probe);
     if (!checked.ok && checked.reason === 'project_errors') {
         if (!(await showFailure(checked, model.root, environment))) return;
@@ -92,16 +110,26 @@ export async function deploy(projects: NangoProjects, emulatorCli: string): Prom
     }
     if (!checked.ok) return void (await showFailure(checked, model.root, environment));
     if (checked.tool === 'nango') {
-        const scope = await vscode.window.showQuickPick([{ label: 'All integrations', integration: undefined as string | undefined }, ...model.integrations().map((i) => ({ label: i, integration: i as string | undefined, description: 'only this integration' }))], {
-            title: `Nango: Deploy to ${environment}: what?`
-        });
+        const scope = await vscode.window.showQuickPick(
+            [
+                { label: 'All integrations', integration: undefined as string | undefined },
+                ...model.integrations().map((i) => ({ label: i, integration: i as string | undefined, description: 'only this integration' }))
+            ],
+            {
+                title: `Nango: Deploy to ${environment}: what?`
+            }
+        );
         if (!scope) return;
         if (scope.integration) request.integration = scope.integration;
     }
     const plan = planDeploy(request, probe);
     if (!plan.ok) return void (await showFailure(plan, model.root, environment));
     if (plan.confirmation) {
-        const confirm = await vscode.window.showWarningMessage(plan.confirmation.message, { modal: true, detail: plan.confirmation.detail }, plan.confirmation.button);
+        const confirm = await vscode.window.showWarningMessage(
+            plan.confirmation.message,
+            { modal: true, detail: plan.confirmation.detail },
+            plan.confirmation.button
+        );
         if (confirm !== plan.confirmation.button) return;
     }
     const run = await runDeployTask({
@@ -117,7 +145,8 @@ export async function deploy(projects: NangoProjects, emulatorCli: string): Prom
         ...(plan.tool === 'emulator' ? { render: (r) => emulatorDeployOutcome(r.exitCode, r.stdout, r.stderr, environment).lines } : {})
     });
     if (run.cancelled) return;
-    const outcome = plan.tool === 'emulator' ? emulatorDeployOutcome(run.exitCode, run.stdout, run.stderr, environment) : nangoDeployOutcome(run.exitCode, run.output);
+    const outcome =
+        plan.tool === 'emulator' ? emulatorDeployOutcome(run.exitCode, run.stdout, run.stderr, environment) : nangoDeployOutcome(run.exitCode, run.output);
     if (outcome.ok) void vscode.window.showInformationMessage(`${plan.label}: ${outcome.summary}.`);
     else void vscode.window.showErrorMessage(`${plan.label} failed: ${outcome.summary}`);
 }

@@ -9,7 +9,19 @@ import { runEmulatorCli } from '../emulatorProcess';
 import { loadCore } from '../loadCore';
 import { DEBUG_TIMEOUT_MS, emulatorDebugConfig } from '../debugConfig';
 import { EmulatorServers } from '../emulatorServer';
-import { accountItems, cliArgs, connectionItems, emulatorArgs, freshConnectionId, LENS_TITLES, operationFor, type DryRunKind, type DryRunRequest, type EmulatorOperation, type PickItem } from '../plans/dryRun';
+import {
+    accountItems,
+    cliArgs,
+    connectionItems,
+    emulatorArgs,
+    freshConnectionId,
+    LENS_TITLES,
+    operationFor,
+    type DryRunKind,
+    type DryRunRequest,
+    type EmulatorOperation,
+    type PickItem
+} from '../plans/dryRun';
 import type { NangoProjects } from '../projects';
 import type { HandlerInfo } from '../workspace';
 
@@ -80,7 +92,10 @@ export class DryRunController {
         try {
             connections = emulator.connections();
             const integration = loadFixtures(root).integrations[handler.integration];
-            if (!integration) throw new Error(`${emulator.fixturesFile}: no integration "${handler.integration}" under "integrations". Add it with its provider and accounts (see the README's "Fixtures" section).`);
+            if (!integration)
+                throw new Error(
+                    `${emulator.fixturesFile}: no integration "${handler.integration}" under "integrations". Add it with its provider and accounts (see the README's "Fixtures" section).`
+                );
             accounts = integration.accounts;
         } catch (err) {
             this.reportProblem((err as Error).message);
@@ -103,7 +118,11 @@ export class DryRunController {
         } else {
             const items = connectionItems(connections, handler.integration, lastConnection);
             if (!items.length) {
-                const choice = await vscode.window.showWarningMessage(`No emulated ${handler.integration} connection yet. Run a first connect, or add one under "connections" in the fixtures.`, 'First connect', 'Open fixtures');
+                const choice = await vscode.window.showWarningMessage(
+                    `No emulated ${handler.integration} connection yet. Run a first connect, or add one under "connections" in the fixtures.`,
+                    'First connect',
+                    'Open fixtures'
+                );
                 if (choice === 'First connect') return this.buildRequest('first-connect', handler, root);
                 if (choice === 'Open fixtures') await vscode.window.showTextDocument(vscode.Uri.file(emulator.fixturesFile));
                 return undefined;
@@ -112,7 +131,11 @@ export class DryRunController {
             if (!connectionId) return undefined;
             if (kind === 'reconnect') {
                 const current = connections.find((c) => c.id === connectionId)?.account;
-                account = await this.pick(accountItems(accounts, current, lastAccount), title, `Reconnect ${connectionId} as which provider account? (another one simulates an account switch)`);
+                account = await this.pick(
+                    accountItems(accounts, current, lastAccount),
+                    title,
+                    `Reconnect ${connectionId} as which provider account? (another one simulates an account switch)`
+                );
                 if (!account) return undefined;
             }
         }
@@ -123,7 +146,9 @@ export class DryRunController {
 
     async run(file: string, kind: DryRunKind): Promise<RunResult | undefined> {
         if (!vscode.workspace.isTrusted) {
-            void vscode.window.showWarningMessage('Dry runs execute your event function code, so they are off until you trust this workspace.', 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+            void vscode.window
+                .showWarningMessage('Dry runs execute your event function code, so they are off until you trust this workspace.', 'Manage Workspace Trust')
+                .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
             return undefined;
         }
         const found = this.handler(file);
@@ -140,26 +165,33 @@ export class DryRunController {
      */
     async runOperation(root: string, op: EmulatorOperation, label: string): Promise<RunResult | undefined> {
         if (!vscode.workspace.isTrusted) {
-            void vscode.window.showWarningMessage('Emulator runs execute your event function code, so they are off until you trust this workspace.', 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+            void vscode.window
+                .showWarningMessage('Emulator runs execute your event function code, so they are off until you trust this workspace.', 'Manage Workspace Trust')
+                .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
             return undefined;
         }
-        return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Nango emulator: ${label}`, cancellable: true }, async (_progress, token) => {
-            const abort = new AbortController();
-            token.onCancellationRequested(() => abort.abort());
-            const timeoutMs = this.timeoutMs(root);
-            const outcome = (await this.servers.run(root, op, timeoutMs, abort.signal)) ?? (await runEmulatorCli({ cliPath: this.cliPath, args: cliArgs(op, root, timeoutMs), cwd: root, signal: abort.signal }));
-            if (outcome.kind === 'cancelled') {
-                this.output.warn(`${label}: cancelled`);
-                return undefined;
+        return vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: `Nango emulator: ${label}`, cancellable: true },
+            async (_progress, token) => {
+                const abort = new AbortController();
+                token.onCancellationRequested(() => abort.abort());
+                const timeoutMs = this.timeoutMs(root);
+                const outcome =
+                    (await this.servers.run(root, op, timeoutMs, abort.signal)) ??
+                    (await runEmulatorCli({ cliPath: this.cliPath, args: cliArgs(op, root, timeoutMs), cwd: root, signal: abort.signal }));
+                if (outcome.kind === 'cancelled') {
+                    this.output.warn(`${label}: cancelled`);
+                    return undefined;
+                }
+                if (outcome.kind === 'failure') {
+                    this.reportProblem(outcome.failure.error.message);
+                    return undefined;
+                }
+                this.show(outcome.result);
+                this.didRun.fire({ root, result: outcome.result });
+                return outcome.result;
             }
-            if (outcome.kind === 'failure') {
-                this.reportProblem(outcome.failure.error.message);
-                return undefined;
-            }
-            this.show(outcome.result);
-            this.didRun.fire({ root, result: outcome.result });
-            return outcome.result;
-        });
+        );
     }
 
     /** Lifecycle runs of a whole integration (every handler of the event), from the emulator view. */
@@ -193,20 +225,25 @@ export class DryRunController {
         if (!request) return;
         const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(found.root));
         const args = emulatorArgs({ ...request, timeoutMs: DEBUG_TIMEOUT_MS }).filter((a) => a !== '--json');
-        await vscode.debug.startDebugging(folder, emulatorDebugConfig(`Nango: debug ${found.handler.integration}/${found.handler.name}`, this.cliPath, args, found.root));
+        await vscode.debug.startDebugging(
+            folder,
+            emulatorDebugConfig(`Nango: debug ${found.handler.integration}/${found.handler.name}`, this.cliPath, args, found.root)
+        );
     }
 
     show(result: RunResult): void {
         this.output.info(`\n${loadCore().formatResult(result, { color: false, bodies: true })}`);
         if (!result.ok) {
             const message = result.error ? `${result.error.handler}: ${result.error.type}: ${result.error.message}` : `${result.operation} failed`;
-            void vscode.window.showErrorMessage(`Nango dry run failed (${result.status}). ${message}`, 'Show output', ...(result.error?.location ? ['Go to error'] : [])).then((choice) => {
-                if (choice === 'Show output') this.output.show(true);
-                if (choice === 'Go to error' && result.error?.location) {
-                    const { file, line, column } = result.error.location;
-                    void vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line - 1, column - 1, line - 1, column - 1) });
-                }
-            });
+            void vscode.window
+                .showErrorMessage(`Nango dry run failed (${result.status}). ${message}`, 'Show output', ...(result.error?.location ? ['Go to error'] : []))
+                .then((choice) => {
+                    if (choice === 'Show output') this.output.show(true);
+                    if (choice === 'Go to error' && result.error?.location) {
+                        const { file, line, column } = result.error.location;
+                        void vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line - 1, column - 1, line - 1, column - 1) });
+                    }
+                });
         } else {
             this.output.show(true);
         }

@@ -13,7 +13,9 @@ async function pickModel(projects: NangoProjects): Promise<WorkspaceModel | unde
     const active = vscode.window.activeTextEditor?.document.uri.fsPath;
     const preferred = active ? projects.modelFor(active) : undefined;
     const picked = await vscode.window.showQuickPick(
-        models.map((m) => ({ label: vscode.workspace.asRelativePath(m.root), description: m === preferred ? 'active editor' : undefined, model: m })).sort((a, b) => Number(b.model === preferred) - Number(a.model === preferred)),
+        models
+            .map((m) => ({ label: vscode.workspace.asRelativePath(m.root), description: m === preferred ? 'active editor' : undefined, model: m }))
+            .sort((a, b) => Number(b.model === preferred) - Number(a.model === preferred)),
         { title: 'New event function: which nango-integrations folder?' }
     );
     return picked?.model;

@@ -53,7 +53,9 @@ function screenLines(output: string): string[] {
  * else its last "✖"/"✗"/"Error" line, else its last non-empty line.
  */
 export function lastErrorLine(output: string): string | undefined {
-    const lines = screenLines(output).map((raw) => ({ raw, text: stripAnsi(raw).trim() })).filter((l) => l.text);
+    const lines = screenLines(output)
+        .map((raw) => ({ raw, text: stripAnsi(raw).trim() }))
+        .filter((l) => l.text);
     const red = lines.filter((l) => RED.test(l.raw) && !/^[-+]\s/.test(l.text) && /[A-Za-z]{2}/.test(l.text));
     const marked = lines.filter((l) => FAILURE_MARK.test(l.text));
     return (red.at(-1) ?? marked.at(-1) ?? lines.at(-1))?.text;

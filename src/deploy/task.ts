@@ -34,7 +34,6 @@ export interface DeployTaskRun {
     cancelled: boolean;
 }
 
-
 export async function runDeployTask(spec: DeployTaskSpec): Promise<DeployTaskRun> {
     let settle!: (run: DeployTaskRun) => void;
     const done = new Promise<DeployTaskRun>((resolve) => (settle = resolve));

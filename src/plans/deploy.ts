@@ -112,7 +112,7 @@ export function findSecretKey(root: string, environment: string, probe: DeployEn
     for (const name of names) if (probe.env[name]) return `the ${name} environment variable`;
     const dotenv = probe.read(path.join(root, '.env'));
     if (dotenv !== undefined) {
-        let parsed: Record<string, string | undefined> = {};
+        let parsed: Record<string, string | undefined>;
         try {
             parsed = parseEnv(dotenv) as Record<string, string | undefined>;
         } catch {
@@ -143,7 +143,12 @@ export function chooseDeployTool(functions: FunctionCounts): DeployTool {
 export function preflightDeploy(request: DeployRequest, probe: DeployEnvironmentProbe): DeployPreflight {
     const environment = request.environment.trim();
     if (!/^[A-Za-z0-9_-]+$/.test(environment)) {
-        return { ok: false, reason: 'bad_environment', message: `"${request.environment}" is not an environment name.`, fix: 'Use the name of a Nango environment, e.g. dev or prod.' };
+        return {
+            ok: false,
+            reason: 'bad_environment',
+            message: `"${request.environment}" is not an environment name.`,
+            fix: 'Use the name of a Nango environment, e.g. dev or prod.'
+        };
     }
     const secretFrom = findSecretKey(request.root, environment, probe);
     if (!secretFrom) {

@@ -60,7 +60,15 @@ export function cliArgs(op: EmulatorOperation, root: string, timeoutMs: number):
     const common = ['--root', root, '--json', '--timeout', String(timeoutMs)];
     switch (op.operation) {
         case 'dryrun':
-            return ['dryrun', op.function, '--connection', op.connectionId, ...(op.account ? ['--account', op.account] : []), ...(op.reconnect ? ['--reconnect'] : []), ...common];
+            return [
+                'dryrun',
+                op.function,
+                '--connection',
+                op.connectionId,
+                ...(op.account ? ['--account', op.account] : []),
+                ...(op.reconnect ? ['--reconnect'] : []),
+                ...common
+            ];
         case 'connect':
         case 'reconnect':
             return [op.operation, op.integration, '--connection', op.connectionId, '--account', op.account, ...common];
@@ -101,11 +109,29 @@ export function connectionItems(connections: readonly ConnectionSummary[], integ
     return connections
         .filter((c) => c.integration === integration && c.status !== 'deleted')
         .sort((a, b) => Number(b.id === lastUsed) - Number(a.id === lastUsed) || a.id.localeCompare(b.id))
-        .map((c) => ({ id: c.id, label: c.id, description: `${c.account} · ${c.status}${c.id === lastUsed ? ' · last used' : ''}`, detail: `metadata ${JSON.stringify(c.metadata)}` }));
+        .map((c) => ({
+            id: c.id,
+            label: c.id,
+            description: `${c.account} · ${c.status}${c.id === lastUsed ? ' · last used' : ''}`,
+            detail: `metadata ${JSON.stringify(c.metadata)}`
+        }));
 }
 
-export function accountItems(accounts: Readonly<Record<string, { description?: string | undefined }>>, current: string | undefined, lastUsed: string | undefined): PickItem[] {
+export function accountItems(
+    accounts: Readonly<Record<string, { description?: string | undefined }>>,
+    current: string | undefined,
+    lastUsed: string | undefined
+): PickItem[] {
     return Object.entries(accounts)
         .sort(([a], [b]) => Number(b === lastUsed) - Number(a === lastUsed) || a.localeCompare(b))
-        .map(([id, a]) => ({ id, label: id, description: [id === current ? 'current account' : undefined, id === lastUsed ? 'last used' : undefined].filter(Boolean).join(' · ') || undefined, detail: a.description } as PickItem));
+        .map(
+            ([id, a]) =>
+                ({
+                    id,
+                    label: id,
+                    description:
+                        [id === current ? 'current account' : undefined, id === lastUsed ? 'last used' : undefined].filter(Boolean).join(' · ') || undefined,
+                    detail: a.description
+                }) as PickItem
+        );
 }

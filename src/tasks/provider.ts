@@ -9,8 +9,19 @@ import { forTerminal, quote, spawnTool } from '../deploy/tool-process';
 import { emulatorDeployOutcome } from '../deploy/outcome';
 import type { NangoProjects } from '../projects';
 import { countFunctions } from '../workspace/function-kinds';
-import { ErrorPathRewriter, NANGO_TASK_TYPE, PROBLEM_MATCHERS, processProbe, providedTasks, resolveDefinition, taskRun, type NangoTaskDefinition, type TaskProject, type TaskRun, type TaskRunFailure } from './tasks';
-
+import {
+    ErrorPathRewriter,
+    NANGO_TASK_TYPE,
+    PROBLEM_MATCHERS,
+    processProbe,
+    providedTasks,
+    resolveDefinition,
+    taskRun,
+    type NangoTaskDefinition,
+    type TaskProject,
+    type TaskRun,
+    type TaskRunFailure
+} from './tasks';
 
 /** Runs `run()` (decided when the task starts) in a pseudoterminal; closes with the tool's exit code. */
 function taskTerminal(root: string, run: () => TaskRun | TaskRunFailure | { ok: false; message: string; fix?: undefined }): vscode.Pseudoterminal {
@@ -38,7 +49,8 @@ function taskTerminal(root: string, run: () => TaskRun | TaskRunFailure | { ok: 
             ended = true;
             print(out.end() + err.end());
             if (spec.emulatorJson) {
-                for (const line of emulatorDeployOutcome(code, stdout, stderr, spec.environment ?? '').lines) print(new ErrorPathRewriter(root).push(`${line}\n`));
+                for (const line of emulatorDeployOutcome(code, stdout, stderr, spec.environment ?? '').lines)
+                    print(new ErrorPathRewriter(root).push(`${line}\n`));
             }
             finish(code ?? 1);
         };
@@ -160,15 +172,37 @@ export class NangoTaskProvider implements vscode.TaskProvider {
         const scope = task.scope ?? vscode.TaskScope.Workspace;
         if (!resolved.ok) {
             // Runs, and says in its terminal what is wrong with the tasks.json entry.
-            const failing = new vscode.Task(task.definition, scope, task.name || 'invalid', NANGO_TASK_TYPE, new vscode.CustomExecution(async () => taskTerminal(folder ?? '', () => ({ ok: false, message: resolved.message }))), [...PROBLEM_MATCHERS]);
+            const failing = new vscode.Task(
+                task.definition,
+                scope,
+                task.name || 'invalid',
+                NANGO_TASK_TYPE,
+                new vscode.CustomExecution(async () => taskTerminal(folder ?? '', () => ({ ok: false, message: resolved.message }))),
+                [...PROBLEM_MATCHERS]
+            );
             return failing;
         }
         // VS Code requires the resolved task to keep the entry's own definition object.
         return this.task(task.definition as NangoTaskDefinition, scope, task.name || resolved.name, resolved.project, resolved.definition);
     }
 
-    private task(definition: NangoTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, name: string, project: TaskProject, effective: NangoTaskDefinition = definition): vscode.Task {
-        const execution = new vscode.CustomExecution(async () => taskTerminal(project.root, () => taskRun(effective, project, { functions: this.importedFunctions(project.root), emulatorCli: this.emulatorCli, node: process.execPath }, processProbe())));
+    private task(
+        definition: NangoTaskDefinition,
+        scope: vscode.WorkspaceFolder | vscode.TaskScope,
+        name: string,
+        project: TaskProject,
+        effective: NangoTaskDefinition = definition
+    ): vscode.Task {
+        const execution = new vscode.CustomExecution(async () =>
+            taskTerminal(project.root, () =>
+                taskRun(
+                    effective,
+                    project,
+                    { functions: this.importedFunctions(project.root), emulatorCli: this.emulatorCli, node: process.execPath },
+                    processProbe()
+                )
+            )
+        );
         const task = new vscode.Task(definition, scope, name, NANGO_TASK_TYPE, execution, [...PROBLEM_MATCHERS]);
         task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true };
         return task;
@@ -179,7 +213,10 @@ export class NangoTaskProvider implements vscode.TaskProvider {
         const model = this.projects.all().find((m) => m.root === root);
         if (!model) return { syncs: 0, actions: 0, onEvents: 0 };
         const files = model.indexImports().flatMap((i) => (i.kind !== 'type-only' && i.resolvedFile ? [i.resolvedFile] : []));
-        return countFunctions(root, files.map((file) => ({ file, text: processProbe().read(file) })));
+        return countFunctions(
+            root,
+            files.map((file) => ({ file, text: processProbe().read(file) }))
+        );
     }
 }
 

@@ -90,7 +90,13 @@ export function matchProblems(output: string): MatchedProblem[] {
         const body = head && message.exec(lines[i + 1]!);
         if (!head || !body) continue;
         const [, file, line, column] = head;
-        problems.push({ file: file!, ...(line ? { line: Number(line) } : {}), ...(column ? { column: Number(column) } : {}), message: body[1]!, severity: 'error' });
+        problems.push({
+            file: file!,
+            ...(line ? { line: Number(line) } : {}),
+            ...(column ? { column: Number(column) } : {}),
+            message: body[1]!,
+            severity: 'error'
+        });
         i++;
     }
     return problems;
@@ -122,6 +128,7 @@ export class ErrorPathRewriter {
         }
         if (rest) {
             // A colour code may be cut in two: its start is held too.
+            // eslint-disable-next-line no-control-regex -- an ANSI escape is a control character
             const plain = rest.replace(ANSI, '').replace(/\u001b(?:\[[0-9;?]*)?$/, '');
             if (!this.midLine && ('err - '.startsWith(plain) || plain.startsWith('err - '))) this.pending = rest;
             else {
@@ -158,7 +165,14 @@ export function providedTasks(projects: readonly TaskProject[]): ProvidedTask[] 
         const project = slash(path.relative(p.folder, p.root)) || '.';
         const several = projects.filter((o) => o.folder === p.folder).length > 1;
         const suffix = several ? ` (${project})` : '';
-        tasks.push({ definition: { type: NANGO_TASK_TYPE, command: 'compile', project }, name: `compile${suffix}`, detail: `nango compile in ${p.root}`, root: p.root, folder: p.folder, build: true });
+        tasks.push({
+            definition: { type: NANGO_TASK_TYPE, command: 'compile', project },
+            name: `compile${suffix}`,
+            detail: `nango compile in ${p.root}`,
+            root: p.root,
+            folder: p.folder,
+            build: true
+        });
         for (const environment of new Set([p.defaultEnvironment, ...DEPLOY_ENVIRONMENTS])) {
             if (!environment.trim()) continue;
             tasks.push({
@@ -174,9 +188,7 @@ export function providedTasks(projects: readonly TaskProject[]): ProvidedTask[] 
     return tasks;
 }
 
-export type ResolvedDefinition =
-    | { ok: true; definition: NangoTaskDefinition; project: TaskProject; name: string }
-    | { ok: false; message: string };
+export type ResolvedDefinition = { ok: true; definition: NangoTaskDefinition; project: TaskProject; name: string } | { ok: false; message: string };
 
 /**
  * A tasks.json entry → what it runs. `projects`: the nango-integrations folders of the entry's
@@ -190,13 +202,17 @@ export function resolveDefinition(raw: Readonly<Record<string, unknown>>, folder
         return { ok: false, message: `${where}: "command" must be "compile" or "deploy", not ${JSON.stringify(command)}.` };
     }
     for (const key of ['environment', 'integration', 'project']) {
-        if (raw[key] !== undefined && typeof raw[key] !== 'string') return { ok: false, message: `${where}: "${key}" must be a string, not ${JSON.stringify(raw[key])}.` };
+        if (raw[key] !== undefined && typeof raw[key] !== 'string')
+            return { ok: false, message: `${where}: "${key}" must be a string, not ${JSON.stringify(raw[key])}.` };
     }
     const environment = raw['environment'] as string | undefined;
     const integration = raw['integration'] as string | undefined;
     const projectPath = raw['project'] as string | undefined;
     if (command === 'compile' && (environment !== undefined || integration !== undefined)) {
-        return { ok: false, message: `${where}, "command": "compile": nango compile takes no ${environment !== undefined ? '"environment"' : '"integration"'} (it compiles the whole project); remove it, or use "command": "deploy".` };
+        return {
+            ok: false,
+            message: `${where}, "command": "compile": nango compile takes no ${environment !== undefined ? '"environment"' : '"integration"'} (it compiles the whole project); remove it, or use "command": "deploy".`
+        };
     }
     const candidates = projects.filter((p) => folder === undefined || p.folder === folder);
     let project: TaskProject | undefined;
@@ -204,12 +220,18 @@ export function resolveDefinition(raw: Readonly<Record<string, unknown>>, folder
         project = candidates.find((p) => path.resolve(p.folder, projectPath) === p.root);
         if (!project) {
             const known = candidates.map((p) => `"${slash(path.relative(p.folder, p.root)) || '.'}"`).join(', ');
-            return { ok: false, message: `${where}: "project": "${projectPath}" is not a nango-integrations folder of ${folder ?? 'this workspace'}${known ? ` (there: ${known})` : ''}.` };
+            return {
+                ok: false,
+                message: `${where}: "project": "${projectPath}" is not a nango-integrations folder of ${folder ?? 'this workspace'}${known ? ` (there: ${known})` : ''}.`
+            };
         }
     } else if (candidates.length === 1) {
         project = candidates[0]!;
     } else if (!candidates.length) {
-        return { ok: false, message: `${where}: ${folder ?? 'this workspace'} has no nango-integrations folder (index.ts). Open one, or set "nango.integrationsPath".` };
+        return {
+            ok: false,
+            message: `${where}: ${folder ?? 'this workspace'} has no nango-integrations folder (index.ts). Open one, or set "nango.integrationsPath".`
+        };
     } else {
         const known = candidates.map((p) => `"${slash(path.relative(p.folder, p.root)) || '.'}"`).join(', ');
         return { ok: false, message: `${where}: ${folder ?? 'this workspace'} has several nango-integrations folders: say which with "project" (${known}).` };
@@ -217,9 +239,16 @@ export function resolveDefinition(raw: Readonly<Record<string, unknown>>, folder
     let env: string | undefined;
     if (command === 'deploy') {
         env = (environment ?? project.defaultEnvironment).trim();
-        if (!/^[A-Za-z0-9_-]+$/.test(env)) return { ok: false, message: `${where}: "environment": ${JSON.stringify(environment ?? project.defaultEnvironment)} is not an environment name; use the name of a Nango environment, e.g. "dev" or "prod".` };
+        if (!/^[A-Za-z0-9_-]+$/.test(env))
+            return {
+                ok: false,
+                message: `${where}: "environment": ${JSON.stringify(environment ?? project.defaultEnvironment)} is not an environment name; use the name of a Nango environment, e.g. "dev" or "prod".`
+            };
         if (integration !== undefined && !project.integrations.includes(integration)) {
-            return { ok: false, message: `${where}: "integration": "${integration}" is not an integration of ${project.root} (${project.integrations.map((i) => `"${i}"`).join(', ') || 'it has none'}).` };
+            return {
+                ok: false,
+                message: `${where}: "integration": "${integration}" is not an integration of ${project.root} (${project.integrations.map((i) => `"${i}"`).join(', ') || 'it has none'}).`
+            };
         }
     }
     const definition: NangoTaskDefinition = {
@@ -265,10 +294,20 @@ export interface TaskRunContext {
 }
 
 /** The definition → the command line: compile finds the project's CLI; deploy is planDeploy's plan. */
-export function taskRun(definition: NangoTaskDefinition, project: TaskProject, context: TaskRunContext, probe: DeployEnvironmentProbe): TaskRun | TaskRunFailure {
+export function taskRun(
+    definition: NangoTaskDefinition,
+    project: TaskProject,
+    context: TaskRunContext,
+    probe: DeployEnvironmentProbe
+): TaskRun | TaskRunFailure {
     if (definition.command === 'compile') {
         const cli = findNangoCli(project.root, probe);
-        if (!cli) return { ok: false, message: `The nango CLI is not installed in ${project.root} nor on PATH.`, fix: `Run "npm install --save-dev nango" in ${project.root} (or "npm install -g nango").` };
+        if (!cli)
+            return {
+                ok: false,
+                message: `The nango CLI is not installed in ${project.root} nor on PATH.`,
+                fix: `Run "npm install --save-dev nango" in ${project.root} (or "npm install -g nango").`
+            };
         return {
             ok: true,
             command: cli,
@@ -285,12 +324,32 @@ export function taskRun(definition: NangoTaskDefinition, project: TaskProject, c
     const environment = definition.environment ?? project.defaultEnvironment;
     // Non-interactive: the tool compiles the project itself (its errors become problems through the
     // matchers), so the Problems panel check that "Deploy anyway" overrides in the command is skipped.
-    const request: DeployRequest = { root: project.root, environment, functions: context.functions, emulatorCli: context.emulatorCli, node: context.node, ignoreErrors: true, ...(definition.integration ? { integration: definition.integration } : {}) };
+    const request: DeployRequest = {
+        root: project.root,
+        environment,
+        functions: context.functions,
+        emulatorCli: context.emulatorCli,
+        node: context.node,
+        ignoreErrors: true,
+        ...(definition.integration ? { integration: definition.integration } : {})
+    };
     const plan = planDeploy(request, probe);
     if (!plan.ok) return { ok: false, message: plan.message, fix: plan.fix };
     const header = [`${plan.label}: ${plan.detail}.`, `The secret key comes from ${plan.secretFrom}.`];
-    if (definition.integration && !plan.scoped) header.push(`"integration": "${definition.integration}" does not apply: the emulator CLI deploys every event function index.ts imports.`);
-    return { ok: true, command: plan.command, args: plan.args, cwd: plan.cwd, env: plan.env, label: plan.label, header, confirmation: plan.confirmation, emulatorJson: plan.tool === 'emulator', environment: environment.trim() };
+    if (definition.integration && !plan.scoped)
+        header.push(`"integration": "${definition.integration}" does not apply: the emulator CLI deploys every event function index.ts imports.`);
+    return {
+        ok: true,
+        command: plan.command,
+        args: plan.args,
+        cwd: plan.cwd,
+        env: plan.env,
+        label: plan.label,
+        header,
+        confirmation: plan.confirmation,
+        emulatorJson: plan.tool === 'emulator',
+        environment: environment.trim()
+    };
 }
 
 /** The probe on the real file system and process environment. */

@@ -209,7 +209,12 @@ export function analyzeHandler(text: string): HandlerFacts {
         };
     }
 
-    function analyzeConfig(object: ts.ObjectLiteralExpression): { event: EventFacts; description: string | undefined; hasMetadataSchema: boolean; exec: FunctionLike | undefined } {
+    function analyzeConfig(object: ts.ObjectLiteralExpression): {
+        event: EventFacts;
+        description: string | undefined;
+        hasMetadataSchema: boolean;
+        exec: FunctionLike | undefined;
+    } {
         let event: EventFacts | undefined;
         let description: string | undefined;
         let hasMetadataSchema = false;
@@ -320,7 +325,11 @@ function collectTopLevel(source: ts.SourceFile): TopLevel {
  *    that holds a value read from it. Names are matched by text: shadowing is rare in handlers and
  *    a type checker would cost far more than the rule is worth.
  */
-function scanCalls(source: ts.SourceFile, lines: LineMap, exec: FunctionLike | undefined): { batchCalls: BatchCall[]; comparisons: ConnectionConfigComparison[] } {
+function scanCalls(
+    source: ts.SourceFile,
+    lines: LineMap,
+    exec: FunctionLike | undefined
+): { batchCalls: BatchCall[]; comparisons: ConnectionConfigComparison[] } {
     const rangeOf = (node: ts.Node): Range => lines.range(node.getStart(source), node.end);
     const receivers = new Set([DEFAULT_RECEIVER]);
     /** Local name → batch method, for `({ batchSave }) =>` and `const { batchSave } = nango`. */

@@ -22,12 +22,10 @@ function eventProblems(file: string, facts: HandlerFacts): Problem[] {
     if (!createOnEvent) return [];
     const event = createOnEvent.event;
     if (event.kind === 'missing') {
-        const fixes = EVENT_NAMES.map(
-            (name): QuickFix => ({
-                title: `Add event: '${name}'`,
-                edits: [{ file, range: event.insertion.range, newText: `${event.insertion.prefix}event: '${name}'${event.insertion.suffix}` }]
-            })
-        );
+        const fixes = EVENT_NAMES.map((name): QuickFix => ({
+            title: `Add event: '${name}'`,
+            edits: [{ file, range: event.insertion.range, newText: `${event.insertion.prefix}event: '${name}'${event.insertion.suffix}` }]
+        }));
         return [
             problem({
                 code: ProblemCode.MissingEvent,
@@ -47,13 +45,11 @@ function eventProblems(file: string, facts: HandlerFacts): Problem[] {
     // Keep the user's quotes; a non-string literal gets the docs' single quotes.
     const quote = event.kind === 'literal' ? event.quote : "'";
     const ranked = rankBySimilarity(event.kind === 'literal' ? event.value : event.text);
-    const fixes = ranked.map(
-        ({ name, preferred }): QuickFix => ({
-            title: `Change event to '${name}'`,
-            edits: [{ file, range: event.range, newText: `${quote}${name}${quote}` }],
-            ...(preferred ? { isPreferred: true } : {})
-        })
-    );
+    const fixes = ranked.map(({ name, preferred }): QuickFix => ({
+        title: `Change event to '${name}'`,
+        edits: [{ file, range: event.range, newText: `${quote}${name}${quote}` }],
+        ...(preferred ? { isPreferred: true } : {})
+    }));
     return [
         problem({
             code: ProblemCode.InvalidEvent,

@@ -138,7 +138,11 @@ export function parseIndex(text: string, previous?: IndexParse): IndexParse {
                 const carried = previous.facts.imports[cursor]!;
                 const lineDelta = start >= edit.newEnd ? edit.lineDelta : 0;
                 imports.push(lineDelta === 0 ? carried : shiftImport(carried, lineDelta));
-                spans.push(shift === 0 ? span : { start, end: statement.end, literalStart, contextStart: span.contextStart + shift, contextEnd: span.contextEnd + shift });
+                spans.push(
+                    shift === 0
+                        ? span
+                        : { start, end: statement.end, literalStart, contextStart: span.contextStart + shift, contextEnd: span.contextEnd + shift }
+                );
             }
         }
         if (origin < 0) {
@@ -194,11 +198,20 @@ function changedSpan(before: string, after: string): { start: number; oldEnd: nu
 }
 
 function shiftImport(parsed: ParsedImport, lines: number): ParsedImport {
-    return { specifier: parsed.specifier, kind: parsed.kind, range: shiftRange(parsed.range, lines), specifierRange: shiftRange(parsed.specifierRange, lines), removalRange: shiftRange(parsed.removalRange, lines) };
+    return {
+        specifier: parsed.specifier,
+        kind: parsed.kind,
+        range: shiftRange(parsed.range, lines),
+        specifierRange: shiftRange(parsed.specifierRange, lines),
+        removalRange: shiftRange(parsed.removalRange, lines)
+    };
 }
 
 function shiftRange(range: Range, lines: number): Range {
-    return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
+    return {
+        start: { line: range.start.line + lines, character: range.start.character },
+        end: { line: range.end.line + lines, character: range.end.character }
+    };
 }
 
 function mostCommonExtension(imports: readonly ParsedImport[]): SpecifierExtension {
@@ -221,7 +234,8 @@ function importKind(statement: ts.Statement): ImportKind {
         const clause = statement.importClause;
         if (!clause) return 'side-effect';
         const bindings = clause.namedBindings;
-        const allNamedAreTypes = bindings !== undefined && isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
+        const allNamedAreTypes =
+            bindings !== undefined && isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
         return clause.isTypeOnly || (clause.name === undefined && allNamedAreTypes) ? 'type-only' : 'binding';
     }
     return isExportDeclaration(statement) && statement.isTypeOnly ? 'type-only' : 're-export';
@@ -271,7 +285,8 @@ function statementRemoval(text: string, lines: LineMap, start: number, end: numb
     const after = text.slice(statementEnd, lines.lineEndOffset(endPosition.line));
     if (before.trim() === '' && after.trim() === '') {
         const nextLine = endPosition.line + 1;
-        if (nextLine < lines.lineCount) return { range: { start: { line: startPosition.line, character: 0 }, end: { line: nextLine, character: 0 } }, lastLine };
+        if (nextLine < lines.lineCount)
+            return { range: { start: { line: startPosition.line, character: 0 }, end: { line: nextLine, character: 0 } }, lastLine };
         // Last line of the file: take the line break before it instead.
         const startOffset = startPosition.line > 0 ? lines.lineEndOffset(startPosition.line - 1) : 0;
         return { range: lines.range(startOffset, lines.lineEndOffset(endPosition.line)), lastLine };

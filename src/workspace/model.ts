@@ -351,7 +351,11 @@ export class WorkspaceModel {
     handlers(): readonly HandlerInfo[] {
         const extension = this.specifierExtension();
         if (this.handlerList?.stamp !== this.handlerStamp || this.handlerList.extension !== extension) {
-            this.handlerList = { stamp: this.handlerStamp, extension, handlers: this.handlerFiles.sorted().map((file) => this.handlerInfo(file, this.handlerEntries.get(file)!)) };
+            this.handlerList = {
+                stamp: this.handlerStamp,
+                extension,
+                handlers: this.handlerFiles.sorted().map((file) => this.handlerInfo(file, this.handlerEntries.get(file)!))
+            };
         }
         return this.handlerList.handlers;
     }
@@ -372,7 +376,14 @@ export class WorkspaceModel {
     }
 
     indexImports(): readonly IndexImport[] {
-        return this.imports.map(({ specifier, kind, range, specifierRange, resolvedFile, expectedFile }) => ({ specifier, kind, range, specifierRange, resolvedFile, expectedFile }));
+        return this.imports.map(({ specifier, kind, range, specifierRange, resolvedFile, expectedFile }) => ({
+            specifier,
+            kind,
+            range,
+            specifierRange,
+            resolvedFile,
+            expectedFile
+        }));
     }
 
     /** All problems, grouped by file; files without problems are absent (replace, do not merge). */
@@ -406,7 +417,11 @@ export class WorkspaceModel {
             if (!file || (file !== source && !isUnder(source, file))) continue;
             const moved = file === source ? target : path.join(target, path.relative(source, file));
             if (!isUnder(this.root, moved)) continue;
-            edits.push({ file: this.indexFile, range: entry.specifierRange, newText: importSpecifierFor(this.root, moved, specifierExtension(entry.specifier)) });
+            edits.push({
+                file: this.indexFile,
+                range: entry.specifierRange,
+                newText: importSpecifierFor(this.root, moved, specifierExtension(entry.specifier))
+            });
         }
         return edits;
     }
@@ -718,7 +733,17 @@ function indexPresentation(facts: IndexFacts | undefined): string {
     if (!facts) return '';
     const { style, insertion, lastImportRange: last } = facts;
     const range = last ? `${last.start.line}:${last.start.character}-${last.end.line}:${last.end.character}` : '';
-    return [style.quote, style.semicolon, style.eol, style.extension, insertion.position.line, insertion.position.character, insertion.before, insertion.after, range].join('|');
+    return [
+        style.quote,
+        style.semicolon,
+        style.eol,
+        style.extension,
+        insertion.position.line,
+        insertion.position.character,
+        insertion.before,
+        insertion.after,
+        range
+    ].join('|');
 }
 
 /** The model whose root holds `file` (the deepest, should roots nest). */

@@ -83,7 +83,10 @@ export function planNewEventFunction(model: WorkspaceModel, request: NewEventFun
     if (problem) throw new Error(problem);
 
     const file = handlerFilePath(model.root, integration, name);
-    const scaffold = renderScaffold(request.template, { ...(request.description !== undefined ? { description: request.description } : {}), eol: model.indexEol() });
+    const scaffold = renderScaffold(request.template, {
+        ...(request.description !== undefined ? { description: request.description } : {}),
+        eol: model.indexEol()
+    });
     const indexChange = model.planImportAdditions([file]);
     return {
         file,

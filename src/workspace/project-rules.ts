@@ -57,7 +57,11 @@ export function isMissingImport(root: string, entry: ResolvedImport): entry is R
 }
 
 /** The edits that add imports of `specifiers` to index.ts, creating index.ts when it is missing. */
-export function planImportAdditions(indexFile: string, index: IndexFacts | undefined, specifiers: readonly string[]): { edits: TextEdit[]; createFiles: FileCreation[] } {
+export function planImportAdditions(
+    indexFile: string,
+    index: IndexFacts | undefined,
+    specifiers: readonly string[]
+): { edits: TextEdit[]; createFiles: FileCreation[] } {
     if (!index) {
         const contents = specifiers.map((s) => `${formatImportLine(s, DEFAULT_STYLE)}\n`).join('');
         return { edits: [], createFiles: [{ file: indexFile, contents }] };
@@ -77,11 +81,23 @@ export interface UnimportedContext {
 export function unimportedContext(view: ProjectView, missing: readonly string[]): UnimportedContext {
     const extension = view.index?.style.extension ?? '';
     const related: RelatedInformation[] = view.index
-        ? [{ location: { file: view.indexFile, range: view.index.lastImportRange ?? emptyRange }, message: 'index.ts lists the functions Nango builds and deploys' }]
+        ? [
+              {
+                  location: { file: view.indexFile, range: view.index.lastImportRange ?? emptyRange },
+                  message: 'index.ts lists the functions Nango builds and deploys'
+              }
+          ]
         : [];
     const addAll: QuickFix | undefined =
         missing.length > 1
-            ? { title: `Add all ${missing.length} missing imports to index.ts`, ...planImportAdditions(view.indexFile, view.index, missing.map((file) => importSpecifierFor(view.root, file, extension))) }
+            ? {
+                  title: `Add all ${missing.length} missing imports to index.ts`,
+                  ...planImportAdditions(
+                      view.indexFile,
+                      view.index,
+                      missing.map((file) => importSpecifierFor(view.root, file, extension))
+                  )
+              }
             : undefined;
     return { related, addAll };
 }
@@ -111,7 +127,12 @@ export function unimportedHandlerProblem(view: ProjectView, file: string, contex
  * `filesByStem` (every .ts file but index.ts and .d.ts files, by basename without extension, each
  * list sorted) is asked for only when an import is missing.
  */
-export function importProblems(view: ProjectView, imports: readonly ResolvedImport[], imported: ImportedFiles, filesByStem: () => ReadonlyMap<string, readonly string[]>): Problem[] {
+export function importProblems(
+    view: ProjectView,
+    imports: readonly ResolvedImport[],
+    imported: ImportedFiles,
+    filesByStem: () => ReadonlyMap<string, readonly string[]>
+): Problem[] {
     const problems: Problem[] = [];
     const firstImportOf = new Map<string, ResolvedImport>();
 
@@ -145,16 +166,16 @@ function duplicateImportProblem(view: ProjectView, duplicate: ResolvedImport, fi
 
 function missingImportProblem(view: ProjectView, entry: ResolvedImport, expectedFile: string, candidates: readonly string[]): Problem {
     const extension = specifierExtension(entry.specifier);
-    const fixPaths = candidates.map(
-        (candidate): QuickFix => ({
-            title: `Fix path: '${importSpecifierFor(view.root, candidate, extension)}'`,
-            edits: [{ file: view.indexFile, range: entry.specifierRange, newText: importSpecifierFor(view.root, candidate, extension) }],
-            ...(candidates.length === 1 ? { isPreferred: true } : {})
-        })
-    );
+    const fixPaths = candidates.map((candidate): QuickFix => ({
+        title: `Fix path: '${importSpecifierFor(view.root, candidate, extension)}'`,
+        edits: [{ file: view.indexFile, range: entry.specifierRange, newText: importSpecifierFor(view.root, candidate, extension) }],
+        ...(candidates.length === 1 ? { isPreferred: true } : {})
+    }));
     const remove: QuickFix = { title: 'Remove import', edits: [{ file: view.indexFile, range: entry.removalRange, newText: '' }] };
     const where =
-        candidates.length > 0 ? ` A file of that name exists at ${candidates.map((c) => relativeName(view.root, c)).join(', ')}: fix the path to it, or remove the import.` : ' Remove the import, or fix its path.';
+        candidates.length > 0
+            ? ` A file of that name exists at ${candidates.map((c) => relativeName(view.root, c)).join(', ')}: fix the path to it, or remove the import.`
+            : ' Remove the import, or fix its path.';
     return problem({
         code: ProblemCode.ImportNotFound,
         severity: 'error',

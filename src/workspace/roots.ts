@@ -40,9 +40,7 @@ export async function findNangoRoots(dir: string, fs: WorkspaceFileSystem, optio
     }
 
     await visit(path.resolve(dir), 0);
-    const roots = candidates
-        .filter((c) => c.certain || !candidates.some((other) => other !== c && isStrictlyInside(c.dir, other.dir)))
-        .map((c) => c.dir);
+    const roots = candidates.filter((c) => c.certain || !candidates.some((other) => other !== c && isStrictlyInside(c.dir, other.dir))).map((c) => c.dir);
     return [...new Set(roots)].sort();
 }
 

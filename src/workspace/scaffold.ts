@@ -176,7 +176,8 @@ export interface SnippetExpansion {
     readonly tabStops: ReadonlyMap<number, readonly { readonly start: number; readonly end: number }[]>;
 }
 
-type SnippetToken = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'tab-stop'; readonly index: number; readonly placeholder: string | undefined };
+type SnippetToken =
+    { readonly kind: 'text'; readonly text: string } | { readonly kind: 'tab-stop'; readonly index: number; readonly placeholder: string | undefined };
 
 /**
  * Expands the subset of VS Code snippet syntax the templates use, as VS Code inserts it when the

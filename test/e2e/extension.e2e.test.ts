@@ -24,13 +24,17 @@ function waitForFile(file: string, pattern: RegExp): Promise<unknown> {
 /** Waits until a toast has finished sliding in, so that its screenshot shows it whole. */
 async function settled(toast: import('playwright-core').Locator): Promise<void> {
     let last = '';
-    await until('the notification to stop moving', async () => {
-        const box = JSON.stringify(await toast.boundingBox());
-        const same = box === last;
-        last = box;
-        await new Promise((r) => setTimeout(r, 150));
-        return same;
-    }, { timeoutMs: 5_000 });
+    await until(
+        'the notification to stop moving',
+        async () => {
+            const box = JSON.stringify(await toast.boundingBox());
+            const same = box === last;
+            last = box;
+            await new Promise((r) => setTimeout(r, 150));
+            return same;
+        },
+        { timeoutMs: 5_000 }
+    );
 }
 
 const EXTENSION_ID = 'nango-event-functions.nango-event-functions';
@@ -66,7 +70,12 @@ describe('the Nango extension in a real VS Code', function () {
         // The packaged extension, exactly as users install it (npm run package makes it).
         if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run "npm run package" first`);
         deployPort = await freePort();
-        vscode = await launchVSCode({ workspace, extensions: [{ vsix }], name: 'extension', env: { NANGO_HOSTPORT: `http://127.0.0.1:${deployPort}`, NANGO_SECRET_KEY_DEV: 'e2e-secret-key-dev' } });
+        vscode = await launchVSCode({
+            workspace,
+            extensions: [{ vsix }],
+            name: 'extension',
+            env: { NANGO_HOSTPORT: `http://127.0.0.1:${deployPort}`, NANGO_SECRET_KEY_DEV: 'e2e-secret-key-dev' }
+        });
         await vscode.waitForExtensionActivated(EXTENSION_ID);
     });
     afterEach(async function () {
@@ -91,7 +100,10 @@ describe('the Nango extension in a real VS Code', function () {
         assert.ok(activation && model, text);
         assert.equal(model[2], '5');
         // A figure for the benchmark (npm run bench reads it), not a timed assertion.
-        writeFileSync(path.join(v.artifactsDir, 'activation.json'), JSON.stringify({ activationMs: Number(activation[1]), moduleLoadMs: Number(activation[2]), modelReadyMs: Number(model[1]) }));
+        writeFileSync(
+            path.join(v.artifactsDir, 'activation.json'),
+            JSON.stringify({ activationMs: Number(activation[1]), moduleLoadMs: Number(activation[2]), modelReadyMs: Number(model[1]) })
+        );
     });
 
     it('flags a handler that index.ts does not import, and the quick fix adds the import', async function () {
@@ -115,7 +127,11 @@ describe('the Nango extension in a real VS Code', function () {
         await v.openFile(path.join(root, 'salesforce/on-events/validate-connection.ts'));
         await v.waitForCodeLens('▶ Reconnect…');
         const titles = await v.codeLensTitles();
-        for (const t of ['▶ First connect', '▶ Reconnect…', '▶ Dry run', 'Debug']) assert.ok(titles.some((x) => x.includes(t)), `missing lens ${t} in ${JSON.stringify(titles)}`);
+        for (const t of ['▶ First connect', '▶ Reconnect…', '▶ Dry run', 'Debug'])
+            assert.ok(
+                titles.some((x) => x.includes(t)),
+                `missing lens ${t} in ${JSON.stringify(titles)}`
+            );
         await v.screenshot('code-lens');
     });
 
@@ -137,10 +153,14 @@ describe('the Nango extension in a real VS Code', function () {
         await v.runCommand('Explorer: Focus on Nango Emulator View');
         const view = v.page.locator('.part.sidebar .pane', { has: v.page.locator('.pane-header', { hasText: 'Nango Emulator' }) }).first();
         let seen = '';
-        const text = await until('the view to show the last run and the reconnected connection', async () => {
-            const t = (seen = await view.innerText());
-            return /Last run: dryrun sf-acme/.test(t) && /sf-acme\s*globex · refresh_exhausted/.test(t) ? t : undefined;
-        }, { timeoutMs: 20_000 }).catch((err: Error) => {
+        const text = await until(
+            'the view to show the last run and the reconnected connection',
+            async () => {
+                const t = (seen = await view.innerText());
+                return /Last run: dryrun sf-acme/.test(t) && /sf-acme\s*globex · refresh_exhausted/.test(t) ? t : undefined;
+            },
+            { timeoutMs: 20_000 }
+        ).catch((err: Error) => {
             throw new Error(`${err.message}\nThe view shows:\n${seen}`);
         });
         assert.match(text, /failed · refresh_exhausted/);
@@ -154,11 +174,15 @@ describe('the Nango extension in a real VS Code', function () {
         await v.runCommand('Testing: Focus on Test Explorer View');
         const sidebar = v.page.locator('.part.sidebar');
         // The summary reads "passed/total" once every scenario step has run.
-        const text = await until('every scenario to pass', async () => {
-            const t = await sidebar.innerText();
-            const m = /\b(\d+)\/(\d+)\b/.exec(t);
-            return m && Number(m[1]) > 0 && m[1] === m[2] ? t : undefined;
-        }, { timeoutMs: 120_000 });
+        const text = await until(
+            'every scenario to pass',
+            async () => {
+                const t = await sidebar.innerText();
+                const m = /\b(\d+)\/(\d+)\b/.exec(t);
+                return m && Number(m[1]) > 0 && m[1] === m[2] ? t : undefined;
+            },
+            { timeoutMs: 120_000 }
+        );
         assert.match(text, /salesforce\.json/);
         assert.match(text, /github\.json/);
         await v.screenshot('test-explorer');
@@ -231,15 +255,19 @@ describe('the Nango extension in a real VS Code', function () {
         }
     });
 
-    it('deploys the event functions through Nango\'s deploy API: errors in the Problems panel first, then a confirmation', async function () {
+    it("deploys the event functions through Nango's deploy API: errors in the Problems panel first, then a confirmation", async function () {
         const v = vscode!;
         // An event function index.ts does not import: an error in the Problems panel, which the deploy names first.
         const draft = path.join(root, 'github/on-events/draft-deploy.ts');
-        writeFileSync(draft, "import { createOnEvent } from 'nango';\n\nexport default createOnEvent({\n    description: 'Not imported yet',\n    event: 'post-connection-creation',\n    exec: async () => {}\n});\n");
+        writeFileSync(
+            draft,
+            "import { createOnEvent } from 'nango';\n\nexport default createOnEvent({\n    description: 'Not imported yet',\n    event: 'post-connection-creation',\n    exec: async () => {}\n});\n"
+        );
         // Run alone (--grep), index.ts still lacks the import the first test adds: the 5 example functions are deployed either way.
         const index = path.join(root, 'index.ts');
         const indexBefore = readFileSync(index, 'utf8');
-        if (!indexBefore.includes("import './github/on-events/seed-metadata';")) writeFileSync(index, `${indexBefore}import './github/on-events/seed-metadata';\n`);
+        if (!indexBefore.includes("import './github/on-events/seed-metadata';"))
+            writeFileSync(index, `${indexBefore}import './github/on-events/seed-metadata';\n`);
         const server = await serveEmulator(root, deployPort);
         try {
             await v.openFile(draft);
@@ -264,7 +292,9 @@ describe('the Nango extension in a real VS Code', function () {
             await settled(done);
             await v.screenshot('deploy-notification');
             const res = await fetch(`${server.url}/_emulator/deployments`);
-            const body = (await res.json()) as { deployments: Array<{ environment: string; onEventScripts: Array<{ providerConfigKey: string; name: string; event: string }> }> };
+            const body = (await res.json()) as {
+                deployments: Array<{ environment: string; onEventScripts: Array<{ providerConfigKey: string; name: string; event: string }> }>;
+            };
             assert.equal(body.deployments.length, 1, JSON.stringify(body));
             const deployed = body.deployments[0]!.onEventScripts.map((s) => `${s.providerConfigKey}/${s.name}:${s.event}`);
             for (const expected of [

@@ -112,7 +112,10 @@ export function findCodeServer(): CodeServerInstall {
     }
     const current = JSON.parse(readFileSync(currentFile, 'utf8')) as CodeServerInstall;
     const chromiumPath = process.env.NANGO_E2E_CHROMIUM || current.chromium;
-    for (const [what, p] of [['code-server entry', current.entry], ['chromium', chromiumPath]] as const) {
+    for (const [what, p] of [
+        ['code-server entry', current.entry],
+        ['chromium', chromiumPath]
+    ] as const) {
         if (!existsSync(p)) throw new Error(`${what} not found at ${p}. Run: bash scripts/e2e/setup-vscode.sh`);
     }
     return { ...current, chromium: chromiumPath };
@@ -225,7 +228,6 @@ export async function until<T>(
  * Functions passed to page.evaluate must not declare named inner functions or const arrows: tsx
  * (esbuild keepNames) wraps those in a `__name(...)` helper that does not exist in the page.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function readProblemsInBrowser(panel: any): Problem[] {
     const rows = Array.from(panel.querySelectorAll('.monaco-list-row') as ArrayLike<any>).sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
     const problems: Problem[] = [];
@@ -578,7 +580,11 @@ export class VSCodeSession {
             executablePath: this.install.chromium,
             headless,
             args: CHROMIUM_ARGS,
-            env: { ...process.env, XDG_CONFIG_HOME: path.join(this.tmp, 'xdg', 'chromium-config'), XDG_CACHE_HOME: path.join(this.tmp, 'xdg', 'chromium-cache') }
+            env: {
+                ...process.env,
+                XDG_CONFIG_HOME: path.join(this.tmp, 'xdg', 'chromium-config'),
+                XDG_CACHE_HOME: path.join(this.tmp, 'xdg', 'chromium-cache')
+            }
         });
         this.context = await this.browser.newContext({
             viewport: this.options.viewport ?? { width: 1400, height: 900 },
@@ -778,7 +784,9 @@ export class VSCodeSession {
                 w.querySelector('.quick-input-title')?.textContent ?? '',
                 w.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? '',
                 w.querySelector('.quick-input-box input')?.getAttribute('aria-label') ?? '',
-                Array.from(w.querySelectorAll('.quick-input-list .monaco-list-row .label-name') as ArrayLike<any>).map((e) => e.textContent).join('|')
+                Array.from(w.querySelectorAll('.quick-input-list .monaco-list-row .label-name') as ArrayLike<any>)
+                    .map((e) => e.textContent)
+                    .join('|')
             ]);
         });
     }
@@ -877,9 +885,17 @@ export class VSCodeSession {
         await until(
             `input box with prompt ${String(prompt)}`,
             async () => {
-                const msg = (await this.quickInput.locator('.quick-input-message').textContent().catch(() => '')) ?? '';
+                const msg =
+                    (await this.quickInput
+                        .locator('.quick-input-message')
+                        .textContent()
+                        .catch(() => '')) ?? '';
                 const placeholder = (await this.quickInputBox.getAttribute('placeholder')) ?? '';
-                const title = (await this.quickInput.locator('.quick-input-title').textContent().catch(() => '')) ?? '';
+                const title =
+                    (await this.quickInput
+                        .locator('.quick-input-title')
+                        .textContent()
+                        .catch(() => '')) ?? '';
                 const all = `${title}\n${msg}\n${placeholder}`;
                 return typeof prompt === 'string' ? all.includes(prompt) : prompt.test(all);
             },
@@ -1021,10 +1037,14 @@ export class VSCodeSession {
         await page.evaluate(() => (globalThis as any).navigator.clipboard.writeText('\u0000'));
         await page.keyboard.press('Control+A');
         await page.keyboard.press('Control+C');
-        const text = await until('clipboard to receive the copied text', async () => {
-            const t = (await page.evaluate(() => (globalThis as any).navigator.clipboard.readText())) as string;
-            return t === '\u0000' ? undefined : { t };
-        }, { timeoutMs: 5_000, intervalMs: 50 });
+        const text = await until(
+            'clipboard to receive the copied text',
+            async () => {
+                const t = (await page.evaluate(() => (globalThis as any).navigator.clipboard.readText())) as string;
+                return t === '\u0000' ? undefined : { t };
+            },
+            { timeoutMs: 5_000, intervalMs: 50 }
+        );
         await page.keyboard.press('Control+U'); // cursorUndo: back to the selection before select-all
         return text.t.replace(/\r\n/g, '\n');
     }
@@ -1094,7 +1114,10 @@ export class VSCodeSession {
      * Applies the quick fix titled `title` at the cursor (Ctrl+. on the current line; use
      * goToLine first). Waits until the code action menu closed.
      */
-    async applyQuickFix(title: string | RegExp, { line, column, timeoutMs = 20_000 }: { line?: number; column?: number; timeoutMs?: number } = {}): Promise<void> {
+    async applyQuickFix(
+        title: string | RegExp,
+        { line, column, timeoutMs = 20_000 }: { line?: number; column?: number; timeoutMs?: number } = {}
+    ): Promise<void> {
         const matches = (label: string) => (typeof title === 'string' ? label.trim() === title : title.test(label));
         let labels: string[] = [];
         try {
@@ -1152,7 +1175,10 @@ export class VSCodeSession {
                 await this.focusEditor();
                 await this.page.keyboard.press('Control+.');
                 const outcome = await Promise.race([
-                    actions.first().waitFor({ state: 'visible', timeout: 5_000 }).then(() => 'menu'),
+                    actions
+                        .first()
+                        .waitFor({ state: 'visible', timeout: 5_000 })
+                        .then(() => 'menu'),
                     noActions.waitFor({ state: 'visible', timeout: 5_000 }).then(() => 'none')
                 ]).catch(() => 'timeout');
                 if (outcome === 'menu') return true;
@@ -1190,7 +1216,9 @@ export class VSCodeSession {
         if (!(await this.page.locator('.part.panel .output-view').first().isVisible())) return undefined;
         const names = (await this.page
             .locator('.part.panel select.monaco-select-box')
-            .evaluateAll((els) => els.filter((e) => (e as any).offsetParent !== null).map((e) => (e as any).options[(e as any).selectedIndex]?.text ?? ''))) as string[];
+            .evaluateAll((els) =>
+                els.filter((e) => (e as any).offsetParent !== null).map((e) => (e as any).options[(e as any).selectedIndex]?.text ?? '')
+            )) as string[];
         // With the Output view active, the only visible dropdown in the panel title is its channel.
         return names.length === 1 ? names[0] : undefined;
     }
@@ -1198,7 +1226,9 @@ export class VSCodeSession {
     /** Full text of an Output channel as the Output view shows it (selects it first). */
     async readOutput(channel: string): Promise<string> {
         await this.showOutput(channel);
-        const input = this.page.locator('.part.panel .output-view .monaco-editor .native-edit-context, .part.panel .output-view .monaco-editor textarea.inputarea').first();
+        const input = this.page
+            .locator('.part.panel .output-view .monaco-editor .native-edit-context, .part.panel .output-view .monaco-editor textarea.inputarea')
+            .first();
         await input.focus();
         return this.copyAllFromFocusedEditor();
     }
@@ -1237,7 +1267,10 @@ export class VSCodeSession {
     /** Clicks a button (e.g. "Show output") of the notification containing `text`. */
     async clickNotificationButton(text: string | RegExp, button: string): Promise<void> {
         const n = await this.waitForNotification(text);
-        await n.locator('.monaco-button', { hasText: exactText(button) }).first().click();
+        await n
+            .locator('.monaco-button', { hasText: exactText(button) })
+            .first()
+            .click();
     }
 
     /** The visible modal dialog (showWarningMessage(…, { modal: true }) …). */
@@ -1254,7 +1287,10 @@ export class VSCodeSession {
 
     /** Clicks a button of the visible modal dialog and waits until the dialog is gone. */
     async clickDialogButton(button: string, timeoutMs = 20_000): Promise<void> {
-        await this.dialog.locator('.dialog-buttons .monaco-button', { hasText: exactText(button) }).first().click({ timeout: timeoutMs });
+        await this.dialog
+            .locator('.dialog-buttons .monaco-button', { hasText: exactText(button) })
+            .first()
+            .click({ timeout: timeoutMs });
         await this.dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
     }
 
@@ -1340,7 +1376,10 @@ export class VSCodeSession {
  */
 export function copyWorkspace(
     src = path.join(repoRoot, 'examples', 'nango-integrations'),
-    { exclude = /^(node_modules|\.nango-emulator[\\/](state\.json|cache))([\\/]|$)/, linkNodeModules = true }: { exclude?: RegExp; linkNodeModules?: boolean } = {}
+    {
+        exclude = /^(node_modules|\.nango-emulator[\\/](state\.json|cache))([\\/]|$)/,
+        linkNodeModules = true
+    }: { exclude?: RegExp; linkNodeModules?: boolean } = {}
 ): string {
     if (!existsSync(src)) throw new Error(`workspace to copy not found: ${src}`);
     const dir = removeAtExit(realpathSync(mkdtempSync(path.join(os.tmpdir(), 'nango-e2e-ws-'))));

@@ -17,7 +17,8 @@ import { SMOKE_EXTENSION_ID, writeSmokeExtension } from './smoke-extension';
 import { writeVsix } from './vsix';
 
 const workspaceFiles = {
-    'src/hello.ts': "// the smoke extension puts a code lens above the next line\nsmokeTarget('hello');\nexport {};\ndeclare const smokeTarget: (s: string) => void;\n",
+    'src/hello.ts':
+        "// the smoke extension puts a code lens above the next line\nsmokeTarget('hello');\nexport {};\ndeclare const smokeTarget: (s: string) => void;\n",
     'src/needs.ts': '// line 1\nconst x = 1; // MISSING_IMPORT\nexport { x };\n',
     'src/empty.ts': '',
     'README.md': '# e2e smoke workspace\n'
@@ -46,7 +47,9 @@ describe('e2e harness: real VS Code + throwaway extension (symlinked)', function
         const extension = writeSmokeExtension(path.join(tmp, 'e2e-smoke'));
         workspace = makeTempWorkspace(workspaceFiles);
         vscode = await launchVSCode({ workspace, extensions: [{ path: extension }], name: 'workbench-smoke' });
-        console.log(`      VS Code ${vscode.install.vscodeVersion} (code-server ${vscode.install.codeServerVersion}) started: ${JSON.stringify(vscode.timings)}`);
+        console.log(
+            `      VS Code ${vscode.install.vscodeVersion} (code-server ${vscode.install.codeServerVersion}) started: ${JSON.stringify(vscode.timings)}`
+        );
     });
     keepArtifactsOnFailure(() => vscode);
     after(async function () {
@@ -219,13 +222,25 @@ exports.run = async function () {
     it('reports success (exit 0) with the log of the suite', async function () {
         const r = await runExtensionTests({ extensionDevelopmentPath: extension, extensionTestsPath: testsPath, workspace, name: 'exthost-pass' });
         assert.equal(r.exitCode, 0, r.log.join('\n'));
-        assert.ok(r.log.some((l) => /exthost smoke ok in code-server 1\.100\./.test(l)), r.log.join('\n'));
+        assert.ok(
+            r.log.some((l) => /exthost smoke ok in code-server 1\.100\./.test(l)),
+            r.log.join('\n')
+        );
         console.log(`      exit ${r.exitCode}: ${JSON.stringify(r.timings)}`);
     });
 
     it('reports failure (exit 1) with the error', async function () {
-        const r = await runExtensionTests({ extensionDevelopmentPath: extension, extensionTestsPath: testsPath, workspace, name: 'exthost-fail', env: { SMOKE_FAIL: '1' } });
+        const r = await runExtensionTests({
+            extensionDevelopmentPath: extension,
+            extensionTestsPath: testsPath,
+            workspace,
+            name: 'exthost-fail',
+            env: { SMOKE_FAIL: '1' }
+        });
         assert.equal(r.exitCode, 1);
-        assert.ok(r.log.some((l) => l.includes('deliberate failure')), r.log.join('\n'));
+        assert.ok(
+            r.log.some((l) => l.includes('deliberate failure')),
+            r.log.join('\n')
+        );
     });
 });

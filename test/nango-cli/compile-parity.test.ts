@@ -29,12 +29,18 @@ const VARIANTS: Variant[] = [
     {
         name: "a call Nango's SDK does not have (TS2339)",
         edit: (s) => s.replace(EXEC, `${EXEC}\n        await nango.updateConnectionConfig({});`),
-        refusal: { nango: /TS2339|Property 'updateConnectionConfig' does not exist/, emulator: /seed-metadata\.ts:\d+:\d+ - error TS2339: Property 'updateConnectionConfig' does not exist/ }
+        refusal: {
+            nango: /TS2339|Property 'updateConnectionConfig' does not exist/,
+            emulator: /seed-metadata\.ts:\d+:\d+ - error TS2339: Property 'updateConnectionConfig' does not exist/
+        }
     },
     {
         name: 'an unused local (Nango compiles with noUnusedLocals, whatever tsconfig.json says)',
         edit: (s) => s.replace(EXEC, `${EXEC}\n        const unused = 1;`),
-        refusal: { nango: /TS6133|'unused' is declared but its value is never read/, emulator: /error TS6133: 'unused' is declared but its value is never read/ }
+        refusal: {
+            nango: /TS6133|'unused' is declared but its value is never read/,
+            emulator: /error TS6133: 'unused' is declared but its value is never read/
+        }
     }
 ];
 
@@ -57,7 +63,9 @@ describe('nango compile and the emulator refuse the same projects', function () 
         it(`${variant.name}: ${variant.refusal ? 'both refuse it' : 'both accept it'}`, async () => {
             writeFileSync(path.join(project, HANDLER), variant.edit(original));
             const compile = await runNango(project, env, ['compile', ...OFFLINE_FLAGS]);
-            const emulator = spawnSync(process.execPath, [cli, 'dryrun', 'github/seed-metadata', '--connection', 'gh-admin', '--root', project], { encoding: 'utf8' });
+            const emulator = spawnSync(process.execPath, [cli, 'dryrun', 'github/seed-metadata', '--connection', 'gh-admin', '--root', project], {
+                encoding: 'utf8'
+            });
             const emulatorOutput = `${emulator.stdout}${emulator.stderr}`;
             if (!variant.refusal) {
                 assert.equal(compile.status, 0, describeRun(compile));

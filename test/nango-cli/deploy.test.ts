@@ -27,7 +27,10 @@ async function recordingProxy(target: string, posted: Posted[]): Promise<{ url: 
         req.on('end', () => {
             const raw = Buffer.concat(chunks);
             if (req.url?.startsWith('/sync/deploy')) posted.push({ path: req.url, body: JSON.parse(raw.toString()) as Record<string, unknown> });
-            const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
+            const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<
+                string,
+                string
+            >;
             void fetch(target + req.url, { method: req.method!, headers, ...(raw.length ? { body: raw } : {}) }).then(async (r) => {
                 res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
                 res.end(Buffer.from(await r.arrayBuffer()));
@@ -64,7 +67,10 @@ function project(prefix: string, withAction: boolean): string {
 }
 
 const shape = (body: Record<string, unknown>): unknown =>
-    (body['onEventScriptsByProvider'] as { providerConfigKey: string; scripts: { fileBody: object }[] }[]).map((p) => ({ keys: Object.keys(p), scripts: p.scripts.map((s) => ({ keys: Object.keys(s), fileBody: Object.keys(s.fileBody) })) }));
+    (body['onEventScriptsByProvider'] as { providerConfigKey: string; scripts: { fileBody: object }[] }[]).map((p) => ({
+        keys: Object.keys(p),
+        scripts: p.scripts.map((s) => ({ keys: Object.keys(s), fileBody: Object.keys(s.fileBody) }))
+    }));
 
 function runEmulator(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
@@ -99,7 +105,9 @@ describe('nango deploy against nango-emulator serve', function () {
         const run = await runNango(withAction, nangoEnv(p.url, SECRET_KEY, path.join(withAction, '.home')), ['deploy', 'dev', ...OFFLINE_FLAGS]);
         assert.equal(run.status, 0, describeRun(run));
         assert.match(run.stdout, /Successfully deployed the functions/);
-        const { deployments } = (await (await fetch(`${served.url}/_emulator/deployments`)).json()) as { deployments: { flows: unknown[]; onEventScripts: unknown[]; onEventScriptsApplied: boolean; reconcile: boolean }[] };
+        const { deployments } = (await (await fetch(`${served.url}/_emulator/deployments`)).json()) as {
+            deployments: { flows: unknown[]; onEventScripts: unknown[]; onEventScriptsApplied: boolean; reconcile: boolean }[];
+        };
         assert.equal(deployments.length, 1);
         assert.deepEqual(deployments[0]!.flows, [{ providerConfigKey: 'github', name: 'create-issue', type: 'action' }]);
         assert.equal(deployments[0]!.onEventScripts.length, 5);
@@ -115,11 +123,18 @@ describe('nango deploy against nango-emulator serve', function () {
         assert.match(refused.stdout + refused.stderr, /No syncs or actions to deploy/);
 
         posted.length = 0;
-        const ours = await runEmulator(['deploy', 'dev', '--root', eventsOnly, '--json'], { PATH: process.env['PATH'] ?? '', HOME: path.join(eventsOnly, '.home'), NANGO_HOSTPORT: p.url, NANGO_SECRET_KEY_DEV: SECRET_KEY, NANGO_CLI_TELEMETRY: 'false', CI: '1' });
+        const ours = await runEmulator(['deploy', 'dev', '--root', eventsOnly, '--json'], {
+            PATH: process.env['PATH'] ?? '',
+            HOME: path.join(eventsOnly, '.home'),
+            NANGO_HOSTPORT: p.url,
+            NANGO_SECRET_KEY_DEV: SECRET_KEY,
+            NANGO_CLI_TELEMETRY: 'false',
+            CI: '1'
+        });
         const deploy = posted.find((x) => x.path === '/sync/deploy')?.body;
         assert.ok(deploy, `${ours.stdout}${ours.stderr}`);
         assert.deepEqual(Object.keys(deploy), Object.keys(realDeploy), 'the same top-level fields as the real CLI');
-        assert.deepEqual(shape(deploy), shape(realDeploy), 'onEventScriptsByProvider has the real CLI\'s shape');
+        assert.deepEqual(shape(deploy), shape(realDeploy), "onEventScriptsByProvider has the real CLI's shape");
         assert.deepEqual(deploy['flowConfigs'], []);
         assert.equal(deploy['reconcile'], false);
         assert.equal(deploy['sdkVersion'], realDeploy['sdkVersion']);

@@ -35,7 +35,9 @@ async function main(): Promise<void> {
     try {
         // 1. Spawning the CLI for each dry run (its compile cache on disk is warm after the first).
         const cliRun = (): void => {
-            const r = spawnSync(process.execPath, [cli, 'dryrun', HANDLER.ref, '--connection', HANDLER.connection, '--root', root, '--json'], { encoding: 'utf8' });
+            const r = spawnSync(process.execPath, [cli, 'dryrun', HANDLER.ref, '--connection', HANDLER.connection, '--root', root, '--json'], {
+                encoding: 'utf8'
+            });
             if (r.status !== 0) throw new Error(`CLI dry run failed: ${r.stdout}${r.stderr}`);
         };
         const [cliCold] = await time(cliRun);
@@ -48,7 +50,9 @@ async function main(): Promise<void> {
         const [startMs, server] = await time(
             () =>
                 new Promise<{ url: string; stop: () => void }>((resolve, reject) => {
-                    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--json', '--quiet', '--root', root], { stdio: ['ignore', 'pipe', 'inherit'] });
+                    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--json', '--quiet', '--root', root], {
+                        stdio: ['ignore', 'pipe', 'inherit']
+                    });
                     let out = '';
                     child.stdout.on('data', (c: Buffer) => {
                         out += c.toString();
@@ -60,7 +64,11 @@ async function main(): Promise<void> {
         );
         try {
             const run = async (): Promise<void> => {
-                const res = await fetch(`${server.url}/_emulator/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ operation: 'dryrun', function: HANDLER.ref, connectionId: HANDLER.connection }) });
+                const res = await fetch(`${server.url}/_emulator/run`, {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: JSON.stringify({ operation: 'dryrun', function: HANDLER.ref, connectionId: HANDLER.connection })
+                });
                 const result = (await res.json()) as { ok: boolean };
                 if (!result.ok) throw new Error(`server dry run failed: ${JSON.stringify(result)}`);
             };
@@ -72,7 +80,9 @@ async function main(): Promise<void> {
                 proxy.push(
                     (
                         await time(async () => {
-                            const res = await fetch(`${server.url}/proxy/user`, { headers: { authorization: `Bearer ${SECRET_KEY}`, 'connection-id': 'gh-admin', 'provider-config-key': 'github' } });
+                            const res = await fetch(`${server.url}/proxy/user`, {
+                                headers: { authorization: `Bearer ${SECRET_KEY}`, 'connection-id': 'gh-admin', 'provider-config-key': 'github' }
+                            });
                             await res.arrayBuffer();
                         })
                     )[0]
@@ -106,7 +116,12 @@ async function main(): Promise<void> {
     } finally {
         rmSync(root, { recursive: true, force: true });
     }
-    console.log(`\nwarm dry run of ${HANDLER.ref} on ${HANDLER.connection}; ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`);
+    console.log(
+        `\nwarm dry run of ${HANDLER.ref} on ${HANDLER.connection}; ${os.cpus().length} CPUs, load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(1))
+            .join(' ')}, node ${process.version}`
+    );
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 }

@@ -14,15 +14,50 @@ import { applyOnEventDryrunWorkaround, describeRun, ensureNango, nangoEnv, OFFLI
 import { serve, stopServing, type Served } from './serve';
 
 /** Every example handler, with the connection it runs against (chosen so that each one does something). */
-const CASES: { integration: string; name: string; connection: string; why: string; metadataWrites: number; startMetadata?: Record<string, unknown>; saveResponses?: true }[] = [
-    { integration: 'salesforce', name: 'validate-connection', connection: 'sf-legacy', metadataWrites: 1, why: 'no org locked yet: reads userinfo and locks it with updateMetadata' },
+const CASES: {
+    integration: string;
+    name: string;
+    connection: string;
+    why: string;
+    metadataWrites: number;
+    startMetadata?: Record<string, unknown>;
+    saveResponses?: true;
+}[] = [
+    {
+        integration: 'salesforce',
+        name: 'validate-connection',
+        connection: 'sf-legacy',
+        metadataWrites: 1,
+        why: 'no org locked yet: reads userinfo and locks it with updateMetadata'
+    },
     // As right after a first connect, before validation locked an org: no webhook yet, so it registers one.
-    { integration: 'salesforce', name: 'post-connection-setup', connection: 'sf-legacy', metadataWrites: 1, startMetadata: {}, why: 'environment variables, POST /webhooks (201, templated), userinfo, updateMetadata' },
-    { integration: 'salesforce', name: 'pre-connection-cleanup', connection: 'sf-globex-stale', metadataWrites: 0, why: 'DELETE of a webhook that is gone: the 404 reaches the handler as an axios error' },
+    {
+        integration: 'salesforce',
+        name: 'post-connection-setup',
+        connection: 'sf-legacy',
+        metadataWrites: 1,
+        startMetadata: {},
+        why: 'environment variables, POST /webhooks (201, templated), userinfo, updateMetadata'
+    },
+    {
+        integration: 'salesforce',
+        name: 'pre-connection-cleanup',
+        connection: 'sf-globex-stale',
+        metadataWrites: 0,
+        why: 'DELETE of a webhook that is gone: the 404 reaches the handler as an axios error'
+    },
     { integration: 'github', name: 'validate-scopes', connection: 'gh-admin', metadataWrites: 0, why: 'reads the x-oauth-scopes response header' },
     // As right after a connect: empty metadata (set through the Nango API, as setMetadata would). Also
     // recorded with --save-responses, for the import-recording test below (one nango run less).
-    { integration: 'github', name: 'seed-metadata', connection: 'gh-admin', metadataWrites: 1, startMetadata: {}, saveResponses: true, why: 'two GETs, updateMetadata; recorded' }
+    {
+        integration: 'github',
+        name: 'seed-metadata',
+        connection: 'gh-admin',
+        metadataWrites: 1,
+        startMetadata: {},
+        saveResponses: true,
+        why: 'two GETs, updateMetadata; recorded'
+    }
 ];
 
 describe(`the real nango CLI against nango-emulator serve`, function () {
@@ -33,22 +68,33 @@ describe(`the real nango CLI against nango-emulator serve`, function () {
     const expected = new Map<string, RunResult>();
 
     const api = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-        const res = await fetch(served.url + route, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+        const res = await fetch(served.url + route, {
+            method,
+            ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {})
+        });
         const json = (await res.json()) as T;
         assert.ok(res.ok, `${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
         return json;
     };
     const nangoApi = async (method: string, route: string, body: unknown): Promise<void> => {
-        const res = await fetch(served.url + route, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET_KEY}` } });
+        const res = await fetch(served.url + route, {
+            method,
+            body: JSON.stringify(body),
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET_KEY}` }
+        });
         assert.ok(res.ok, `${method} ${route}: ${res.status} ${await res.text()}`);
     };
     const reset = (): Promise<unknown> => api('POST', '/_emulator/reset', {});
-    const journalSince = async (since: number): Promise<JournalEntry[]> => (await api<{ entries: JournalEntry[] }>('GET', `/_emulator/requests?since=${since}`)).entries;
+    const journalSince = async (since: number): Promise<JournalEntry[]> =>
+        (await api<{ entries: JournalEntry[] }>('GET', `/_emulator/requests?since=${since}`)).entries;
     const lastSeq = async (): Promise<number> => (await api<{ last: number }>('GET', '/_emulator/requests')).last;
-    const emulatorDryrun = (integration: string, name: string, connectionId: string): Promise<RunResult> => api<RunResult>('POST', '/_emulator/run', { operation: 'dryrun', function: `${integration}/${name}`, connectionId });
-    const dryrun = (name: string, connection: string, ...extra: string[]): Promise<NangoRun> => runNango(project, env, ['dryrun', name, connection, '-e', 'dev', ...OFFLINE_FLAGS, ...extra]);
+    const emulatorDryrun = (integration: string, name: string, connectionId: string): Promise<RunResult> =>
+        api<RunResult>('POST', '/_emulator/run', { operation: 'dryrun', function: `${integration}/${name}`, connectionId });
+    const dryrun = (name: string, connection: string, ...extra: string[]): Promise<NangoRun> =>
+        runNango(project, env, ['dryrun', name, connection, '-e', 'dev', ...OFFLINE_FLAGS, ...extra]);
     /** Method, URL, status and the account whose credentials the call carried. */
-    const providerCalls = (entries: JournalEntry[]): string[] => entries.flatMap((e) => (e.kind === 'proxy' ? [`${e.method} ${e.url} ${e.status} ${e.account}`] : []));
+    const providerCalls = (entries: JournalEntry[]): string[] =>
+        entries.flatMap((e) => (e.kind === 'proxy' ? [`${e.method} ${e.url} ${e.status} ${e.account}`] : []));
     const ownCalls = (result: RunResult): string[] => result.requests.map((q) => `${q.method} ${q.url} ${q.status} ${q.account}`);
     const metadataWrites = (entries: JournalEntry[]): Record<string, unknown>[] => entries.flatMap((e) => (e.kind === 'metadata' ? [e.metadata] : []));
 
@@ -58,9 +104,12 @@ describe(`the real nango CLI against nango-emulator serve`, function () {
         if (install.installed) console.log(`      (installed nango from npm in ${Math.round(install.durationMs / 1000)} s)`);
         project = copyExample('nango-cli-peer-');
         // GitHub's /user answer also sets a cookie: recordings keep it, import-recording must drop it.
-        editJson<{ integrations: Record<string, { responses: { headers?: Record<string, string> }[] }> }>(path.join(project, '.nango-emulator/fixtures.json'), (f) => {
-            f.integrations['github']!.responses[0]!.headers!['set-cookie'] = '_gh_sess=recorded-session-cookie; HttpOnly';
-        });
+        editJson<{ integrations: Record<string, { responses: { headers?: Record<string, string> }[] }> }>(
+            path.join(project, '.nango-emulator/fixtures.json'),
+            (f) => {
+                f.integrations['github']!.responses[0]!.headers!['set-cookie'] = '_gh_sess=recorded-session-cookie; HttpOnly';
+            }
+        );
         // nango compiles and imports the functions from the project: `nango` and `zod` must resolve there.
         symlinkSync(path.join(peerDir, 'node_modules'), path.join(project, 'node_modules'), 'dir');
         served = await serve(project);
@@ -93,7 +142,12 @@ describe(`the real nango CLI against nango-emulator serve`, function () {
         it(`nango dryrun ${c.name} ${c.connection}: same provider calls and metadata as the emulator (${c.why})`, async () => {
             const start = async (): Promise<void> => {
                 await reset();
-                if (c.startMetadata) await nangoApi('POST', '/connections/metadata', { connection_id: c.connection, provider_config_key: c.integration, metadata: c.startMetadata });
+                if (c.startMetadata)
+                    await nangoApi('POST', '/connections/metadata', {
+                        connection_id: c.connection,
+                        provider_config_key: c.integration,
+                        metadata: c.startMetadata
+                    });
             };
             await start();
             const own = await emulatorDryrun(c.integration, c.name, c.connection);
@@ -116,12 +170,14 @@ describe(`the real nango CLI against nango-emulator serve`, function () {
             if (writes.length) assert.deepEqual(writes.at(-1), own.metadata.after);
             if (c.metadataWrites) assert.notDeepEqual(own.metadata.after, own.metadata.before);
             // What the function logged with nango.log shows in the real CLI's output too.
-            for (const log of own.logs.filter((l) => l.source === 'nango')) assert.ok(`${r.stdout}${r.stderr}`.includes(log.message), `missing log line: ${log.message}\n${describeRun(r)}`);
+            for (const log of own.logs.filter((l) => l.source === 'nango'))
+                assert.ok(`${r.stdout}${r.stderr}`.includes(log.message), `missing log line: ${log.message}\n${describeRun(r)}`);
         });
     }
 
     it('a rejected validation fails the real CLI like the emulator: reconnect of an Acme connection to the Globex org', async () => {
-        const reconnectToGlobex = (): Promise<RunResult> => api<RunResult>('POST', '/_emulator/run', { operation: 'reconnect', integration: 'salesforce', connectionId: 'sf-acme', account: 'globex' });
+        const reconnectToGlobex = (): Promise<RunResult> =>
+            api<RunResult>('POST', '/_emulator/run', { operation: 'reconnect', integration: 'salesforce', connectionId: 'sf-acme', account: 'globex' });
         await reset();
         assert.equal((await reconnectToGlobex()).status, 'refresh_exhausted');
         const own = await emulatorDryrun('salesforce', 'validate-connection', 'sf-acme');
@@ -158,21 +214,38 @@ describe(`the real nango CLI against nango-emulator serve`, function () {
         try {
             const fixturesFile = path.join(replay, '.nango-emulator/fixtures.json');
             editJson<{ integrations: Record<string, { responses: unknown[] }> }>(fixturesFile, (f) => (f.integrations['github']!.responses = []));
-            const imported = spawnSync(process.execPath, [cli, 'import-recording', recording, '--root', replay, '--integration', 'github', '--account', 'octo-admin', '--json'], { encoding: 'utf8' });
+            const imported = spawnSync(
+                process.execPath,
+                [cli, 'import-recording', recording, '--root', replay, '--integration', 'github', '--account', 'octo-admin', '--json'],
+                { encoding: 'utf8' }
+            );
             assert.equal(imported.status, 0, imported.stdout + imported.stderr);
             const summary = JSON.parse(imported.stdout) as { added: number; skipped: { entry: string }[]; warnings: string[] };
             assert.equal(summary.added, 2);
-            assert.deepEqual(summary.skipped.map((s) => s.entry), ['patch //connections/metadata']);
+            assert.deepEqual(
+                summary.skipped.map((s) => s.entry),
+                ['patch //connections/metadata']
+            );
             assert.ok(summary.warnings.some((w) => /set-cookie/.test(w)));
             const fixtures = readFileSync(fixturesFile, 'utf8');
             assert.equal(/set-cookie|recorded-session-cookie/i.test(fixtures), false);
-            assert.deepEqual(readJson<{ integrations: Record<string, { responses: { method: string; path: string; account: string }[] }> }>(fixturesFile).integrations['github']!.responses.map((x) => `${x.method} ${x.path} ${x.account}`), ['GET /user octo-admin', 'GET /user/orgs octo-admin']);
+            assert.deepEqual(
+                readJson<{ integrations: Record<string, { responses: { method: string; path: string; account: string }[] }> }>(fixturesFile).integrations[
+                    'github'
+                ]!.responses.map((x) => `${x.method} ${x.path} ${x.account}`),
+                ['GET /user octo-admin', 'GET /user/orgs octo-admin']
+            );
 
-            const run = spawnSync(process.execPath, [cli, 'dryrun', 'github/seed-metadata', '--connection', 'gh-admin', '--root', replay, '--json'], { encoding: 'utf8' });
+            const run = spawnSync(process.execPath, [cli, 'dryrun', 'github/seed-metadata', '--connection', 'gh-admin', '--root', replay, '--json'], {
+                encoding: 'utf8'
+            });
             assert.equal(run.status, 0, run.stdout + run.stderr);
             const result = JSON.parse(run.stdout) as RunResult;
             const original = expected.get('seed-metadata') ?? (await emulatorDryrun('github', 'seed-metadata', 'gh-admin'));
-            assert.deepEqual(result.requests.map((q) => `${q.method} ${q.url} ${q.status}`), original.requests.map((q) => `${q.method} ${q.url} ${q.status}`));
+            assert.deepEqual(
+                result.requests.map((q) => `${q.method} ${q.url} ${q.status}`),
+                original.requests.map((q) => `${q.method} ${q.url} ${q.status}`)
+            );
             assert.deepEqual(result.metadata.after, original.metadata.after);
             assert.ok(result.requests.every((q) => q.matchedBy?.includes('integrations.github.responses')));
         } finally {

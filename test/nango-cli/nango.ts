@@ -28,7 +28,11 @@ export const peerDir = __dirname;
 export const nangoBin = path.join(peerDir, 'node_modules/nango/dist/index.js');
 
 /** spawnSync's answer, without blocking the event loop. */
-function spawnAsync(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number }): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; error?: Error }> {
+function spawnAsync(
+    cmd: string,
+    args: string[],
+    opts: { cwd: string; timeoutMs: number }
+): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; error?: Error }> {
     return new Promise((resolve) => {
         const child = spawn(cmd, args, { cwd: opts.cwd, shell: process.platform === 'win32', timeout: opts.timeoutMs });
         let stdout = '';
@@ -59,10 +63,13 @@ export async function ensureNango(): Promise<{ installed: boolean; durationMs: n
         const npm = await spawnAsync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: peerDir, timeoutMs: 600_000 });
         if (npm.status !== 0 || !existsSync(nangoBin)) {
             const tail = `${npm.stderr ?? ''}${npm.stdout ?? ''}`.trim().split('\n').slice(-15).join('\n');
-            throw new Error(`could not install nango@${NANGO_VERSION} for this test (npm ci --ignore-scripts in ${peerDir} exited ${npm.status ?? npm.signal ?? npm.error?.message}). It needs the npm registry.\n${tail}`);
+            throw new Error(
+                `could not install nango@${NANGO_VERSION} for this test (npm ci --ignore-scripts in ${peerDir} exited ${npm.status ?? npm.signal ?? npm.error?.message}). It needs the npm registry.\n${tail}`
+            );
         }
         const version = (JSON.parse(readFileSync(path.join(peerDir, 'node_modules/nango/package.json'), 'utf8')) as { version: string }).version;
-        if (version !== NANGO_VERSION) throw new Error(`${peerDir}: npm ci installed nango ${version}, not ${NANGO_VERSION}: fix package.json and package-lock.json`);
+        if (version !== NANGO_VERSION)
+            throw new Error(`${peerDir}: npm ci installed nango ${version}, not ${NANGO_VERSION}: fix package.json and package-lock.json`);
         writeFileSync(stampFile, stamp);
         return { installed: true, durationMs: performance.now() - started };
     });
@@ -128,7 +135,8 @@ export function applyOnEventDryrunWorkaround(project: string): string[] {
     for (const file of readdirSync(build).filter((f) => /_on-events_.+\.cjs$/.test(f))) {
         const text = readFileSync(path.join(build, file), 'utf8');
         const patched = text.replace(/type: "onEvent"/g, 'type: "sync"');
-        if (patched === text) throw new Error(`${path.join(build, file)}: no 'type: "onEvent"' to patch; the nango compile output changed, revisit the workaround`);
+        if (patched === text)
+            throw new Error(`${path.join(build, file)}: no 'type: "onEvent"' to patch; the nango compile output changed, revisit the workaround`);
         const target = path.join(build, file.replace('_on-events_', '_syncs_'));
         writeFileSync(target, patched);
         copies.push(target);

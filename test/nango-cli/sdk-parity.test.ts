@@ -72,14 +72,17 @@ function withoutTimes(value: unknown): unknown {
     return value;
 }
 
-describe('the SDK answers of Nango\'s own runner-sdk (real nango dryrun) and of the emulator, for one probe function', function () {
+describe("the SDK answers of Nango's own runner-sdk (real nango dryrun) and of the emulator, for one probe function", function () {
     this.timeout(600_000);
     let project: string;
     let served: Served;
     let env: NodeJS.ProcessEnv;
 
     const api = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-        const res = await fetch(served.url + route, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+        const res = await fetch(served.url + route, {
+            method,
+            ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {})
+        });
         const json = (await res.json()) as T;
         assert.ok(res.ok, `${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
         return json;
@@ -100,10 +103,16 @@ describe('the SDK answers of Nango\'s own runner-sdk (real nango dryrun) and of 
         // Actions answer from the fixtures (the emulator runs no action). triggerSync and startSync are left
         // out: `nango dryrun` runs a sync locally for triggerSync and ignores startSync, where production
         // calls Nango's API (runner/lib/sdk/sdk.ts); flows.test.ts checks those against @nangohq/node.
-        editJson<{ connections: unknown[]; integrations: Record<string, Record<string, unknown>> }>(path.join(project, '.nango-emulator/fixtures.json'), (f) => {
-            f.connections.push({ id: 'gh-probe', integration: 'github', account: 'octo-admin', metadata: null });
-            f.integrations['github']!['actions'] = { 'create-issue': { output: { number: 7, title: 'Probe' } }, broken: { error: { payload: { reason: 'the repository is archived' } } } };
-        });
+        editJson<{ connections: unknown[]; integrations: Record<string, Record<string, unknown>> }>(
+            path.join(project, '.nango-emulator/fixtures.json'),
+            (f) => {
+                f.connections.push({ id: 'gh-probe', integration: 'github', account: 'octo-admin', metadata: null });
+                f.integrations['github']!['actions'] = {
+                    'create-issue': { output: { number: 7, title: 'Probe' } },
+                    broken: { error: { payload: { reason: 'the repository is archived' } } }
+                };
+            }
+        );
         symlinkSync(path.join(peerDir, 'node_modules'), path.join(project, 'node_modules'), 'dir');
         served = await serve(project);
         env = nangoEnv(served.url, SECRET_KEY, path.join(project, '.home'));
@@ -136,7 +145,9 @@ describe('the SDK answers of Nango\'s own runner-sdk (real nango dryrun) and of 
         // Where `nango dryrun` itself is not production: a failed Nango API call.
         for (const [key, status] of Object.entries(CLI_DRIFT)) {
             assert.deepEqual(nangos[key], { value: null }, `nango dryrun no longer swallows the failure of ${key}: drop it from CLI_DRIFT and docs/parity.md`);
-            assert.deepEqual(emulators[key], { error: { name: 'AxiosError', message: `Request failed with status code ${status}`, type: null, payload: null, status } });
+            assert.deepEqual(emulators[key], {
+                error: { name: 'AxiosError', message: `Request failed with status code ${status}`, type: null, payload: null, status }
+            });
         }
     });
 });

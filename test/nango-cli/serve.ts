@@ -10,7 +10,10 @@ export interface Served {
 
 /** `nango-emulator serve --port <port> --json` (0: any free port): the first stdout line says where it listens. */
 export async function serve(root: string, port = 0): Promise<Served> {
-    const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--json', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--json', '--root', root], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' }
+    });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));

@@ -97,10 +97,16 @@ const CaseSchema = z
          */
         cancel: z.strictObject({ signal: z.enum(['SIGTERM', 'SIGINT', 'SIGKILL']), busyCpuMs: z.number().int().positive() }).optional()
     })
-    .refine((c) => (c.cancel ? c.exitCode === undefined && c.error === undefined && c.result === undefined && c.text === undefined && c.concurrent === undefined : c.exitCode !== undefined), {
-        message: 'a case states its exit code, or cancels the run (and then states no exit code, error, result, text or concurrency)',
-        path: ['exitCode']
-    })
+    .refine(
+        (c) =>
+            c.cancel
+                ? c.exitCode === undefined && c.error === undefined && c.result === undefined && c.text === undefined && c.concurrent === undefined
+                : c.exitCode !== undefined,
+        {
+            message: 'a case states its exit code, or cancels the run (and then states no exit code, error, result, text or concurrency)',
+            path: ['exitCode']
+        }
+    )
     .refine((c) => !c.exitCode || c.error !== undefined, { message: 'a failing case states the error it expects', path: ['error'] });
 type Case = z.infer<typeof CaseSchema>;
 
@@ -147,7 +153,16 @@ function runCli(root: string, args: string[], onSpawn?: (child: ChildProcess) =>
         child.once('error', reject);
         child.once('close', (code, signal) => {
             clearTimeout(timer);
-            resolve({ args, pid: child.pid, code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), hung, spawnedAt });
+            resolve({
+                args,
+                pid: child.pid,
+                code,
+                signal,
+                stdout: Buffer.concat(out).toString('utf8'),
+                stderr: Buffer.concat(err).toString('utf8'),
+                hung,
+                spawnedAt
+            });
         });
     });
 }
@@ -195,7 +210,8 @@ function credentialsOf(root: string): string[] {
         const visit = (value: unknown): void => {
             if (!value || typeof value !== 'object') return;
             const v = value as Record<string, unknown>;
-            if (v['type'] === 'BASIC' && typeof v['username'] === 'string' && typeof v['password'] === 'string') found.add(Buffer.from(`${v['username']}:${v['password']}`).toString('base64'));
+            if (v['type'] === 'BASIC' && typeof v['username'] === 'string' && typeof v['password'] === 'string')
+                found.add(Buffer.from(`${v['username']}:${v['password']}`).toString('base64'));
             Object.values(v).forEach(visit);
         };
         try {
@@ -306,10 +322,7 @@ function isRunning(pid: number): boolean {
 function childrenOf(pid: number): number[] {
     try {
         return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
-            readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
-                .split(/\s+/)
-                .filter(Boolean)
-                .map(Number)
+            readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number)
         );
     } catch {
         return [];
@@ -376,7 +389,11 @@ async function checkCase(name: string): Promise<void> {
             const label = `${name}${runs.length > 1 ? ` (process ${i + 1})` : ''}`;
             assertExitedByItself(run, label);
             assertNoCredential(run, credentials, label);
-            if (c.maxOutputBytes) assert.ok(Buffer.byteLength(run.stdout + run.stderr) <= c.maxOutputBytes, `${label}: ${Buffer.byteLength(run.stdout + run.stderr)} bytes of output, over ${c.maxOutputBytes}`);
+            if (c.maxOutputBytes)
+                assert.ok(
+                    Buffer.byteLength(run.stdout + run.stderr) <= c.maxOutputBytes,
+                    `${label}: ${Buffer.byteLength(run.stdout + run.stderr)} bytes of output, over ${c.maxOutputBytes}`
+                );
             const output = parseJson(run, label);
             assert.equal(run.code, c.exitCode, `${label}: exit code (output: ${run.stdout.slice(0, 2000)})`);
             assert.equal(output['ok'], c.exitCode === 0, `${label}: "ok"`);
@@ -390,8 +407,10 @@ async function checkCase(name: string): Promise<void> {
         if (c.concurrent) {
             // Serialized: no two handler runs overlapped, although every process was started before the first run finished.
             const intervals = outputs.map((o, i) => runInterval(o, `${name} (process ${i + 1})`)).sort((a, b) => a[0] - b[0]);
-            for (let i = 1; i < intervals.length; i++) assert.ok(intervals[i]![0] >= intervals[i - 1]![1], `${name}: runs overlapped: ${JSON.stringify(intervals)}`);
-            for (const run of runs) assert.ok(run.spawnedAt < intervals[0]![1], `${name}: a process started only after the first run finished, so nothing was concurrent`);
+            for (let i = 1; i < intervals.length; i++)
+                assert.ok(intervals[i]![0] >= intervals[i - 1]![1], `${name}: runs overlapped: ${JSON.stringify(intervals)}`);
+            for (const run of runs)
+                assert.ok(run.spawnedAt < intervals[0]![1], `${name}: a process started only after the first run finished, so nothing was concurrent`);
         }
 
         if (c.text) {
@@ -465,7 +484,11 @@ describe('bad-input corpus (test/corpus)', function () {
     });
 
     it('holds every bad input of issue 6, each folder a workspace with a valid case.json', () => {
-        assert.deepEqual(REQUIRED_CASES.filter((n) => !names.includes(n)), [], 'missing cases');
+        assert.deepEqual(
+            REQUIRED_CASES.filter((n) => !names.includes(n)),
+            [],
+            'missing cases'
+        );
         for (const name of names) {
             assert.ok(existsSync(path.join(corpus, name, 'index.ts')), `${name}: no index.ts`);
             assert.doesNotThrow(() => loadCase(name), `${name}: case.json`);

@@ -17,7 +17,16 @@ import path from 'node:path';
 import { runExtensionTests } from '../harness';
 import { repoRoot } from './bundle';
 
-const IGNORED = new Set(['--no-sandbox', '--disable-gpu-sandbox', '--disable-updates', '--skip-welcome', '--skip-release-notes', '--disable-extensions', '--user-data-dir', '--extensions-dir']);
+const IGNORED = new Set([
+    '--no-sandbox',
+    '--disable-gpu-sandbox',
+    '--disable-updates',
+    '--skip-welcome',
+    '--skip-release-notes',
+    '--disable-extensions',
+    '--user-data-dir',
+    '--extensions-dir'
+]);
 
 interface StandInArgs {
     workspace: string;
@@ -39,7 +48,8 @@ function parseVSCodeArgs(argv: readonly string[]): StandInArgs {
         const eq = arg.indexOf('=');
         const name = eq < 0 ? arg : arg.slice(0, eq);
         if (eq >= 0) values.set(name, arg.slice(eq + 1));
-        else if (['--extensionDevelopmentPath', '--extensionTestsPath', '--user-data-dir', '--extensions-dir'].includes(name) && i + 1 < argv.length) values.set(name, argv[++i]!);
+        else if (['--extensionDevelopmentPath', '--extensionTestsPath', '--user-data-dir', '--extensions-dir'].includes(name) && i + 1 < argv.length)
+            values.set(name, argv[++i]!);
         else flags.add(name);
         if (!IGNORED.has(name) && !['--extensionDevelopmentPath', '--extensionTestsPath', '--disable-workspace-trust'].includes(name)) {
             throw new Error(`code-server stand-in: unsupported VS Code argument ${arg}`);
@@ -67,7 +77,12 @@ async function main(): Promise<number> {
     const result = await runExtensionTests({ ...args, name, env: { NANGO_E2E_REPORT_FILE: report } });
     console.log(existsSync(report) ? readFileSync(report, 'utf8') : '(no mocha report: the suite did not start)');
     if (result.exitCode !== 0) {
-        console.error(result.log.filter((l) => /^error/.test(l)).slice(-20).join('\n'));
+        console.error(
+            result.log
+                .filter((l) => /^error/.test(l))
+                .slice(-20)
+                .join('\n')
+        );
         console.error(`extension host suite failed (exit ${result.exitCode}); logs in test-results/e2e/${name}/`);
     }
     console.log(`code-server stand-in: code-server ${result.timings.totalMs} ms, tests ${result.timings.testsMs} ms`);

@@ -10,7 +10,10 @@ import { compilableExample } from './helpers';
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [cli, ...args], {
+            env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...env },
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -60,14 +63,24 @@ describe('cli: nango-emulator deploy', function () {
             assert.equal(out.error.type, 'not_applied');
             assert.equal(out.plan.added.length, 5);
             assert.deepEqual(out.plan.removed, []);
-            const { deployments } = (await server.call('GET', '/_emulator/deployments')).json as { deployments: { environment: string; reconcile: boolean; onEventScripts: { providerConfigKey: string; name: string; event: string }[]; flows: unknown[] }[] };
+            const { deployments } = (await server.call('GET', '/_emulator/deployments')).json as {
+                deployments: {
+                    environment: string;
+                    reconcile: boolean;
+                    onEventScripts: { providerConfigKey: string; name: string; event: string }[];
+                    flows: unknown[];
+                }[];
+            };
             assert.equal(deployments.length, 1);
             assert.equal(deployments[0]!.reconcile, false);
             assert.deepEqual(deployments[0]!.flows, []);
-            assert.deepEqual(
-                deployments[0]!.onEventScripts.map((s) => `${s.providerConfigKey}/${s.name}/${s.event}`).sort(),
-                ['github/seed-metadata/post-connection-creation', 'github/validate-scopes/validate-connection', 'salesforce/post-connection-setup/post-connection-creation', 'salesforce/pre-connection-cleanup/pre-connection-deletion', 'salesforce/validate-connection/validate-connection']
-            );
+            assert.deepEqual(deployments[0]!.onEventScripts.map((s) => `${s.providerConfigKey}/${s.name}/${s.event}`).sort(), [
+                'github/seed-metadata/post-connection-creation',
+                'github/validate-scopes/validate-connection',
+                'salesforce/post-connection-setup/post-connection-creation',
+                'salesforce/pre-connection-cleanup/pre-connection-deletion',
+                'salesforce/validate-connection/validate-connection'
+            ]);
             assert.ok(!r.stdout.includes(SECRET_KEY));
         });
     });

@@ -4,7 +4,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runNangoCompile } from '../../../emulator/deploy/nango-compile';
-import { buildOnEventScriptsByProvider, confirmationBody, deployBody, eventFunctionsOf, flowsOf, projectNangoVersion, readDefinitions, sdkVersionOf } from '../../../emulator/deploy/payload';
+import {
+    buildOnEventScriptsByProvider,
+    confirmationBody,
+    deployBody,
+    eventFunctionsOf,
+    flowsOf,
+    projectNangoVersion,
+    readDefinitions,
+    sdkVersionOf
+} from '../../../emulator/deploy/payload';
 import { compilableExample } from './helpers';
 
 describe('deploy payload (nango 0.71.10 zeroYaml/deploy.js createDeployConfirmationPackage)', function () {
@@ -18,7 +27,10 @@ describe('deploy payload (nango 0.71.10 zeroYaml/deploy.js createDeployConfirmat
 
     it('reads the definitions nango compile wrote (.nango/nango.json, zeroYaml/compile.js generateNangoJson)', () => {
         const defs = readDefinitions(root);
-        assert.deepEqual(defs.map((d) => d.providerConfigKey), ['salesforce', 'github']); // index.ts import order
+        assert.deepEqual(
+            defs.map((d) => d.providerConfigKey),
+            ['salesforce', 'github']
+        ); // index.ts import order
         assert.deepEqual(flowsOf(defs), []);
         assert.equal(eventFunctionsOf(defs).length, 5);
     });
@@ -28,7 +40,14 @@ describe('deploy payload (nango 0.71.10 zeroYaml/deploy.js createDeployConfirmat
         assert.deepEqual(
             scripts.map((p) => ({ providerConfigKey: p.providerConfigKey, scripts: p.scripts.map((s) => `${s.event}:${s.name}`) })),
             [
-                { providerConfigKey: 'salesforce', scripts: ['post-connection-creation:post-connection-setup', 'pre-connection-deletion:pre-connection-cleanup', 'validate-connection:validate-connection'] },
+                {
+                    providerConfigKey: 'salesforce',
+                    scripts: [
+                        'post-connection-creation:post-connection-setup',
+                        'pre-connection-deletion:pre-connection-cleanup',
+                        'validate-connection:validate-connection'
+                    ]
+                },
                 { providerConfigKey: 'github', scripts: ['post-connection-creation:seed-metadata', 'validate-connection:validate-scopes'] }
             ]
         );
@@ -56,7 +75,16 @@ describe('deploy payload (nango 0.71.10 zeroYaml/deploy.js createDeployConfirmat
         assert.equal(confirmation.deployMode, 'all'); // no --integration/--sync/--action
         const deploy = deployBody(scripts, { sdkVersion, reconcile: false });
         // postLegacyDeploy: { ...package, reconcile, debug, nangoYamlBody: '', sdkVersion, source } (no jsonSchema, no singleDeployMode)
-        assert.deepEqual(Object.keys(deploy), ['flowConfigs', 'onEventScriptsByProvider', 'deployMode', 'reconcile', 'debug', 'nangoYamlBody', 'sdkVersion', 'source']);
+        assert.deepEqual(Object.keys(deploy), [
+            'flowConfigs',
+            'onEventScriptsByProvider',
+            'deployMode',
+            'reconcile',
+            'debug',
+            'nangoYamlBody',
+            'sdkVersion',
+            'source'
+        ]);
         assert.equal(deploy.nangoYamlBody, '');
         assert.equal(deploy.source, 'repo');
         assert.equal(deploy.reconcile, false);

@@ -12,7 +12,10 @@ const example = path.join(repo, 'examples/nango-integrations');
 
 function copyExample(): string {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nango-emu-cli-'));
-    cpSync(example, dir, { recursive: true, filter: (src) => !/node_modules|state\.json|[\\/]cache([\\/]|$)|[\\/]locks([\\/]|$)/.test(path.relative(example, src)) });
+    cpSync(example, dir, {
+        recursive: true,
+        filter: (src) => !/node_modules|state\.json|[\\/]cache([\\/]|$)|[\\/]locks([\\/]|$)/.test(path.relative(example, src))
+    });
     return dir;
 }
 
@@ -41,7 +44,10 @@ describe('nango-emulator CLI on the example project', function () {
         assert.equal(result.error?.type, 'ActionError');
         assert.match(result.error!.message, /Salesforce org mismatch: expected 00D5g00000AcmeXEAR, got 00D8c00000GlbxYEAQ/);
         assert.match(result.error!.location!.file, /salesforce\/on-events\/validate-connection\.ts$/);
-        assert.deepEqual(result.requests.map((r) => [r.method, r.url, r.status, r.account]), [['GET', 'https://globex.my.salesforce.com/services/oauth2/userinfo', 200, 'globex']]);
+        assert.deepEqual(
+            result.requests.map((r) => [r.method, r.url, r.status, r.account]),
+            [['GET', 'https://globex.my.salesforce.com/services/oauth2/userinfo', 200, 'globex']]
+        );
     });
 
     it('the whole Salesforce lifecycle: connect, reconnect to the same org, delete', () => {
@@ -54,7 +60,10 @@ describe('nango-emulator CLI on the example project', function () {
         assert.equal(r.result.status, 'active');
         const d = json(root, 'delete', 'salesforce', '--connection', 'sf-new');
         assert.equal(d.code, 0);
-        assert.deepEqual(d.result.requests.map((q) => `${q.method} ${q.url} ${q.status}`), ['DELETE https://acme.my.salesforce.com/webhooks/whk_acme_0001 204']);
+        assert.deepEqual(
+            d.result.requests.map((q) => `${q.method} ${q.url} ${q.status}`),
+            ['DELETE https://acme.my.salesforce.com/webhooks/whk_acme_0001 204']
+        );
         const list = JSON.parse(run(root, 'connections', '--json').stdout) as { connections: { id: string; status: string }[] };
         assert.equal(list.connections.find((x) => x.id === 'sf-new')?.status, 'deleted');
     });
@@ -65,7 +74,10 @@ describe('nango-emulator CLI on the example project', function () {
         assert.equal(result.outcome, 'connection_validation_failed');
         assert.equal(result.authError?.type, 'connection_validation_failed');
         const list = JSON.parse(run(root, 'connections', '--json').stdout) as { connections: { id: string }[] };
-        assert.equal(list.connections.some((x) => x.id === 'gh-new'), false);
+        assert.equal(
+            list.connections.some((x) => x.id === 'gh-new'),
+            false
+        );
     });
 
     it('human output names the outcome, logs, requests and metadata change, and prints no secret', () => {
@@ -107,7 +119,10 @@ describe('nango-emulator CLI on the example project', function () {
         });
 
         it('schema-invalid fixtures, in --json mode too', () => {
-            writeFileSync(path.join(root, '.nango-emulator/fixtures.json'), JSON.stringify({ integrations: { salesforce: { provider: 'salesforce', accounts: {} } } }));
+            writeFileSync(
+                path.join(root, '.nango-emulator/fixtures.json'),
+                JSON.stringify({ integrations: { salesforce: { provider: 'salesforce', accounts: {} } } })
+            );
             const r = run(root, 'connections', '--json');
             assert.equal(r.code, 2);
             const out = JSON.parse(r.stdout) as { ok: boolean; error: { type: string; message: string } };
@@ -117,16 +132,31 @@ describe('nango-emulator CLI on the example project', function () {
         });
 
         it('a handler with a syntax error names the file and line', () => {
-            writeFileSync(path.join(root, 'github/on-events/seed-metadata.ts'), `import { createOnEvent } from 'nango';\nexport default createOnEvent({\n  description: 'x',\n  event: 'post-connection-creation',\n  exec: async (nango) => { const = 1; }\n});\n`);
+            writeFileSync(
+                path.join(root, 'github/on-events/seed-metadata.ts'),
+                `import { createOnEvent } from 'nango';\nexport default createOnEvent({\n  description: 'x',\n  event: 'post-connection-creation',\n  exec: async (nango) => { const = 1; }\n});\n`
+            );
             const r = run(root, 'dryrun', 'github/seed-metadata', '--connection', 'gh-admin');
             assert.equal(r.code, 2);
             assert.match(r.stderr, /github\/on-events\/seed-metadata\.ts:5:\d+: Expected identifier but found "="/);
         });
 
         for (const [label, source, pattern] of [
-            ['no default export', `import { createOnEvent } from 'nango';\nexport const fn = createOnEvent({ description: 'x', event: 'post-connection-creation', exec: async () => {} });\n`, /seed-metadata\.ts: no default export\. Event functions must "export default createOnEvent/],
-            ['the wrong factory', `import { createAction } from 'nango';\nexport default createAction({ description: 'x', exec: async () => {} } as any);\n`, /the default export comes from createAction, not createOnEvent/],
-            ['an unknown event', `import { createOnEvent } from 'nango';\nexport default createOnEvent({ description: 'x', event: 'post-connection-created' as any, exec: async () => {} });\n`, /event "post-connection-created" is not a Nango lifecycle event\. Use one of 'validate-connection', 'post-connection-creation', 'pre-connection-deletion'/]
+            [
+                'no default export',
+                `import { createOnEvent } from 'nango';\nexport const fn = createOnEvent({ description: 'x', event: 'post-connection-creation', exec: async () => {} });\n`,
+                /seed-metadata\.ts: no default export\. Event functions must "export default createOnEvent/
+            ],
+            [
+                'the wrong factory',
+                `import { createAction } from 'nango';\nexport default createAction({ description: 'x', exec: async () => {} } as any);\n`,
+                /the default export comes from createAction, not createOnEvent/
+            ],
+            [
+                'an unknown event',
+                `import { createOnEvent } from 'nango';\nexport default createOnEvent({ description: 'x', event: 'post-connection-created' as any, exec: async () => {} });\n`,
+                /event "post-connection-created" is not a Nango lifecycle event\. Use one of 'validate-connection', 'post-connection-creation', 'pre-connection-deletion'/
+            ]
         ] as const) {
             it(`a handler with ${label}`, () => {
                 writeFileSync(path.join(root, 'github/on-events/seed-metadata.ts'), source);

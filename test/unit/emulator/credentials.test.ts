@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { metadataOnUpsert, runsValidateConnection } from '../../../emulator/auth-modes';
-import { CREDENTIAL_TYPES, CREDENTIAL_TYPES_BY_AUTH_MODE, CredentialsSchema, publicCredentials, tokenOf, type Credentials } from '../../../emulator/credentials';
+import {
+    CREDENTIAL_TYPES,
+    CREDENTIAL_TYPES_BY_AUTH_MODE,
+    CredentialsSchema,
+    publicCredentials,
+    tokenOf,
+    type Credentials
+} from '../../../emulator/credentials';
 import { EmulatorError } from '../../../emulator/errors';
 import { parseFixtures } from '../../../emulator/fixtures';
 import { authFor, providerInfo, providersCatalogue, type InterpolationContext, type ProviderInfo } from '../../../emulator/providers';
@@ -14,19 +21,40 @@ const FILE = '/p/.nango-emulator/fixtures.json';
 
 /** One fixture account per auth mode, on a real catalogue provider of that mode. */
 const ACCOUNTS: Record<string, { provider: string; credentials?: object; connectionConfig?: Record<string, unknown> }> = {
-    OAUTH2: { provider: 'github', credentials: { type: 'OAUTH2', access_token: 'gho_oauth2-token', refresh_token: 'r-1', raw: { refresh_token: 'r-1', scope: 'repo' } } },
+    OAUTH2: {
+        provider: 'github',
+        credentials: { type: 'OAUTH2', access_token: 'gho_oauth2-token', refresh_token: 'r-1', raw: { refresh_token: 'r-1', scope: 'repo' } }
+    },
     OAUTH2_CC: { provider: 'shopify-cc', credentials: { type: 'OAUTH2_CC', token: 'shpat-cc-token' }, connectionConfig: { subdomain: 'acme' } },
     API_KEY: { provider: 'sendgrid', credentials: { type: 'API_KEY', apiKey: 'SG.key-123' } },
     BASIC: { provider: 'twilio', credentials: { type: 'BASIC', username: 'AC123', password: 'twilio-pass' } },
     APP: { provider: 'github-app', credentials: { type: 'APP', access_token: 'ghs_app-token' } },
-    CUSTOM: { provider: 'github-app-oauth', credentials: { type: 'CUSTOM', app: { access_token: 'ghs_custom-app' }, user: { access_token: 'gho_custom-user', refresh_token: 'r-2' } } },
+    CUSTOM: {
+        provider: 'github-app-oauth',
+        credentials: { type: 'CUSTOM', app: { access_token: 'ghs_custom-app' }, user: { access_token: 'gho_custom-user', refresh_token: 'r-2' } }
+    },
     OAUTH1: { provider: 'trello', credentials: { type: 'OAUTH1', oauth_token: 'trello-token', oauth_token_secret: 'trello-token-secret' } },
-    TBA: { provider: 'netsuite-tba', credentials: { type: 'TBA', token_id: 'tba-token-id', token_secret: 'tba-token-secret' }, connectionConfig: { accountId: 'tstdrv-231585', oauth_client_id: 'ns-consumer', oauth_client_secret: 'ns-consumer-secret' } },
+    TBA: {
+        provider: 'netsuite-tba',
+        credentials: { type: 'TBA', token_id: 'tba-token-id', token_secret: 'tba-token-secret' },
+        connectionConfig: { accountId: 'tstdrv-231585', oauth_client_id: 'ns-consumer', oauth_client_secret: 'ns-consumer-secret' }
+    },
     JWT: { provider: 'heymarket', credentials: { type: 'JWT', token: 'eyJ.jwt.sig', privateKey: 'k' } },
     TWO_STEP: { provider: '3cx', credentials: { type: 'TWO_STEP', token: 'two-step-token' }, connectionConfig: { domain: 'pbx.example.com' } },
     SIGNATURE: { provider: 'emarsys', credentials: { type: 'SIGNATURE', token: 'UsernameToken Username="u"', username: 'u', password: 'p' } },
     BILL: { provider: 'bill', credentials: { type: 'BILL', session_id: 'bill-session', dev_key: 'bill-dev-key' } },
-    AWS_SIGV4: { provider: 'aws-sigv4', credentials: { type: 'AWS_SIGV4', access_key_id: 'ASIAEXAMPLE', secret_access_key: 'aws-secret', session_token: 'aws-session', region: 'us-east-1', service: 's3' }, connectionConfig: { region: 'us-east-1', service: 's3' } },
+    AWS_SIGV4: {
+        provider: 'aws-sigv4',
+        credentials: {
+            type: 'AWS_SIGV4',
+            access_key_id: 'ASIAEXAMPLE',
+            secret_access_key: 'aws-secret',
+            session_token: 'aws-session',
+            region: 'us-east-1',
+            service: 's3'
+        },
+        connectionConfig: { region: 'us-east-1', service: 's3' }
+    },
     NONE: { provider: 'youcanbook-me-public' },
     MCP_OAUTH2: { provider: 'airtable-mcp', credentials: { type: 'OAUTH2', access_token: 'mcp-token' } },
     INSTALL_PLUGIN: { provider: 'crisp-plugin-install', credentials: { type: 'BASIC', username: 'crisp-id', password: 'crisp-key' } }
@@ -35,7 +63,10 @@ const ACCOUNTS: Record<string, { provider: string; credentials?: object; connect
 function fixturesOf(accounts: typeof ACCOUNTS): object {
     const integrations: Record<string, object> = {};
     for (const [mode, a] of Object.entries(accounts)) {
-        integrations[mode.toLowerCase().replace(/_/g, '-')] = { provider: a.provider, accounts: { main: { ...(a.credentials ? { credentials: a.credentials } : {}), connectionConfig: a.connectionConfig ?? {} } } };
+        integrations[mode.toLowerCase().replace(/_/g, '-')] = {
+            provider: a.provider,
+            accounts: { main: { ...(a.credentials ? { credentials: a.credentials } : {}), connectionConfig: a.connectionConfig ?? {} } }
+        };
     }
     return { integrations };
 }
@@ -46,7 +77,11 @@ function credentials(value: object): Credentials {
 
 function auth(mode: string, extra: Partial<InterpolationContext> = {}): { headers: Record<string, string>; query: Record<string, string> } {
     const a = ACCOUNTS[mode]!;
-    return authFor(providerInfo(a.provider), { connectionConfig: a.connectionConfig ?? {}, credentials: credentials(a.credentials ?? { type: 'NONE' }), ...extra });
+    return authFor(providerInfo(a.provider), {
+        connectionConfig: a.connectionConfig ?? {},
+        credentials: credentials(a.credentials ?? { type: 'NONE' }),
+        ...extra
+    });
 }
 
 function rejects(value: unknown, pattern: RegExp): void {
@@ -63,7 +98,11 @@ function rejects(value: unknown, pattern: RegExp): void {
 
 describe('credentials of every auth mode', () => {
     it('the accounts cover every auth mode of the catalogue, and each mode maps to known credential types', () => {
-        const modes = new Set(Object.values(providersCatalogue()).map((p) => p.auth_mode).filter((m): m is string => !!m));
+        const modes = new Set(
+            Object.values(providersCatalogue())
+                .map((p) => p.auth_mode)
+                .filter((m): m is string => !!m)
+        );
         for (const mode of modes) {
             assert.ok(CREDENTIAL_TYPES_BY_AUTH_MODE[mode], `auth mode ${mode} has no credential types`);
             for (const t of CREDENTIAL_TYPES_BY_AUTH_MODE[mode]!.types) assert.ok(CREDENTIAL_TYPES.includes(t));
@@ -81,29 +120,60 @@ describe('credentials of every auth mode', () => {
     });
 
     it('OAUTH2 credentials on a BASIC provider (twilio) fail with the file, the field, what the provider expects and the fix', () => {
-        rejects(fixturesOf({ BASIC: { provider: 'twilio', credentials: { type: 'OAUTH2', access_token: 't' } } }), /^\/p\/\.nango-emulator\/fixtures\.json: integrations\.basic\.accounts\.main\.credentials\.type: provider "twilio" uses auth mode BASIC in Nango's catalogue, so its connections hold BASIC credentials \(auth\/postBasic\.ts\), not OAUTH2 credentials\. Write \{ "type": "BASIC", "username": "…", "password": "…" \}/);
-        rejects(fixturesOf({ BASIC: { provider: 'twilio', credentials: { type: 'OAUTH2', access_token: 't' } } }), /\nFix these fields in \/p\/\.nango-emulator\/fixtures\.json/);
+        rejects(
+            fixturesOf({ BASIC: { provider: 'twilio', credentials: { type: 'OAUTH2', access_token: 't' } } }),
+            /^\/p\/\.nango-emulator\/fixtures\.json: integrations\.basic\.accounts\.main\.credentials\.type: provider "twilio" uses auth mode BASIC in Nango's catalogue, so its connections hold BASIC credentials \(auth\/postBasic\.ts\), not OAUTH2 credentials\. Write \{ "type": "BASIC", "username": "…", "password": "…" \}/
+        );
+        rejects(
+            fixturesOf({ BASIC: { provider: 'twilio', credentials: { type: 'OAUTH2', access_token: 't' } } }),
+            /\nFix these fields in \/p\/\.nango-emulator\/fixtures\.json/
+        );
     });
 
     it('omitted credentials on an authenticated provider, and APP credentials on an OAUTH2 provider, are refused', () => {
-        rejects(fixturesOf({ OAUTH2: { provider: 'github' } }), /integrations\.oauth2\.accounts\.main\.credentials\.type: provider "github" uses auth mode OAUTH2 .* not no credentials \(type NONE\)/);
-        rejects(fixturesOf({ OAUTH2: { provider: 'github', credentials: { type: 'APP', access_token: 'x' } } }), /credentials\.type: .*hold OAUTH2 credentials/);
+        rejects(
+            fixturesOf({ OAUTH2: { provider: 'github' } }),
+            /integrations\.oauth2\.accounts\.main\.credentials\.type: provider "github" uses auth mode OAUTH2 .* not no credentials \(type NONE\)/
+        );
+        rejects(
+            fixturesOf({ OAUTH2: { provider: 'github', credentials: { type: 'APP', access_token: 'x' } } }),
+            /credentials\.type: .*hold OAUTH2 credentials/
+        );
     });
 
     it('a provider the catalogue does not know (with a baseUrl) is not checked', () => {
-        const f = parseFixtures(JSON.stringify({ integrations: { acme: { provider: 'acme-internal', baseUrl: 'https://api.acme.test', accounts: { a: { credentials: { type: 'JWT', token: 'j' } } } } } }), FILE);
+        const f = parseFixtures(
+            JSON.stringify({
+                integrations: {
+                    acme: { provider: 'acme-internal', baseUrl: 'https://api.acme.test', accounts: { a: { credentials: { type: 'JWT', token: 'j' } } } }
+                }
+            }),
+            FILE
+        );
         assert.equal(f.integrations['acme']!.accounts['a']!.credentials.type, 'JWT');
     });
 
     it('tokens Nango gets from the provider fail with where to put them, not silently', () => {
-        rejects(fixturesOf({ TWO_STEP: { provider: '3cx', credentials: { type: 'TWO_STEP', username: 'u', password: 'p' } } }), /credentials\.token: missing: add "token", the token the provider's token request returned \(Nango calls it at connect time; the emulator does not call the provider\)/);
-        rejects(fixturesOf({ JWT: { provider: 'heymarket', credentials: { type: 'JWT', privateKey: 'k' } } }), /credentials\.token: missing: add "token", the signed JWT/);
-        rejects(fixturesOf({ BILL: { provider: 'bill', credentials: { type: 'BILL', username: 'u', password: 'p', dev_key: 'd' } } }), /credentials\.session_id: missing: add "session_id", the session Nango gets by logging in to Bill/);
-        rejects(fixturesOf({ OAUTH1: { provider: 'trello', credentials: { type: 'OAUTH1', oauth_token: 't', oauth_secret: 's' } } }), /credentials: Unrecognized key: "oauth_secret"/);
+        rejects(
+            fixturesOf({ TWO_STEP: { provider: '3cx', credentials: { type: 'TWO_STEP', username: 'u', password: 'p' } } }),
+            /credentials\.token: missing: add "token", the token the provider's token request returned \(Nango calls it at connect time; the emulator does not call the provider\)/
+        );
+        rejects(
+            fixturesOf({ JWT: { provider: 'heymarket', credentials: { type: 'JWT', privateKey: 'k' } } }),
+            /credentials\.token: missing: add "token", the signed JWT/
+        );
+        rejects(
+            fixturesOf({ BILL: { provider: 'bill', credentials: { type: 'BILL', username: 'u', password: 'p', dev_key: 'd' } } }),
+            /credentials\.session_id: missing: add "session_id", the session Nango gets by logging in to Bill/
+        );
+        rejects(
+            fixturesOf({ OAUTH1: { provider: 'trello', credentials: { type: 'OAUTH1', oauth_token: 't', oauth_secret: 's' } } }),
+            /credentials: Unrecognized key: "oauth_secret"/
+        );
     });
 });
 
-describe('auth placed on provider requests, as Nango\'s proxy places it (proxy/utils.ts buildProxyHeaders)', () => {
+describe("auth placed on provider requests, as Nango's proxy places it (proxy/utils.ts buildProxyHeaders)", () => {
     const basic = (s: string): string => `Basic ${Buffer.from(s).toString('base64')}`;
 
     it('Bearer for OAUTH2, APP, OAUTH2_CC (default), JWT and SIGNATURE; provider templates add or replace headers', () => {
@@ -112,27 +182,43 @@ describe('auth placed on provider requests, as Nango\'s proxy places it (proxy/u
         assert.equal(auth('APP').headers['authorization'], 'Bearer ghs_app-token');
         assert.deepEqual(auth('OAUTH2_CC').headers, { authorization: 'Bearer shpat-cc-token', 'x-shopify-access-token': 'shpat-cc-token' });
         assert.deepEqual(auth('JWT').headers, { authorization: 'Bearer eyJ.jwt.sig', accept: 'application/json' });
-        assert.deepEqual(auth('SIGNATURE').headers, { authorization: 'Bearer UsernameToken Username="u"', 'content-type': 'application/json', 'x-wsse': 'UsernameToken Username="u"' });
+        assert.deepEqual(auth('SIGNATURE').headers, {
+            authorization: 'Bearer UsernameToken Username="u"',
+            'content-type': 'application/json',
+            'x-wsse': 'UsernameToken Username="u"'
+        });
     });
 
     it('BASIC: Basic base64(username:password); ${base64(…)} templates; credentials in the query (konnektive)', () => {
         assert.equal(auth('BASIC').headers['authorization'], basic('AC123:twilio-pass'));
         assert.equal(auth('INSTALL_PLUGIN').headers['authorization'], basic('crisp-id:crisp-key'));
         const creds = credentials({ type: 'BASIC', username: 'me@acme.test', password: 'zd-token' });
-        assert.equal(authFor(providerInfo('zendesk-api-key'), { connectionConfig: { subdomain: 'acme' }, credentials: creds }).headers['authorization'], basic('me@acme.test/token:zd-token'));
-        assert.deepEqual(authFor(providerInfo('konnektive'), { connectionConfig: {}, credentials: creds }).query, { loginId: 'me@acme.test', password: 'zd-token' });
-        assert.equal(authFor(providerInfo('twilio'), { connectionConfig: {}, credentials: credentials({ type: 'BASIC', username: 'only' }) }).headers['authorization'], basic('only:'));
+        assert.equal(
+            authFor(providerInfo('zendesk-api-key'), { connectionConfig: { subdomain: 'acme' }, credentials: creds }).headers['authorization'],
+            basic('me@acme.test/token:zd-token')
+        );
+        assert.deepEqual(authFor(providerInfo('konnektive'), { connectionConfig: {}, credentials: creds }).query, {
+            loginId: 'me@acme.test',
+            password: 'zd-token'
+        });
+        assert.equal(
+            authFor(providerInfo('twilio'), { connectionConfig: {}, credentials: credentials({ type: 'BASIC', username: 'only' }) }).headers['authorization'],
+            basic('only:')
+        );
     });
 
     it('API_KEY: only where the catalogue places it (no default header); ${apiKey} and ${base64(${apiKey}:)}', () => {
         assert.deepEqual(auth('API_KEY').headers, { authorization: 'Bearer SG.key-123' });
         const key = credentials({ type: 'API_KEY', apiKey: 'pleo-key' });
-        assert.equal(authFor(providerInfo('pleo-api-key'), { connectionConfig: { apiSubdomain: 'external' }, credentials: key }).headers['authorization'], basic('pleo-key:'));
+        assert.equal(
+            authFor(providerInfo('pleo-api-key'), { connectionConfig: { apiSubdomain: 'external' }, credentials: key }).headers['authorization'],
+            basic('pleo-key:')
+        );
         const noHeader: ProviderInfo = { auth_mode: 'API_KEY', proxy: { base_url: 'https://x.test' } };
         assert.deepEqual(authFor(noHeader, { connectionConfig: {}, credentials: key }).headers, {});
     });
 
-    it('CUSTOM, BILL and NONE: Nango\'s proxy adds no auth', () => {
+    it("CUSTOM, BILL and NONE: Nango's proxy adds no auth", () => {
         assert.deepEqual(auth('CUSTOM'), { headers: {}, query: {} });
         assert.deepEqual(auth('BILL'), { headers: {}, query: {} });
         assert.deepEqual(auth('NONE'), { headers: {}, query: {} });
@@ -141,14 +227,22 @@ describe('auth placed on provider requests, as Nango\'s proxy places it (proxy/u
     it('TWO_STEP: Bearer unless a template places ${accessToken} or the session cookie; ${credentials.x}', () => {
         assert.deepEqual(auth('TWO_STEP').headers, { authorization: 'Bearer two-step-token' });
         const cookie = credentials({ type: 'TWO_STEP', token: 't', _cookies: 'B1SESSION=abc' });
-        assert.deepEqual(authFor(providerInfo('sap-business-one'), { connectionConfig: { domain: 'sap.acme.test' }, credentials: cookie }).headers, { cookie: 'B1SESSION=abc' });
+        assert.deepEqual(authFor(providerInfo('sap-business-one'), { connectionConfig: { domain: 'sap.acme.test' }, credentials: cookie }).headers, {
+            cookie: 'B1SESSION=abc'
+        });
         const redtail = credentials({ type: 'TWO_STEP', token: 'user-key', apiKey: 'rt-api-key' });
-        assert.deepEqual(authFor(providerInfo('redtail-crm-sandbox'), { connectionConfig: {}, credentials: redtail }).headers, { authorization: `Userkeyauth ${Buffer.from('rt-api-key:user-key').toString('base64')}` });
+        assert.deepEqual(authFor(providerInfo('redtail-crm-sandbox'), { connectionConfig: {}, credentials: redtail }).headers, {
+            authorization: `Userkeyauth ${Buffer.from('rt-api-key:user-key').toString('base64')}`
+        });
     });
 
-    it('OAUTH2 templates get accessToken and the integration\'s clientId/clientSecret (etsy); a connectionConfig template is dropped until it resolves', () => {
+    it("OAUTH2 templates get accessToken and the integration's clientId/clientSecret (etsy); a connectionConfig template is dropped until it resolves", () => {
         const token = credentials({ type: 'OAUTH2', access_token: 'etsy-token' });
-        const etsy = authFor(providerInfo('etsy'), { connectionConfig: {}, credentials: token, integration: { clientId: 'etsy-app', clientSecret: 'etsy-secret' } });
+        const etsy = authFor(providerInfo('etsy'), {
+            connectionConfig: {},
+            credentials: token,
+            integration: { clientId: 'etsy-app', clientSecret: 'etsy-secret' }
+        });
         assert.deepEqual(etsy.headers, { authorization: 'Bearer etsy-token', 'x-api-key': 'etsy-app:etsy-secret' });
         const vincere = providerInfo('vincere');
         assert.deepEqual(authFor(vincere, { connectionConfig: { subdomain: 's' }, credentials: token }).headers, { authorization: 'Bearer etsy-token' });
@@ -159,22 +253,36 @@ describe('auth placed on provider requests, as Nango\'s proxy places it (proxy/u
         assert.equal(authFor(providerInfo('azure-blob-storage'), { connectionConfig: {}, credentials: token }).headers['x-ms-version'], '2025-05-05');
     });
 
-    it('${hmacSha1Hex(…)} with ${now:…}, ${method}, ${host}, ${path}, ${params} from the request (cisco-duo-admin, as in Nango\'s proxy/utils.unit.test.ts)', () => {
+    it("${hmacSha1Hex(…)} with ${now:…}, ${method}, ${host}, ${path}, ${params} from the request (cisco-duo-admin, as in Nango's proxy/utils.unit.test.ts)", () => {
         const now = new Date('2026-04-21T12:34:56Z');
         const creds = credentials({ type: 'BASIC', username: 'DIABCDEFGHIJKLMNOPQR', password: 'secret' });
         const url = 'https://api-child.duosecurity.com/admin/v1/users?account_id=DA123';
-        const a = authFor(providerInfo('cisco-duo-admin'), { connectionConfig: { hostname: 'api-child.duosecurity.com' }, credentials: creds, request: { method: 'GET', url, now } });
+        const a = authFor(providerInfo('cisco-duo-admin'), {
+            connectionConfig: { hostname: 'api-child.duosecurity.com' },
+            credentials: creds,
+            request: { method: 'GET', url, now }
+        });
         const date = 'Tue, 21 Apr 2026 12:34:56 +0000';
         const signature = createHmac('sha1', 'secret').update(`${date}\nGET\napi-child.duosecurity.com\n/admin/v1/users\naccount_id=DA123`).digest('hex');
         assert.deepEqual(a.headers, { date, authorization: basic(`DIABCDEFGHIJKLMNOPQR:${signature}`) });
     });
 
-    it('OAUTH1 (trello): an RFC 5849 HMAC-SHA1 signature with the integration\'s consumer key, over the request', () => {
+    it("OAUTH1 (trello): an RFC 5849 HMAC-SHA1 signature with the integration's consumer key, over the request", () => {
         const url = 'https://api.trello.com/1/members/me?fields=id&b=2';
         const now = new Date('2026-01-02T03:04:05Z');
-        const h = auth('OAUTH1', { integration: { clientId: 'trello-key', clientSecret: 'trello-secret' }, request: { method: 'GET', url, now } }).headers['authorization']!;
+        const h = auth('OAUTH1', { integration: { clientId: 'trello-key', clientSecret: 'trello-secret' }, request: { method: 'GET', url, now } }).headers[
+            'authorization'
+        ]!;
         const params = Object.fromEntries([...h.slice('OAuth '.length).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, decodeURIComponent(m[2]!)]));
-        assert.deepEqual(Object.keys(params), ['oauth_consumer_key', 'oauth_nonce', 'oauth_signature', 'oauth_signature_method', 'oauth_timestamp', 'oauth_token', 'oauth_version']);
+        assert.deepEqual(Object.keys(params), [
+            'oauth_consumer_key',
+            'oauth_nonce',
+            'oauth_signature',
+            'oauth_signature_method',
+            'oauth_timestamp',
+            'oauth_token',
+            'oauth_version'
+        ]);
         assert.equal(params['oauth_consumer_key'], 'trello-key');
         assert.equal(params['oauth_token'], 'trello-token');
         assert.equal(params['oauth_signature_method'], 'HMAC-SHA1');
@@ -182,22 +290,44 @@ describe('auth placed on provider requests, as Nango\'s proxy places it (proxy/u
         // Independently: the signature base string of RFC 5849 section 3.4.1.
         const e = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
         const all: [string, string][] = [...Object.entries(params).filter(([k]) => k !== 'oauth_signature'), ['fields', 'id'], ['b', '2']];
-        const paramString = all.map(([k, v]) => `${e(k)}=${e(v)}`).sort().join('&');
+        const paramString = all
+            .map(([k, v]) => `${e(k)}=${e(v)}`)
+            .sort()
+            .join('&');
         const base = `GET&${e('https://api.trello.com/1/members/me')}&${e(paramString)}`;
         assert.equal(params['oauth_signature'], createHmac('sha1', 'trello-secret&trello-token-secret').update(base).digest('base64'));
     });
 
     it('TBA (netsuite-tba): HMAC-SHA256 OAuth 1.0a with the consumer key from connection_config and the account as realm', () => {
-        const h = auth('TBA', { request: { method: 'GET', url: 'https://tstdrv-231585.suitetalk.api.netsuite.com/services/rest/record/v1/customer', now: new Date(0) } }).headers['authorization']!;
-        assert.match(h, /^OAuth realm="TSTDRV_231585", oauth_consumer_key="ns-consumer", oauth_nonce="[0-9a-f]{32}", oauth_signature="[^"]+", oauth_signature_method="HMAC-SHA256", oauth_timestamp="0", oauth_token="tba-token-id", oauth_version="1\.0"$/);
+        const h = auth('TBA', {
+            request: { method: 'GET', url: 'https://tstdrv-231585.suitetalk.api.netsuite.com/services/rest/record/v1/customer', now: new Date(0) }
+        }).headers['authorization']!;
+        assert.match(
+            h,
+            /^OAuth realm="TSTDRV_231585", oauth_consumer_key="ns-consumer", oauth_nonce="[0-9a-f]{32}", oauth_signature="[^"]+", oauth_signature_method="HMAC-SHA256", oauth_timestamp="0", oauth_token="tba-token-id", oauth_version="1\.0"$/
+        );
         const override = credentials({ type: 'TBA', token_id: 'i', token_secret: 's', config_override: { client_id: 'per-connection' } });
-        assert.match(authFor(providerInfo('netsuite-tba'), { connectionConfig: { accountId: '123' }, credentials: override }).headers['authorization']!, /oauth_consumer_key="per-connection"/);
+        assert.match(
+            authFor(providerInfo('netsuite-tba'), { connectionConfig: { accountId: '123' }, credentials: override }).headers['authorization']!,
+            /oauth_consumer_key="per-connection"/
+        );
     });
 
-    it('AWS_SIGV4: the signature of Nango\'s aws-sigv4.unit.test.ts for the same request', () => {
-        const creds = credentials({ type: 'AWS_SIGV4', region: 'us-east-1', service: 'execute-api', access_key_id: 'AKIDEXAMPLE', secret_access_key: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', session_token: 'session-token' });
+    it("AWS_SIGV4: the signature of Nango's aws-sigv4.unit.test.ts for the same request", () => {
+        const creds = credentials({
+            type: 'AWS_SIGV4',
+            region: 'us-east-1',
+            service: 'execute-api',
+            access_key_id: 'AKIDEXAMPLE',
+            secret_access_key: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+            session_token: 'session-token'
+        });
         const provider: ProviderInfo = { auth_mode: 'AWS_SIGV4', proxy: { headers: { 'content-type': 'application/json' } } };
-        const a = authFor(provider, { connectionConfig: {}, credentials: creds, request: { method: 'GET', url: 'https://example.amazonaws.com/test/resource?baz=qux&foo=bar&baz=aaa', now: new Date('2025-01-02T03:04:05.000Z') } });
+        const a = authFor(provider, {
+            connectionConfig: {},
+            credentials: creds,
+            request: { method: 'GET', url: 'https://example.amazonaws.com/test/resource?baz=qux&foo=bar&baz=aaa', now: new Date('2025-01-02T03:04:05.000Z') }
+        });
         assert.equal(
             a.headers['authorization'],
             'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250102/us-east-1/execute-api/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=3b3a97589b9cd7d1b94293d46a558de6801f06a65442669291c0b6e2126c2550'
@@ -211,7 +341,8 @@ describe('auth placed on provider requests, as Nango\'s proxy places it (proxy/u
     it('without the request (account matching), auth is deterministic: signatures, ${random} and ${now} are stand-ins', () => {
         for (const mode of ['OAUTH1', 'TBA', 'AWS_SIGV4']) assert.deepEqual(auth(mode), auth(mode), mode);
         assert.match(auth('AWS_SIGV4').headers['authorization']!, /^AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE\/19700101\/us-east-1\/s3\/aws4_request, /);
-        const walmart = () => authFor(providerInfo('walmart'), { connectionConfig: {}, credentials: credentials({ type: 'OAUTH2', access_token: 'w' }) }).headers;
+        const walmart = () =>
+            authFor(providerInfo('walmart'), { connectionConfig: {}, credentials: credentials({ type: 'OAUTH2', access_token: 'w' }) }).headers;
         assert.deepEqual(walmart(), walmart());
         assert.match(walmart()['wm_qos.correlation_id']!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
     });
@@ -234,11 +365,26 @@ describe('getToken and the public credentials (@nangohq/node getToken, GET /conn
     });
 
     it('refresh tokens only with refresh_token=true, at any depth, whatever their spelling (connection.service.ts withoutRefreshTokensFromCredentials)', () => {
-        const oauth2 = credentials({ type: 'OAUTH2', access_token: 'a', refresh_token: 'r', raw: { refresh_token: 'r', refreshToken: 'r', refresh_token_expires_in: 3600 } });
+        const oauth2 = credentials({
+            type: 'OAUTH2',
+            access_token: 'a',
+            refresh_token: 'r',
+            raw: { refresh_token: 'r', refreshToken: 'r', refresh_token_expires_in: 3600 }
+        });
         assert.deepEqual(publicCredentials(oauth2, false), { type: 'OAUTH2', access_token: 'a', raw: { refresh_token_expires_in: 3600 } });
-        assert.deepEqual(publicCredentials(oauth2, true), { type: 'OAUTH2', access_token: 'a', refresh_token: 'r', raw: { refresh_token: 'r', refreshToken: 'r', refresh_token_expires_in: 3600 } });
+        assert.deepEqual(publicCredentials(oauth2, true), {
+            type: 'OAUTH2',
+            access_token: 'a',
+            refresh_token: 'r',
+            raw: { refresh_token: 'r', refreshToken: 'r', refresh_token_expires_in: 3600 }
+        });
         const custom = publicCredentials(credentials(ACCOUNTS['CUSTOM']!.credentials!), false);
-        assert.deepEqual(custom, { type: 'CUSTOM', app: { type: 'APP', access_token: 'ghs_custom-app', raw: {} }, user: { type: 'OAUTH2', access_token: 'gho_custom-user', raw: {} }, raw: {} });
+        assert.deepEqual(custom, {
+            type: 'CUSTOM',
+            app: { type: 'APP', access_token: 'ghs_custom-app', raw: {} },
+            user: { type: 'OAUTH2', access_token: 'gho_custom-user', raw: {} },
+            raw: {}
+        });
         for (const c of all()) assert.doesNotMatch(JSON.stringify(publicCredentials(c, false)), /refresh/i, c.type);
     });
 });
@@ -254,7 +400,16 @@ describe('lifecycle rules by auth mode', () => {
     });
 
     it('metadataOnUpsert: upsertAuthConnection writes {} on create and on reconnect (postApiKey.ts, postBasic.ts, postJwt.ts, postTba.ts, postTwoStep.ts, postSignature.ts, postBill.ts, postAwsSigV4.ts)', () => {
-        const files: Record<string, string> = { API_KEY: 'postApiKey', BASIC: 'postBasic', JWT: 'postJwt', TBA: 'postTba', TWO_STEP: 'postTwoStep', SIGNATURE: 'postSignature', BILL: 'postBill', AWS_SIGV4: 'postAwsSigV4' };
+        const files: Record<string, string> = {
+            API_KEY: 'postApiKey',
+            BASIC: 'postBasic',
+            JWT: 'postJwt',
+            TBA: 'postTba',
+            TWO_STEP: 'postTwoStep',
+            SIGNATURE: 'postSignature',
+            BILL: 'postBill',
+            AWS_SIGV4: 'postAwsSigV4'
+        };
         for (const [t, file] of Object.entries(files)) {
             for (const isNew of [true, false]) {
                 const rule = metadataOnUpsert(t as Credentials['type'], isNew);

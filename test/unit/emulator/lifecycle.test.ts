@@ -31,13 +31,16 @@ describe('lifecycle', () => {
             assert.equal(r.outcome, 'created');
             assert.equal(r.status, 'active');
             assert.deepEqual(r.events, ['validate-connection', 'post-connection-creation']);
-            assert.deepEqual(r.handlers.map((h) => h.event), ['validate-connection', 'post-connection-creation']);
+            assert.deepEqual(
+                r.handlers.map((h) => h.event),
+                ['validate-connection', 'post-connection-creation']
+            );
             assert.equal(r.metadata.before, null);
             assert.deepEqual(r.metadata.after, { organizationId: '00DACME', webhookId: 'wh-acme' });
-            assert.deepEqual(r.requests.map((q) => `${q.method} ${q.url} ${q.status} ${q.account}`), [
-                'GET https://acme.my.salesforce.com/services/oauth2/userinfo 200 acme',
-                'POST https://acme.my.salesforce.com/webhooks 201 acme'
-            ]);
+            assert.deepEqual(
+                r.requests.map((q) => `${q.method} ${q.url} ${q.status} ${q.account}`),
+                ['GET https://acme.my.salesforce.com/services/oauth2/userinfo 200 acme', 'POST https://acme.my.salesforce.com/webhooks 201 acme']
+            );
             const saved = state().connections['new-1']!;
             assert.equal(saved.status, 'active');
             assert.equal(saved.account, 'acme');
@@ -56,7 +59,11 @@ export default createOnEvent({ description: 'd', event: 'validate-connection', e
             assert.equal(r.status, 'not_created');
             assert.equal(r.handlers.length, 1);
             assert.equal(r.metadata.after, null);
-            assert.deepEqual(r.authError, { type: 'connection_validation_failed', message: 'missing permission View Setup', payload: { message: 'missing permission View Setup' } });
+            assert.deepEqual(r.authError, {
+                type: 'connection_validation_failed',
+                message: 'missing permission View Setup',
+                payload: { message: 'missing permission View Setup' }
+            });
             assert.equal(r.error?.type, 'ActionError');
             assert.equal(state().connections['new-2'], undefined);
         });
@@ -86,7 +93,10 @@ export default createOnEvent({ description: 'c', event: 'post-connection-creatio
             });
             const r = await emulator.connect('salesforce', 'new-4', 'acme');
             assert.equal(r.ok, true);
-            assert.deepEqual(r.handlers.map((h) => h.name), ['a', 'b']);
+            assert.deepEqual(
+                r.handlers.map((h) => h.name),
+                ['a', 'b']
+            );
             assert.deepEqual(r.metadata.after, { a: true, b: true });
         });
 
@@ -148,23 +158,41 @@ export default createOnEvent({ description: 'd', event: 'validate-connection', e
             assert.equal(r.ok, true, JSON.stringify(r.error));
             assert.equal(r.outcome, 'reconnected');
             assert.deepEqual(r.events, ['validate-connection', 'post-connection-creation']);
-            assert.deepEqual(r.handlers.map((h) => [h.event, h.awaited]), [['validate-connection', true], ['post-connection-creation', false]]);
+            assert.deepEqual(
+                r.handlers.map((h) => [h.event, h.awaited]),
+                [
+                    ['validate-connection', true],
+                    ['post-connection-creation', false]
+                ]
+            );
             // The reconnect answered before post-connection-creation started: that is when Nango's auth call returns.
-            assert.ok(r.returnedAtMs !== undefined && r.returnedAtMs <= r.handlers[1]!.startedAtMs, `returned at ${r.returnedAtMs}, started at ${r.handlers[1]!.startedAtMs}`);
-            assert.deepEqual(r.requests.map((q) => `${q.method} ${q.handler}`), ['GET salesforce/validate', 'POST salesforce/setup']);
+            assert.ok(
+                r.returnedAtMs !== undefined && r.returnedAtMs <= r.handlers[1]!.startedAtMs,
+                `returned at ${r.returnedAtMs}, started at ${r.handlers[1]!.startedAtMs}`
+            );
+            assert.deepEqual(
+                r.requests.map((q) => `${q.method} ${q.handler}`),
+                ['GET salesforce/validate', 'POST salesforce/setup']
+            );
         });
 
         it('a rejected reconnect does not run post-connection-creation', async () => {
             open({ 'salesforce/on-events/validate.ts': VALIDATE_SAME_ACCOUNT, 'salesforce/on-events/setup.ts': POST_CREATE_WEBHOOK });
             const r = await emulator.reconnect('salesforce', 'sf-1', 'globex');
             assert.equal(r.outcome, 'refresh_exhausted');
-            assert.deepEqual(r.handlers.map((h) => h.event), ['validate-connection']);
+            assert.deepEqual(
+                r.handlers.map((h) => h.event),
+                ['validate-connection']
+            );
             assert.equal(r.returnedAtMs, undefined);
         });
 
         it('needs an existing connection', async () => {
             open({});
-            await assert.rejects(emulator.reconnect('salesforce', 'nope', 'acme'), (err: Error & { code?: string }) => err.code === 'unknown_connection' && /no connection "nope"/.test(err.message));
+            await assert.rejects(
+                emulator.reconnect('salesforce', 'nope', 'acme'),
+                (err: Error & { code?: string }) => err.code === 'unknown_connection' && /no connection "nope"/.test(err.message)
+            );
         });
     });
 
@@ -181,7 +209,10 @@ export default createOnEvent({ description: 'd', event: 'validate-connection', e
             assert.equal(r.ok, true);
             assert.equal(r.outcome, 'deleted');
             assert.equal(r.status, 'deleted');
-            assert.deepEqual(r.requests.map((q) => `${q.method} ${q.url} ${q.status}`), ['DELETE https://acme.my.salesforce.com/webhooks/wh-acme 204']);
+            assert.deepEqual(
+                r.requests.map((q) => `${q.method} ${q.url} ${q.status}`),
+                ['DELETE https://acme.my.salesforce.com/webhooks/wh-acme 204']
+            );
             assert.equal(state().connections['with-hook']!.status, 'deleted');
         });
 
@@ -239,7 +270,10 @@ export default createOnEvent({ description: 'd', event: 'pre-connection-deletion
 
         it('an unknown connection without --account is a clear error', async () => {
             open({ 'salesforce/on-events/validate.ts': VALIDATE_SAME_ACCOUNT });
-            await assert.rejects(emulator.dryrun('validate', { connectionId: 'fresh' }), /connection "fresh" does not exist\. Pass --account <account>.*acme, globex/);
+            await assert.rejects(
+                emulator.dryrun('validate', { connectionId: 'fresh' }),
+                /connection "fresh" does not exist\. Pass --account <account>.*acme, globex/
+            );
         });
 
         it('refuses another account without --reconnect', async () => {

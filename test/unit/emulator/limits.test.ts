@@ -13,8 +13,10 @@ describe('the run time limit', () => {
         assert.equal(DEFAULT_TIMEOUT_MS, 5 * 60 * 1000);
     });
 
-    it("the editor setting nango.emulator.timeoutMs defaults to it", () => {
-        const manifest = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } };
+    it('the editor setting nango.emulator.timeoutMs defaults to it', () => {
+        const manifest = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as {
+            contributes: { configuration: { properties: Record<string, { default: unknown }> } };
+        };
         assert.equal(manifest.contributes.configuration.properties['nango.emulator.timeoutMs']?.default, DEFAULT_TIMEOUT_MS);
     });
 

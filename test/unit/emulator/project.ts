@@ -37,11 +37,23 @@ export function salesforceFixtures(extra: { responses?: object[]; connections?: 
                 provider: 'salesforce',
                 webhookUrl: 'https://api.example.test/webhooks/nango',
                 accounts: {
-                    acme: { credentials: { type: 'OAUTH2', access_token: ACME_TOKEN, refresh_token: 'acme-refresh-token-789' }, connectionConfig: { instance_url: 'https://acme.my.salesforce.com' }, identity: { organization_id: '00DACME' } },
-                    globex: { credentials: { type: 'OAUTH2', access_token: GLOBEX_TOKEN }, connectionConfig: { instance_url: 'https://globex.my.salesforce.com' }, identity: { organization_id: '00DGLOBEX' } }
+                    acme: {
+                        credentials: { type: 'OAUTH2', access_token: ACME_TOKEN, refresh_token: 'acme-refresh-token-789' },
+                        connectionConfig: { instance_url: 'https://acme.my.salesforce.com' },
+                        identity: { organization_id: '00DACME' }
+                    },
+                    globex: {
+                        credentials: { type: 'OAUTH2', access_token: GLOBEX_TOKEN },
+                        connectionConfig: { instance_url: 'https://globex.my.salesforce.com' },
+                        identity: { organization_id: '00DGLOBEX' }
+                    }
                 },
                 responses: [
-                    { method: 'GET', path: '/services/oauth2/userinfo', body: { organization_id: '{{account.identity.organization_id}}', user_id: 'u-{{account.id}}' } },
+                    {
+                        method: 'GET',
+                        path: '/services/oauth2/userinfo',
+                        body: { organization_id: '{{account.identity.organization_id}}', user_id: 'u-{{account.id}}' }
+                    },
                     { method: 'POST', path: '/webhooks', status: 201, body: { id: 'wh-{{account.id}}', url: '{{body.url}}' } },
                     { method: 'DELETE', path: '/webhooks/wh-acme', status: 204 },
                     { method: 'DELETE', path: '/webhooks/:id', status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'webhook {{params.id}} not found' }] },

@@ -13,7 +13,11 @@ describe('redaction', () => {
     it('replaces known secrets anywhere in text and values, and masks secret-named fields', () => {
         const r = new Redactor(['at-123456']);
         assert.equal(r.text('Bearer at-123456 and at-123456'), `Bearer ${REDACTED} and ${REDACTED}`);
-        assert.deepEqual(r.value({ msg: 'token at-123456', nested: [{ access_token: 'unknown-but-named' }], n: 1 }), { msg: `token ${REDACTED}`, nested: [{ access_token: REDACTED }], n: 1 });
+        assert.deepEqual(r.value({ msg: 'token at-123456', nested: [{ access_token: 'unknown-but-named' }], n: 1 }), {
+            msg: `token ${REDACTED}`,
+            nested: [{ access_token: REDACTED }],
+            n: 1
+        });
     });
 
     it('ignores very short values that would shred ordinary text', () => {

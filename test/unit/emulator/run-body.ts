@@ -4,7 +4,17 @@ import type { RunResult } from '../../../emulator/result';
 import { FIXTURES, makeProject, salesforceFixtures, type TestProject } from './project';
 
 /** Dry runs a post-connection-creation handler whose exec body is `body`, against sf-1 (account acme). */
-export async function runBody(body: string, opts: { fixtures?: object; files?: Record<string, string>; metadata?: string; timeoutMs?: number; captureBodies?: boolean; environment?: Record<string, string> } = {}): Promise<RunResult> {
+export async function runBody(
+    body: string,
+    opts: {
+        fixtures?: object;
+        files?: Record<string, string>;
+        metadata?: string;
+        timeoutMs?: number;
+        captureBodies?: boolean;
+        environment?: Record<string, string>;
+    } = {}
+): Promise<RunResult> {
     const fixtures = (opts.fixtures ?? salesforceFixtures()) as { environment?: unknown };
     if (opts.environment) fixtures.environment = { name: 'dev', variables: opts.environment };
     const project: TestProject = makeProject({
@@ -30,4 +40,3 @@ ${body}
         project.cleanup();
     }
 }
-

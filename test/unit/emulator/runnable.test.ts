@@ -32,7 +32,13 @@ describe('what Nango would build: index.ts imports and the type check', function
     this.timeout(60_000);
 
     it("finds entry points as nango compile does: side-effect imports of './' paths at the start of a line", () => {
-        const index = [`import './a/on-events/x.js';`, `import "./b/on-events/y";`, `import { z } from './c/on-events/z.js';`, `  import './d/on-events/w.js';`, `import '../e.js';`].join('\n');
+        const index = [
+            `import './a/on-events/x.js';`,
+            `import "./b/on-events/y";`,
+            `import { z } from './c/on-events/z.js';`,
+            `  import './d/on-events/w.js';`,
+            `import '../e.js';`
+        ].join('\n');
         assert.deepEqual(entryPointsOf(index), ['./a/on-events/x.js', './b/on-events/y.js']);
     });
 
@@ -46,8 +52,14 @@ describe('what Nango would build: index.ts imports and the type check', function
         const emulator = new Emulator(project.root);
         try {
             const r = await emulator.connect('salesforce', 'sf-new', 'acme');
-            assert.deepEqual(r.handlers.map((h) => h.name), ['imported']);
-            assert.deepEqual(r.logs.map((l) => l.message), ['imported ran']);
+            assert.deepEqual(
+                r.handlers.map((h) => h.name),
+                ['imported']
+            );
+            assert.deepEqual(
+                r.logs.map((l) => l.message),
+                ['imported ran']
+            );
             const forgotten = path.join(project.root, 'salesforce/on-events/forgotten.ts');
             assert.ok(
                 r.warnings.includes(
@@ -71,7 +83,10 @@ describe('what Nango would build: index.ts imports and the type check', function
         try {
             const err = await rejection(emulator.dryrun('forgotten', { connectionId: 'sf-1' }));
             assert.equal(err.code, 'handler_not_imported');
-            assert.match(err.message, /forgotten\.ts: index\.ts does not import it, so Nango never builds, deploys or runs it .* Add import '\.\/salesforce\/on-events\/forgotten\.js'; to /);
+            assert.match(
+                err.message,
+                /forgotten\.ts: index\.ts does not import it, so Nango never builds, deploys or runs it .* Add import '\.\/salesforce\/on-events\/forgotten\.js'; to /
+            );
         } finally {
             emulator.dispose();
             project.cleanup();
@@ -84,7 +99,10 @@ describe('what Nango would build: index.ts imports and the type check', function
         try {
             const r = await emulator.dryrun('fn', { connectionId: 'sf-1' });
             assert.equal(r.ok, true);
-            assert.ok(r.warnings.some((w) => /^type check skipped: .*npm install/.test(w)), JSON.stringify(r.warnings));
+            assert.ok(
+                r.warnings.some((w) => /^type check skipped: .*npm install/.test(w)),
+                JSON.stringify(r.warnings)
+            );
         } finally {
             emulator.dispose();
             project.cleanup();
@@ -101,7 +119,11 @@ describe('what Nango would build: index.ts imports and the type check', function
 
         function typedProject(body: string): ReturnType<typeof makeProject> {
             // "type": "module" as `nango init` writes it: with Node16 resolution, nango's ESM types need it.
-            const project = makeProject({ [FIXTURES]: salesforceFixtures(), 'package.json': '{ "type": "module" }', 'salesforce/on-events/fn.ts': handler('post-connection-creation', body) });
+            const project = makeProject({
+                [FIXTURES]: salesforceFixtures(),
+                'package.json': '{ "type": "module" }',
+                'salesforce/on-events/fn.ts': handler('post-connection-creation', body)
+            });
             symlinkSync(exampleModules, path.join(project.root, 'node_modules'), 'dir');
             return project;
         }

@@ -74,7 +74,10 @@ describe("handlers run in Nango's runtime", () => {
         it("node:crypto passes nango compile but fails when the file loads: use 'crypto'", async () => {
             const err = await compileError(`import { randomUUID } from 'node:crypto';`, `await nango.log(randomUUID());`);
             assert.equal(err.code, 'handler_invalid');
-            assert.match(err.message, /fn\.ts:2:\d+: loading the file threw Error: Module 'node:crypto' is not allowed: Nango's runtime only lets event functions require url, crypto, zod, botbuilder, soap and unzipper/);
+            assert.match(
+                err.message,
+                /fn\.ts:2:\d+: loading the file threw Error: Module 'node:crypto' is not allowed: Nango's runtime only lets event functions require url, crypto, zod, botbuilder, soap and unzipper/
+            );
             assert.match(err.message, /Import from 'crypto' instead/);
         });
 
@@ -90,7 +93,10 @@ describe("handlers run in Nango's runtime", () => {
             it(`import of '${mod}' is refused before the run, as nango compile refuses it`, async () => {
                 const err = await compileError(`import * as m from '${mod}';`, `await nango.log(String(Object.keys(m).length));`);
                 assert.equal(err.code, 'handler_compile_failed');
-                assert.match(err.message, new RegExp(`fn\\.ts:2:\\d+: Import of package '${mod}' is not allowed\\. Allowed packages are: nango/experimental, url, node:url, crypto`));
+                assert.match(
+                    err.message,
+                    new RegExp(`fn\\.ts:2:\\d+: Import of package '${mod}' is not allowed\\. Allowed packages are: nango/experimental, url, node:url, crypto`)
+                );
                 assert.match(err.message, /nango compile refuses it/);
             });
         }
@@ -110,7 +116,10 @@ describe("handlers run in Nango's runtime", () => {
         });
 
         it('types imported from anywhere cost nothing at run time', async () => {
-            const r = await runBody(`const x: Partial<NangoAction> = {}; await nango.log(String(Object.keys(x).length));`, `import type { NangoAction } from 'nango';`);
+            const r = await runBody(
+                `const x: Partial<NangoAction> = {}; await nango.log(String(Object.keys(x).length));`,
+                `import type { NangoAction } from 'nango';`
+            );
             assert.equal(r.ok, true, JSON.stringify(r.error));
         });
     });
@@ -225,12 +234,20 @@ describe("handlers run in Nango's runtime", () => {
 
         it('a run that changes a shared prototype retires the worker: the next run sees the original', async () => {
             const project = projectWith({
-                poison: handler(`const conn = await nango.getConnection(); (Object.getPrototypeOf(Object.getPrototypeOf(conn)) ?? Object.getPrototypeOf(conn)).poisoned = 'yes'; await nango.log('poisoned');`),
+                poison: handler(
+                    `const conn = await nango.getConnection(); (Object.getPrototypeOf(Object.getPrototypeOf(conn)) ?? Object.getPrototypeOf(conn)).poisoned = 'yes'; await nango.log('poisoned');`
+                ),
                 check: handler(`const conn = await nango.getConnection(); await nango.log(String((conn as any).poisoned));`)
             });
             await withEmulator(project, async (e) => {
                 const first = await e.dryrun('poison', { connectionId: 'sf-1' });
-                assert.ok(first.logs.some((l) => l.source === 'emulator' && /changed objects the emulator's worker shares between runs \(Object\.prototype\.poisoned \(added\)\)/.test(l.message)));
+                assert.ok(
+                    first.logs.some(
+                        (l) =>
+                            l.source === 'emulator' &&
+                            /changed objects the emulator's worker shares between runs \(Object\.prototype\.poisoned \(added\)\)/.test(l.message)
+                    )
+                );
                 assert.deepEqual(logged(await e.dryrun('check', { connectionId: 'sf-1' })), ['undefined']);
             });
         });
@@ -258,7 +275,9 @@ describe("handlers run in Nango's runtime", () => {
                 const probe = `try { require('fs').writeFileSync(${JSON.stringify(path.join(cache, compiled))}, 'poisoned'); console.log('wrote'); } catch (e) { console.log(e.code); }`;
                 const worker = path.join(__dirname, '..', '..', '..', 'dist', 'emulator', 'worker.js');
                 const { sandboxWorkerFlags } = await import('../../../emulator/sandbox/worker-flags');
-                const out = execFileSync(process.execPath, [...sandboxWorkerFlags([path.dirname(worker), cache]), '--no-warnings', '-e', probe], { encoding: 'utf8' });
+                const out = execFileSync(process.execPath, [...sandboxWorkerFlags([path.dirname(worker), cache]), '--no-warnings', '-e', probe], {
+                    encoding: 'utf8'
+                });
                 assert.equal(out.trim(), 'ERR_ACCESS_DENIED');
                 assert.equal(readFileSync(path.join(cache, compiled), 'utf8'), before);
                 writeFileSync(path.join(project.root, 'unused.txt'), '');

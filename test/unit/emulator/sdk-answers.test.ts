@@ -14,7 +14,9 @@ function withMetadata(metadata: Record<string, unknown> | null): object {
 
 describe('the nango object answers as runner-sdk does', () => {
     it('getMetadata is null on a connection nothing has set metadata on, so reading a key of it throws, as in Nango', async () => {
-        const r = await runBody(`const m = await nango.getMetadata(); await nango.log(String(m)); await nango.log((m as any).organizationId);`, { fixtures: withMetadata(null) });
+        const r = await runBody(`const m = await nango.getMetadata(); await nango.log(String(m)); await nango.log((m as any).organizationId);`, {
+            fixtures: withMetadata(null)
+        });
         assert.equal(r.logs[0]?.message, 'null');
         assert.equal(r.ok, false);
         assert.equal(r.error?.type, 'TypeError');
@@ -22,10 +24,18 @@ describe('the nango object answers as runner-sdk does', () => {
     });
 
     it("getFieldMapping is metadata.fieldMapping || {}, not the whole metadata (action.ts getFieldMapping); on null metadata it throws as Nango's does", async () => {
-        const set = await runBody(`await nango.log(JSON.stringify(await nango.getFieldMapping()));`, { fixtures: withMetadata({ fieldMapping: { name: 'Name' }, other: 1 }) });
-        assert.deepEqual(set.logs.filter((l) => l.source === 'nango').map((l) => l.message), ['{"name":"Name"}']);
+        const set = await runBody(`await nango.log(JSON.stringify(await nango.getFieldMapping()));`, {
+            fixtures: withMetadata({ fieldMapping: { name: 'Name' }, other: 1 })
+        });
+        assert.deepEqual(
+            set.logs.filter((l) => l.source === 'nango').map((l) => l.message),
+            ['{"name":"Name"}']
+        );
         const absent = await runBody(`await nango.log(JSON.stringify(await nango.getFieldMapping()));`, { fixtures: withMetadata({ other: 1 }) });
-        assert.deepEqual(absent.logs.filter((l) => l.source === 'nango').map((l) => l.message), ['{}']);
+        assert.deepEqual(
+            absent.logs.filter((l) => l.source === 'nango').map((l) => l.message),
+            ['{}']
+        );
         const none = await runBody(`await nango.getFieldMapping();`, { fixtures: withMetadata(null) });
         assert.equal(none.error?.type, 'TypeError');
     });
@@ -50,7 +60,11 @@ describe('the nango object answers as runner-sdk does', () => {
             ['error', 'Invalid input provided: Invalid input: expected number, received string at path n'],
             ['error', 'Invalid input provided: Invalid input: expected string, received undefined at path s']
         ]);
-        assert.deepEqual(JSON.parse(lines[2]![1]!), { isActionError: true, type: 'action_script_runtime_error', payload: { message: 'Invalid input provided' } });
+        assert.deepEqual(JSON.parse(lines[2]![1]!), {
+            isActionError: true,
+            type: 'action_script_runtime_error',
+            payload: { message: 'Invalid input provided' }
+        });
     });
 
     it('updateMetadata on null metadata merges into nothing, as the API does', async () => {

@@ -12,7 +12,11 @@ describe('the nango object', () => {
                 `const res = await nango.get({ endpoint: '/services/data/v60.0/query', params: { q: 'SELECT Id FROM Account', limit: 2 }, headers: { 'X-Custom': 'yes' } });
                  await nango.log(JSON.stringify(res.data), res.status, res.headers['content-type']);`,
                 {
-                    fixtures: salesforceFixtures({ responses: [{ method: 'GET', path: '/services/data/v60.0/query', query: { q: 'SELECT Id FROM Account' }, body: { totalSize: 0, auth: 'seen' } }] }),
+                    fixtures: salesforceFixtures({
+                        responses: [
+                            { method: 'GET', path: '/services/data/v60.0/query', query: { q: 'SELECT Id FROM Account' }, body: { totalSize: 0, auth: 'seen' } }
+                        ]
+                    }),
                     captureBodies: true
                 }
             );
@@ -53,14 +57,20 @@ describe('the nango object', () => {
                     { method: 'GET', path: '/flaky', status: 503, body: { error: 'unavailable' }, headers: { 'retry-after': '0' } }
                 ]
             });
-            const r = await runBody(`try { await nango.get({ endpoint: '/flaky', retries: 2 }); } catch (e: any) { await nango.log('gave up', e.response.status); }`, { fixtures });
+            const r = await runBody(
+                `try { await nango.get({ endpoint: '/flaky', retries: 2 }); } catch (e: any) { await nango.log('gave up', e.response.status); }`,
+                { fixtures }
+            );
             assert.equal(r.requests.length, 3);
             assert.equal(messages(r).at(-1), 'gave up 503');
         });
 
         it('baseUrlOverride replaces the provider base URL', async () => {
             const fixtures = salesforceFixtures({ responses: [{ method: 'GET', path: 'https://login.salesforce.com/id/me', body: { ok: 1 } }] });
-            const r = await runBody(`const res = await nango.get({ baseUrlOverride: 'https://login.salesforce.com', endpoint: '/id/me' }); await nango.log(res.data.ok);`, { fixtures });
+            const r = await runBody(
+                `const res = await nango.get({ baseUrlOverride: 'https://login.salesforce.com', endpoint: '/id/me' }); await nango.log(res.data.ok);`,
+                { fixtures }
+            );
             assert.equal(r.ok, true, JSON.stringify(r.error));
             assert.equal(r.requests[0]!.url, 'https://login.salesforce.com/id/me');
         });
@@ -124,10 +134,13 @@ describe('the nango object', () => {
             assert.equal(r.ok, true, JSON.stringify(r.error));
             assert.deepEqual(r.metadata.after, { organizationId: 42 });
             const warning = r.logs.find((l) => l.source === 'emulator' && l.level === 'warn');
-            assert.match(warning?.message ?? '', /nango\.setMetadata: the metadata does not match the "metadata" schema of .*fn\.ts \(organizationId: .*string.*\)\. Nango stores it anyway/);
+            assert.match(
+                warning?.message ?? '',
+                /nango\.setMetadata: the metadata does not match the "metadata" schema of .*fn\.ts \(organizationId: .*string.*\)\. Nango stores it anyway/
+            );
         });
 
-        it('a value that is not an object fails, as Nango\'s API refuses it', async () => {
+        it("a value that is not an object fails, as Nango's API refuses it", async () => {
             const r = await runBody(`await nango.setMetadata([1, 2] as any);`);
             assert.equal(r.ok, false);
             assert.equal(r.error!.type, 'MetadataValidationError');
@@ -137,21 +150,29 @@ describe('the nango object', () => {
 
     describe('logging', () => {
         it("nango.log takes a level; console output is shown too, with a note that Nango's runtime drops it", async () => {
-            const r = await runBody(`await nango.log('a'); await nango.log('b', { level: 'warn' }); await nango.log('c', { x: 1 }, { level: 'error' }); console.log('d', { y: 2 });`);
+            const r = await runBody(
+                `await nango.log('a'); await nango.log('b', { level: 'warn' }); await nango.log('c', { x: 1 }, { level: 'error' }); console.log('d', { y: 2 });`
+            );
             assert.deepEqual(
                 r.logs.map((l) => [l.level, l.message, l.source]),
                 [
                     ['info', 'a', 'nango'],
                     ['warn', 'b', 'nango'],
                     ['error', 'c {"x":1}', 'nango'],
-                    ['warn', "console output never reaches Nango's logs (its runtime drops it): use await nango.log(...) for what you want to see there.", 'emulator'],
+                    [
+                        'warn',
+                        "console output never reaches Nango's logs (its runtime drops it): use await nango.log(...) for what you want to see there.",
+                        'emulator'
+                    ],
                     ['info', 'd {"y":2}', 'console']
                 ]
             );
         });
 
-        it("marks what Nango would not keep: info below the default level warn, and all console output (environment.service.ts getSdkLogger, runner/lib/exec.ts)", async () => {
-            const r = await runBody(`await nango.log('a'); await nango.log('b', { level: 'warn' }); await nango.log('c', { level: 'debug' }); console.error('d');`);
+        it('marks what Nango would not keep: info below the default level warn, and all console output (environment.service.ts getSdkLogger, runner/lib/exec.ts)', async () => {
+            const r = await runBody(
+                `await nango.log('a'); await nango.log('b', { level: 'warn' }); await nango.log('c', { level: 'debug' }); console.error('d');`
+            );
             assert.deepEqual(
                 r.logs.filter((l) => l.source !== 'emulator').map((l) => [l.message, l.hiddenInNango ?? 'kept']),
                 [
@@ -164,7 +185,10 @@ describe('the nango object', () => {
         });
 
         it('NANGO_LOGGER_LEVEL among the environment variables and nango.setLogger set the level, as in Nango (runner-sdk/lib/action.ts setLogger)', async () => {
-            const r = await runBody(`await nango.log('a'); nango.setLogger({ level: 'error' }); await nango.log('b', { level: 'warn' }); nango.setLogger({ level: 'off' }); nango.setLogger({ level: 'debug' }); await nango.log('c', { level: 'error' });`, { environment: { NANGO_LOGGER_LEVEL: 'info' } });
+            const r = await runBody(
+                `await nango.log('a'); nango.setLogger({ level: 'error' }); await nango.log('b', { level: 'warn' }); nango.setLogger({ level: 'off' }); nango.setLogger({ level: 'debug' }); await nango.log('c', { level: 'error' });`,
+                { environment: { NANGO_LOGGER_LEVEL: 'info' } }
+            );
             assert.deepEqual(
                 r.logs.map((l) => [l.message, l.hiddenInNango ?? 'kept']),
                 [
@@ -182,7 +206,10 @@ describe('the nango object', () => {
                 const r = await runBody(`await (nango as any).${method}([{ id: '1' }], 'Contact');`);
                 assert.equal(r.ok, false);
                 assert.equal(r.error!.type, 'EventFunctionRestrictionError');
-                assert.match(r.error!.message, new RegExp(`nango\\.${method} is not available in event functions: event functions cannot save, update or delete records`));
+                assert.match(
+                    r.error!.message,
+                    new RegExp(`nango\\.${method} is not available in event functions: event functions cannot save, update or delete records`)
+                );
             });
         }
     });
@@ -213,7 +240,7 @@ describe('the nango object', () => {
             assert.equal(r.error!.message, 'Salesforce org mismatch');
         });
 
-        it('stack traces point at the handler\'s TypeScript lines', async () => {
+        it("stack traces point at the handler's TypeScript lines", async () => {
             const r = await runBody(`const x = 1;\n        throw new Error('boom ' + x);`);
             assert.equal(r.error!.message, 'boom 1');
             assert.match(r.error!.location!.file, /salesforce\/on-events\/fn\.ts$/);
@@ -231,7 +258,10 @@ describe('the nango object', () => {
             const r = await runBody(`await nango.get({ endpoint: '/services/data/v60.0/sobjects' });`);
             assert.equal(r.ok, false);
             assert.equal(r.error!.type, 'UnmatchedRequestError');
-            assert.match(r.error!.message, /No fixture matches GET https:\/\/acme\.my\.salesforce\.com\/services\/data\/v60\.0\/sobjects\..*Add a response to .*fixtures\.json under integrations\.salesforce\.responses, e\.g\. \{"method":"GET","path":"\/services\/data\/v60\.0\/sobjects"/);
+            assert.match(
+                r.error!.message,
+                /No fixture matches GET https:\/\/acme\.my\.salesforce\.com\/services\/data\/v60\.0\/sobjects\..*Add a response to .*fixtures\.json under integrations\.salesforce\.responses, e\.g\. \{"method":"GET","path":"\/services\/data\/v60\.0\/sobjects"/
+            );
             assert.equal(r.requests[0]!.unmatched, true);
         });
 
@@ -263,7 +293,7 @@ describe('the nango object', () => {
             assert.equal(r.error!.type, 'timeout');
         });
 
-        it('process.exit is out of reach: Nango\'s runtime has no process', async () => {
+        it("process.exit is out of reach: Nango's runtime has no process", async () => {
             const r = await runBody(`process.exit(3);`);
             assert.equal(r.error!.type, 'ReferenceError');
             assert.match(r.error!.message, /^process is not defined: Nango's runtime has no global process/);

@@ -150,7 +150,10 @@ describe('typecheck: the type check nango compile does', function () {
     it('re-checks when a file a failed import was looking for is created', () => {
         write(HANDLER, `import { label } from '../helpers.js';\n${insertInExec(read(HANDLER), "await nango.log(label('x'));").text}`);
         const missing = checked(typecheckProject(root));
-        assert.deepEqual(missing.diagnostics.map((d) => d.code), ['TS2307']);
+        assert.deepEqual(
+            missing.diagnostics.map((d) => d.code),
+            ['TS2307']
+        );
         assert.equal(checked(typecheckProject(root)).fromCache, true);
         write('github/helpers.ts', 'export function label(login: string): string {\n    return login;\n}\n');
         const found = checked(typecheckProject(root));

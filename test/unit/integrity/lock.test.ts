@@ -38,10 +38,14 @@ function printed(p: ChildProcess, text: string): Promise<void> {
 }
 
 function readLog(file: string): Entry[] {
-    return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => {
-        const [what, pid, time] = l.split(' ');
-        return { what: what as Entry['what'], pid: Number(pid), time: Number(time) };
-    });
+    return readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+            const [what, pid, time] = l.split(' ');
+            return { what: what as Entry['what'], pid: Number(pid), time: Number(time) };
+        });
 }
 
 /** Holders in log order: an enter while someone holds, or an exit by someone else, is an overlap. */
@@ -127,7 +131,10 @@ describe('withFileLock across processes', function () {
             order.push('first out');
         });
         await new Promise((r) => setTimeout(r, 50));
-        await assert.rejects(withFileLock(lock, 200, () => undefined), (err) => err instanceof LockTimeoutError && /timed out after 200 ms/.test(err.message));
+        await assert.rejects(
+            withFileLock(lock, 200, () => undefined),
+            (err) => err instanceof LockTimeoutError && /timed out after 200 ms/.test(err.message)
+        );
         const second = withFileLock(lock, 5_000, () => order.push('second'));
         setTimeout(() => release(), 100);
         await Promise.all([first, second]);

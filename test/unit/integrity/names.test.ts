@@ -6,7 +6,7 @@ import { EmulatorError } from '../../../emulator/errors';
 import { parseFixtures, requireAccount, requireIntegration } from '../../../emulator/fixtures';
 import { connectionIdProblem, connectionLockFile, CONNECTION_ID_RULE, own } from '../../../emulator/names';
 import { ScenarioFileSchema } from '../../../emulator/scenarios';
-import { RunBodySchema } from '../../../emulator/server/control';
+import { EmulatorOperationSchema } from '../../../emulator/operation';
 import { readState } from '../../../emulator/state';
 import { makeProject, salesforceFixtures } from '../emulator/project';
 
@@ -54,16 +54,26 @@ describe('names: connection ids', () => {
 
     it('refuses a bad id in fixtures connections[].id, naming the field', () => {
         for (const id of ['../x', '', 'a\nb']) {
-            emulatorError(() => parseFixtures(fixturesWith((f) => (f.connections[0].id = id)), FILE), 'fixtures_invalid', /^\/p\/\.nango-emulator\/fixtures\.json: connections\.0\.id: .* is not a valid connection id/);
+            emulatorError(
+                () =>
+                    parseFixtures(
+                        fixturesWith((f) => (f.connections[0].id = id)),
+                        FILE
+                    ),
+                'fixtures_invalid',
+                /^\/p\/\.nango-emulator\/fixtures\.json: connections\.0\.id: .* is not a valid connection id/
+            );
         }
     });
 
     it('refuses a bad id in a /_emulator/run body and in scenario files', () => {
-        const run = RunBodySchema.safeParse({ operation: 'connect', integration: 'salesforce', connectionId: '../../x', account: 'acme' });
+        const run = EmulatorOperationSchema.safeParse({ operation: 'connect', integration: 'salesforce', connectionId: '../../x', account: 'acme' });
         assert.ok(!run.success);
         assert.deepEqual(run.error.issues[0]!.path, ['connectionId']);
-        assert.ok(RunBodySchema.safeParse({ operation: 'delete', integration: 'salesforce', connectionId: 'user@example.com' }).success);
-        const scenario = (connection: string, step: string) => ({ scenarios: [{ name: 's', integration: 'salesforce', connection, steps: [{ action: 'delete', connection: step }] }] });
+        assert.ok(EmulatorOperationSchema.safeParse({ operation: 'delete', integration: 'salesforce', connectionId: 'user@example.com' }).success);
+        const scenario = (connection: string, step: string) => ({
+            scenarios: [{ name: 's', integration: 'salesforce', connection, steps: [{ action: 'delete', connection: step }] }]
+        });
         assert.ok(ScenarioFileSchema.safeParse(scenario('ok-1', 'ok-2')).success);
         const bad = ScenarioFileSchema.safeParse(scenario('a/b', 'x'.repeat(300)));
         assert.ok(!bad.success);
@@ -84,13 +94,32 @@ describe('names: prototype-safe lookups', () => {
     });
 
     it('finds an account that is really named "constructor"', () => {
-        const f = parseFixtures(fixturesWith((x) => (x.integrations.salesforce.accounts.constructor = x.integrations.salesforce.accounts.acme)), FILE);
+        const f = parseFixtures(
+            fixturesWith((x) => (x.integrations.salesforce.accounts.constructor = x.integrations.salesforce.accounts.acme)),
+            FILE
+        );
         assert.equal(requireAccount(f, 'salesforce', 'constructor', FILE).credentials.type, 'OAUTH2');
     });
 
     it('reports a connection of the fixtures to an account "toString" as unknown', () => {
-        emulatorError(() => parseFixtures(fixturesWith((f) => (f.connections[0].account = 'toString')), FILE), 'fixtures_invalid', /connections\.0\.account: unknown account "toString"/);
-        emulatorError(() => parseFixtures(fixturesWith((f) => (f.connections[0].integration = 'constructor')), FILE), 'fixtures_invalid', /connections\.0\.integration: unknown integration "constructor"/);
+        emulatorError(
+            () =>
+                parseFixtures(
+                    fixturesWith((f) => (f.connections[0].account = 'toString')),
+                    FILE
+                ),
+            'fixtures_invalid',
+            /connections\.0\.account: unknown account "toString"/
+        );
+        emulatorError(
+            () =>
+                parseFixtures(
+                    fixturesWith((f) => (f.connections[0].integration = 'constructor')),
+                    FILE
+                ),
+            'fixtures_invalid',
+            /connections\.0\.integration: unknown integration "constructor"/
+        );
     });
 
     it('reads state whose connections answer only for their own ids', () => {

@@ -41,7 +41,11 @@ describe('reads: readTextFile', () => {
     it('refuses a folder, a link to /dev/zero, a FIFO (without opening it) and a file over the cap', () => {
         const file = path.join(dir, 'f.json');
         mkdirSync(file);
-        refused(() => readTextFile(file, OPTS), 'fixtures_invalid', new RegExp(`^${file}: is a folder; the test file must be a regular file of at most 1000 bytes\\. Fix it\\.$`));
+        refused(
+            () => readTextFile(file, OPTS),
+            'fixtures_invalid',
+            new RegExp(`^${file}: is a folder; the test file must be a regular file of at most 1000 bytes\\. Fix it\\.$`)
+        );
         rmSync(file, { recursive: true });
         symlinkSync('/dev/zero', file);
         refused(() => readTextFile(file, OPTS), 'fixtures_invalid', /: is a character device \(such as \/dev\/zero\)/);
@@ -72,7 +76,10 @@ describe('reads: fixtures, state and recordings', () => {
         assert.equal(run.status, 2, run.stdout + run.stderr);
         const error = (JSON.parse(run.stdout) as { error: { type: string; message: string } }).error;
         assert.equal(error.type, 'state_invalid');
-        assert.match(error.message, new RegExp(`^${state}: is a named pipe \\(FIFO\\); the emulator state must be a regular file of at most 50 MB\\. .*run "nango-emulator reset"`));
+        assert.match(
+            error.message,
+            new RegExp(`^${state}: is a named pipe \\(FIFO\\); the emulator state must be a regular file of at most 50 MB\\. .*run "nango-emulator reset"`)
+        );
     });
 
     it('readState refuses state.json that is a folder (it used to start over from the fixtures silently)', () => {
@@ -85,14 +92,22 @@ describe('reads: fixtures, state and recordings', () => {
     it('refuses fixtures nested 10,000 levels deep with the file and the field, not a stack overflow', () => {
         const deep = '['.repeat(10_000) + ']'.repeat(10_000);
         const text = JSON.stringify(salesforceFixtures()).replace('"environment":', `"deep": ${deep}, "environment":`);
-        refused(() => parseFixtures(text, '/p/fixtures.json'), 'fixtures_invalid', /^\/p\/fixtures\.json: deep\.0\.0\.0\.0\.0\.…: nested more than 256 levels deep/);
+        refused(
+            () => parseFixtures(text, '/p/fixtures.json'),
+            'fixtures_invalid',
+            /^\/p\/fixtures\.json: deep\.0\.0\.0\.0\.0\.…: nested more than 256 levels deep/
+        );
     });
 
     it('refuses a recording that is a FIFO or a link to /dev/zero', () => {
         const recording = path.join(root, 'salesforce/tests/sync.test.json');
         mkdirSync(path.dirname(recording), { recursive: true });
         execFileSync('mkfifo', [recording]);
-        refused(() => importRecording(root, recording), 'bad_usage', /sync\.test\.json: is a named pipe \(FIFO\); a recording must be a regular file of at most 50 MB/);
+        refused(
+            () => importRecording(root, recording),
+            'bad_usage',
+            /sync\.test\.json: is a named pipe \(FIFO\); a recording must be a regular file of at most 50 MB/
+        );
         unlinkSync(recording);
         symlinkSync('/dev/zero', recording);
         refused(() => importRecording(root, recording), 'bad_usage', /: is a character device/);

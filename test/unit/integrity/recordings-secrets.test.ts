@@ -72,7 +72,9 @@ describe('import-recording keeps no credential (planted-secrets corpus)', functi
     });
 
     it('keeps what is not a credential, with the credentials in URLs replaced', () => {
-        const fixtures = JSON.parse(written) as { integrations: { acme: { responses: { path: string; query?: Record<string, string>; headers?: Record<string, string>; body?: unknown }[] } } };
+        const fixtures = JSON.parse(written) as {
+            integrations: { acme: { responses: { path: string; query?: Record<string, string>; headers?: Record<string, string>; body?: unknown }[] } };
+        };
         const me = fixtures.integrations.acme.responses.find((r) => r.path === '/v1/me')!;
         assert.deepEqual(me.query, { page: '1' });
         assert.equal(me.headers!['location'], `https://api.acme.test/v1/me/next?page=2&access_token=${REDACTED}`);
@@ -87,7 +89,10 @@ describe('import-recording keeps no credential (planted-secrets corpus)', functi
         assert.deepEqual(body['tokens'], [[REDACTED, REDACTED], [{ value: REDACTED, type: 'refresh' }]]);
         const form = fixtures.integrations.acme.responses.find((r) => r.path === '/oauth/token')!;
         assert.equal(form.body, `access_token=${REDACTED}&refresh_token=${REDACTED}&token_type=bearer&scope=repo`);
-        assert.equal(fixtures.integrations.acme.responses.some((r) => r.path.startsWith('/verify/')), false);
+        assert.equal(
+            fixtures.integrations.acme.responses.some((r) => r.path.startsWith('/verify/')),
+            false
+        );
     });
 
     it('says what it dropped and replaced', () => {
@@ -102,16 +107,37 @@ describe('import-recording keeps no credential (planted-secrets corpus)', functi
 
 describe('credential names and shapes', () => {
     it('recognizes sensitive names in any case and style, and leaves descriptions of credentials alone', () => {
-        for (const name of ['Authorization', 'X-API-KEY', 'x-auth', 'X-Auth-Token', 'api-key', 'apikey', 'key', 'sig', 'signature', 'bearer', 'refreshToken', 'CLIENT_SECRET', 'private_key', 'Set-Cookie', 'password']) {
+        for (const name of [
+            'Authorization',
+            'X-API-KEY',
+            'x-auth',
+            'X-Auth-Token',
+            'api-key',
+            'apikey',
+            'key',
+            'sig',
+            'signature',
+            'bearer',
+            'refreshToken',
+            'CLIENT_SECRET',
+            'private_key',
+            'Set-Cookie',
+            'password'
+        ]) {
             assert.equal(isSensitiveName(name), true, name);
         }
-        for (const name of ['token_type', 'expires_in', 'primary_key', 'x-oauth-scopes', 'page', 'name', 'x-request-id', 'login']) assert.equal(isSensitiveName(name), false, name);
+        for (const name of ['token_type', 'expires_in', 'primary_key', 'x-oauth-scopes', 'page', 'name', 'x-request-id', 'login'])
+            assert.equal(isSensitiveName(name), false, name);
     });
 
     it('replaces JWTs, auth schemes and named URL parameters in text', () => {
         const found = new Set<string>();
         const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
-        const out = scrubCredentials(`see ${jwt}; Bearer abc123def456; https://x.test/?page=2&api_key=k1k2k3k4; Basic information follows`, new Redactor([]), found);
+        const out = scrubCredentials(
+            `see ${jwt}; Bearer abc123def456; https://x.test/?page=2&api_key=k1k2k3k4; Basic information follows`,
+            new Redactor([]),
+            found
+        );
         assert.equal(out, `see ${REDACTED}; Bearer ${REDACTED}; https://x.test/?page=2&api_key=${REDACTED}; Basic information follows`);
         assert.deepEqual([...found].sort(), ['JWT', 'api_key', 'bearer credential']);
     });

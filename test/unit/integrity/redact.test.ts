@@ -33,7 +33,8 @@ function encodings(secret: string): Record<string, string> {
 
 function assertNoSecret(channel: string, text: string, secrets: string[] = [KEY]): void {
     for (const secret of secrets) {
-        for (const [name, form] of Object.entries(encodings(secret))) assert.equal(text.includes(form), false, `${channel} carries the ${name} form of a secret: ${form}\n${text.slice(0, 3000)}`);
+        for (const [name, form] of Object.entries(encodings(secret)))
+            assert.equal(text.includes(form), false, `${channel} carries the ${name} form of a secret: ${form}\n${text.slice(0, 3000)}`);
     }
 }
 
@@ -119,7 +120,10 @@ describe('redaction of every encoding, on every channel', function () {
                 const text = JSON.stringify(result);
                 assert.equal(result.ok, false);
                 assert.match(text, /No fixture matches GET https:\/\/api\.keyed\.test\/missing\?api_key=«redacted»/);
-                assert.ok(result.requests.some((r) => r.url === `https://api.keyed.test/items?api_key=${REDACTED}`), JSON.stringify(result.requests));
+                assert.ok(
+                    result.requests.some((r) => r.url === `https://api.keyed.test/items?api_key=${REDACTED}`),
+                    JSON.stringify(result.requests)
+                );
                 assertNoSecret('the run result', text);
             } finally {
                 emulator.dispose();
@@ -128,7 +132,13 @@ describe('redaction of every encoding, on every channel', function () {
 
         it('keeps the key out of JUnit reports', async () => {
             const file = path.join(project.root, '.nango-emulator/scenarios/leak.json');
-            const info = parseScenarioText(project.root, file, JSON.stringify({ scenarios: [{ name: 'leaks', integration: 'keyed', steps: [{ action: 'dryrun', function: 'keyed/leak', connection: 'k-1' }] }] }));
+            const info = parseScenarioText(
+                project.root,
+                file,
+                JSON.stringify({
+                    scenarios: [{ name: 'leaks', integration: 'keyed', steps: [{ action: 'dryrun', function: 'keyed/leak', connection: 'k-1' }] }]
+                })
+            );
             assert.deepEqual(info.problems, []);
             const ran = await runScenario(project.root, info.scenarios[0]!, { timeoutMs: 20_000 });
             // What runs do not redact: names and messages written by hand, errors thrown before a run.
@@ -170,7 +180,10 @@ describe('redaction of every encoding, on every channel', function () {
             const journal = await s.call('GET', '/_emulator/requests');
             assert.match(journal.text, /"url":"https:\/\/api\.keyed\.test\/items\?api_key=«redacted»"/);
             assertNoSecret('GET /_emulator/requests', journal.text);
-            assert.ok(s.logs.some((l) => l.includes('api_key=«redacted»')), s.logs.join('\n'));
+            assert.ok(
+                s.logs.some((l) => l.includes('api_key=«redacted»')),
+                s.logs.join('\n')
+            );
             assertNoSecret('the access log', s.logs.join('\n'));
         });
     });

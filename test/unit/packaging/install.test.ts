@@ -92,7 +92,9 @@ describe('packaging', function () {
     });
 
     it('npm pack carries exactly the same files', () => {
-        const [packed] = JSON.parse(ok(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], repo), 'npm pack --dry-run')) as { files: { path: string }[] }[];
+        const [packed] = JSON.parse(ok(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], repo), 'npm pack --dry-run')) as {
+            files: { path: string }[];
+        }[];
         assert.deepEqual(packed!.files.map((f) => f.path).sort(), SHIPPED);
     });
 
@@ -118,8 +120,17 @@ describe('packaging', function () {
             assert.ok(installed.includes(manifest.name) && installed.includes('esbuild'), installed.join(', '));
             assert.ok(!installed.includes('nango'), 'the project has no nango package installed');
 
-            const result = run('npx', ['--no', 'nango-emulator', 'dryrun', 'github/seed-metadata', '--connection', 'gh-admin', '--json', '--no-typecheck'], project);
-            const json = JSON.parse(ok(result, 'npx nango-emulator dryrun')) as { ok: boolean; outcome: string; integration: string; handlers: { name: string; ok: boolean }[] };
+            const result = run(
+                'npx',
+                ['--no', 'nango-emulator', 'dryrun', 'github/seed-metadata', '--connection', 'gh-admin', '--json', '--no-typecheck'],
+                project
+            );
+            const json = JSON.parse(ok(result, 'npx nango-emulator dryrun')) as {
+                ok: boolean;
+                outcome: string;
+                integration: string;
+                handlers: { name: string; ok: boolean }[];
+            };
             assert.equal(json.ok, true, result.stdout);
             assert.equal(json.outcome, 'ran');
             assert.equal(json.integration, 'github');

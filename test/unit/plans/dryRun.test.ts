@@ -13,18 +13,60 @@ describe('dry-run plan', () => {
         const base = { root: '/r', handlerFile: '/r/sf/on-events/v.ts', integration: 'sf', connectionId: 'c1', timeoutMs: 5000 };
         const common = ['--root', '/r', '--json', '--timeout', '5000'];
         assert.deepEqual(emulatorArgs({ ...base, kind: 'dryrun' }), ['dryrun', '/r/sf/on-events/v.ts', '--connection', 'c1', ...common]);
-        assert.deepEqual(emulatorArgs({ ...base, kind: 'first-connect', account: 'a' }), ['dryrun', '/r/sf/on-events/v.ts', '--connection', 'c1', '--account', 'a', ...common]);
-        assert.deepEqual(emulatorArgs({ ...base, kind: 'reconnect', account: 'b' }), ['dryrun', '/r/sf/on-events/v.ts', '--connection', 'c1', '--account', 'b', '--reconnect', ...common]);
+        assert.deepEqual(emulatorArgs({ ...base, kind: 'first-connect', account: 'a' }), [
+            'dryrun',
+            '/r/sf/on-events/v.ts',
+            '--connection',
+            'c1',
+            '--account',
+            'a',
+            ...common
+        ]);
+        assert.deepEqual(emulatorArgs({ ...base, kind: 'reconnect', account: 'b' }), [
+            'dryrun',
+            '/r/sf/on-events/v.ts',
+            '--connection',
+            'c1',
+            '--account',
+            'b',
+            '--reconnect',
+            ...common
+        ]);
         assert.deepEqual(emulatorArgs({ ...base, kind: 'delete' }), ['delete', 'sf', '--connection', 'c1', ...common]);
         assert.throws(() => emulatorArgs({ ...base, kind: 'reconnect' }), /needs an account/);
     });
 
     it('maps lens runs to server operations, and lifecycle operations to CLI arguments', () => {
         const base = { root: '/r', handlerFile: '/r/sf/on-events/v.ts', integration: 'sf', connectionId: 'c1', timeoutMs: 5000 };
-        assert.deepEqual(operationFor({ ...base, kind: 'reconnect', account: 'b' }), { operation: 'dryrun', function: '/r/sf/on-events/v.ts', connectionId: 'c1', account: 'b', reconnect: true });
+        assert.deepEqual(operationFor({ ...base, kind: 'reconnect', account: 'b' }), {
+            operation: 'dryrun',
+            function: '/r/sf/on-events/v.ts',
+            connectionId: 'c1',
+            account: 'b',
+            reconnect: true
+        });
         assert.deepEqual(operationFor({ ...base, kind: 'delete' }), { operation: 'delete', integration: 'sf', connectionId: 'c1' });
-        assert.deepEqual(cliArgs({ operation: 'connect', integration: 'sf', connectionId: 'c2', account: 'a' }, '/r', 100), ['connect', 'sf', '--connection', 'c2', '--account', 'a', '--root', '/r', '--json', '--timeout', '100']);
-        assert.deepEqual(cliArgs({ operation: 'reconnect', integration: 'sf', connectionId: 'c2', account: 'b' }, '/r', 100).slice(0, 6), ['reconnect', 'sf', '--connection', 'c2', '--account', 'b']);
+        assert.deepEqual(cliArgs({ operation: 'connect', integration: 'sf', connectionId: 'c2', account: 'a' }, '/r', 100), [
+            'connect',
+            'sf',
+            '--connection',
+            'c2',
+            '--account',
+            'a',
+            '--root',
+            '/r',
+            '--json',
+            '--timeout',
+            '100'
+        ]);
+        assert.deepEqual(cliArgs({ operation: 'reconnect', integration: 'sf', connectionId: 'c2', account: 'b' }, '/r', 100).slice(0, 6), [
+            'reconnect',
+            'sf',
+            '--connection',
+            'c2',
+            '--account',
+            'b'
+        ]);
     });
 
     it('picks a free connection id for a first connect', () => {
@@ -32,7 +74,7 @@ describe('dry-run plan', () => {
         assert.equal(freshConnectionId('salesforce', 'acme', new Set(['salesforce-acme', 'salesforce-acme-2'])), 'salesforce-acme-3');
     });
 
-    it('lists the integration\'s live connections, the last used first', () => {
+    it("lists the integration's live connections, the last used first", () => {
         const items = connectionItems(
             [
                 { id: 'a', integration: 'sf', account: 'acme', status: 'active', metadata: {} },
@@ -43,17 +85,23 @@ describe('dry-run plan', () => {
             'sf',
             'b'
         );
-        assert.deepEqual(items.map((i) => [i.id, i.description]), [
-            ['b', 'globex · refresh_exhausted · last used'],
-            ['a', 'acme · active']
-        ]);
+        assert.deepEqual(
+            items.map((i) => [i.id, i.description]),
+            [
+                ['b', 'globex · refresh_exhausted · last used'],
+                ['a', 'acme · active']
+            ]
+        );
     });
 
     it('lists accounts with the current and last used marked', () => {
         const items = accountItems({ acme: { description: 'prod org' }, globex: {} }, 'acme', 'globex');
-        assert.deepEqual(items.map((i) => [i.id, i.description, i.detail]), [
-            ['globex', 'last used', undefined],
-            ['acme', 'current account', 'prod org']
-        ]);
+        assert.deepEqual(
+            items.map((i) => [i.id, i.description, i.detail]),
+            [
+                ['globex', 'last used', undefined],
+                ['acme', 'current account', 'prod org']
+            ]
+        );
     });
 });

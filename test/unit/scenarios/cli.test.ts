@@ -17,7 +17,10 @@ const example = path.join(repo, 'examples/nango-integrations');
 
 function copyExample(): string {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nango-scenarios-cli-'));
-    cpSync(example, dir, { recursive: true, filter: (src) => !/node_modules|state\.json|[\\/]cache([\\/]|$)|[\\/]locks([\\/]|$)/.test(path.relative(example, src)) });
+    cpSync(example, dir, {
+        recursive: true,
+        filter: (src) => !/node_modules|state\.json|[\\/]cache([\\/]|$)|[\\/]locks([\\/]|$)/.test(path.relative(example, src))
+    });
     return dir;
 }
 
@@ -32,7 +35,7 @@ describe('nango-emulator test on the example project', function () {
     beforeEach(() => (root = copyExample()));
     afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-    it('every shipped scenario passes (exit 0), the JUnit report says so, and the user\'s state is untouched', () => {
+    it("every shipped scenario passes (exit 0), the JUnit report says so, and the user's state is untouched", () => {
         const made = run(root, 'connect', 'salesforce', '--connection', 'mine', '--account', 'globex');
         assert.equal(made.code, 0, made.stderr);
         const state = readFileSync(statePath(root), 'utf8');
@@ -43,7 +46,10 @@ describe('nango-emulator test on the example project', function () {
         const r = run(root, 'test', '--junit', junit);
         assert.equal(r.code, 0, r.stdout + r.stderr);
         assert.equal(r.stderr, '');
-        assert.match(r.stdout, /^\.nango-emulator\/scenarios\/github\.json\n {2}✔ a read-only token is rejected on first connect \(github, \d+ ms\)\n {6}✔ step 1: connect as octo-readonly \(passed, \d+ ms\)/);
+        assert.match(
+            r.stdout,
+            /^\.nango-emulator\/scenarios\/github\.json\n {2}✔ a read-only token is rejected on first connect \(github, \d+ ms\)\n {6}✔ step 1: connect as octo-readonly \(passed, \d+ ms\)/
+        );
         assert.match(r.stdout, /\n\.nango-emulator\/scenarios\/salesforce\.json\n {2}✔ a reconnect must stay in the same org/);
         assert.ok(r.stdout.trimEnd().endsWith(`Scenarios: ${expected} passed, 0 failed`), r.stdout);
         assert.doesNotMatch(r.stdout, /✖/);
@@ -54,7 +60,7 @@ describe('nango-emulator test on the example project', function () {
         assert.equal(readFileSync(statePath(root), 'utf8'), state);
     });
 
-    it('a failing expectation: exit 1, the step, the message and the expectation\'s place in the file', () => {
+    it("a failing expectation: exit 1, the step, the message and the expectation's place in the file", () => {
         const file = path.join(root, '.nango-emulator/scenarios/salesforce.json');
         const text = readFileSync(file, 'utf8').replace('"status": 204, "account": "acme-ops"', '"status": 404, "account": "acme-ops"');
         writeFileSync(file, text);
@@ -62,15 +68,23 @@ describe('nango-emulator test on the example project', function () {
         assert.equal(r.code, 1, r.stdout + r.stderr);
         const line = lineOf(text, '{ "method": "DELETE", "path": "/webhooks/whk_acme_0001", "status": 404');
         assert.match(r.stdout, /✖ a reconnect must stay in the same org/);
-        assert.match(r.stdout, /✖ step 4: delete \(failed, \d+ ms\)\n {10}requests\[0\]: expected 1 DELETE \/webhooks\/whk_acme_0001 \(status 404, account acme-ops\) request, found 0\. Requests made: DELETE https:\/\/acme\.my\.salesforce\.com\/webhooks\/whk_acme_0001 → 204\n/);
+        assert.match(
+            r.stdout,
+            /✖ step 4: delete \(failed, \d+ ms\)\n {10}requests\[0\]: expected 1 DELETE \/webhooks\/whk_acme_0001 \(status 404, account acme-ops\) request, found 0\. Requests made: DELETE https:\/\/acme\.my\.salesforce\.com\/webhooks\/whk_acme_0001 → 204\n/
+        );
         assert.match(r.stdout, new RegExp(`at ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:${line}:\\d+\\n`));
         assert.match(r.stdout, /Scenarios: 4 passed, 1 failed\n$/);
     });
 
-    it('--json: one object with the summary and each scenario\'s steps', () => {
+    it("--json: one object with the summary and each scenario's steps", () => {
         const r = run(root, 'test', 'dry run: seed-metadata on an existing connection', '--json');
         assert.equal(r.code, 0, r.stderr);
-        const out = JSON.parse(r.stdout) as { ok: boolean; summary: { passed: number; failed: number }; problems: ScenarioProblem[]; results: ScenarioResult[] };
+        const out = JSON.parse(r.stdout) as {
+            ok: boolean;
+            summary: { passed: number; failed: number };
+            problems: ScenarioProblem[];
+            results: ScenarioResult[];
+        };
         assert.equal(out.ok, true);
         assert.deepEqual(out.summary, { passed: 1, failed: 0, errors: 0, cancelled: 0 });
         assert.equal(out.results[0]!.steps[0]!.result!.outcome, 'ran');
@@ -84,7 +98,10 @@ describe('nango-emulator test on the example project', function () {
         const junit = path.join(root, 'junit.xml');
         const r = run(root, 'test', 'broken', '--junit', junit);
         assert.equal(r.code, 2, r.stdout + r.stderr);
-        assert.equal(r.stderr, `nango-emulator: ${broken}:${lineOf(text, '"account"')}:21: scenarios.0.steps.0.account: integration "github" has no account "octo-nobody": use one of "octo-admin", "octo-hooks", "octo-readonly"\n`);
+        assert.equal(
+            r.stderr,
+            `nango-emulator: ${broken}:${lineOf(text, '"account"')}:21: scenarios.0.steps.0.account: integration "github" has no account "octo-nobody": use one of "octo-admin", "octo-hooks", "octo-readonly"\n`
+        );
         assert.match(r.stdout, /Scenarios: 0 passed, 0 failed\n$/);
         assert.match(readFileSync(junit, 'utf8'), /errors="1"/);
     });
@@ -92,10 +109,13 @@ describe('nango-emulator test on the example project', function () {
     it('an unknown scenario name or file: exit 2, with the scenarios there are', () => {
         const r = run(root, 'test', 'no-such-scenario');
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /^nango-emulator: no scenario file or scenario named "no-such-scenario" in .*scenarios \(scenarios: "a read-only token is rejected on first connect" \(github\.json\), /);
+        assert.match(
+            r.stderr,
+            /^nango-emulator: no scenario file or scenario named "no-such-scenario" in .*scenarios \(scenarios: "a read-only token is rejected on first connect" \(github\.json\), /
+        );
     });
 
-    it('bad fixtures: exit 2 with the fixtures\' error', () => {
+    it("bad fixtures: exit 2 with the fixtures' error", () => {
         writeFileSync(path.join(root, '.nango-emulator/fixtures.json'), '{ "integrations": {} ');
         const r = run(root, 'test');
         assert.equal(r.code, 2);

@@ -19,12 +19,38 @@ function result(patch: Partial<RunResult> = {}): RunResult {
         handlers: [],
         logs: [
             { level: 'info', message: 'Locked the connection to org 00DACME', at: 3, source: 'nango', handler: 'salesforce/validate' },
-            { level: 'warn', message: 'GET https://acme.my.salesforce.com/x: 503, retrying (reason: status_code_503)', at: 5, source: 'emulator', handler: 'salesforce/setup' },
-            { level: 'warn', message: 'GET https://acme.my.salesforce.com/x: 503, retrying (reason: status_code_503)', at: 9, source: 'emulator', handler: 'salesforce/setup' }
+            {
+                level: 'warn',
+                message: 'GET https://acme.my.salesforce.com/x: 503, retrying (reason: status_code_503)',
+                at: 5,
+                source: 'emulator',
+                handler: 'salesforce/setup'
+            },
+            {
+                level: 'warn',
+                message: 'GET https://acme.my.salesforce.com/x: 503, retrying (reason: status_code_503)',
+                at: 9,
+                source: 'emulator',
+                handler: 'salesforce/setup'
+            }
         ],
         requests: [
-            { method: 'GET', url: 'https://acme.my.salesforce.com/services/oauth2/userinfo', status: 200, durationMs: 2, account: 'acme', handler: 'salesforce/validate' },
-            { method: 'POST', url: 'https://acme.my.salesforce.com/services/data/v60.0/webhooks', status: 201, durationMs: 2, account: 'acme', handler: 'salesforce/setup' },
+            {
+                method: 'GET',
+                url: 'https://acme.my.salesforce.com/services/oauth2/userinfo',
+                status: 200,
+                durationMs: 2,
+                account: 'acme',
+                handler: 'salesforce/validate'
+            },
+            {
+                method: 'POST',
+                url: 'https://acme.my.salesforce.com/services/data/v60.0/webhooks',
+                status: 201,
+                durationMs: 2,
+                account: 'acme',
+                handler: 'salesforce/setup'
+            },
             { method: 'DELETE', url: 'https://acme.my.salesforce.com/webhooks/wh-1', status: 204, durationMs: 2, account: 'acme', handler: 'salesforce/setup' },
             { method: 'GET', url: 'https://acme.my.salesforce.com/hang', status: null, durationMs: 200, account: 'acme', handler: 'salesforce/setup' },
             { method: 'GET', url: 'https://elsewhere.test/x', status: null, durationMs: 1, unmatched: true, handler: 'salesforce/setup' }
@@ -55,7 +81,11 @@ describe('scenario expectations', () => {
 
     /** Evaluates `expect` (a one-step scenario) against `r`; returns the failures and the file's text. */
     function check(expect: object | undefined, r: RunResult): { failures: ExpectationFailure[]; text: string } {
-        const text = JSON.stringify({ scenarios: [{ name: 's', integration: 'salesforce', steps: [{ action: 'connect', account: 'acme', ...(expect ? { expect } : {}) }] }] }, null, 4);
+        const text = JSON.stringify(
+            { scenarios: [{ name: 's', integration: 'salesforce', steps: [{ action: 'connect', account: 'acme', ...(expect ? { expect } : {}) }] }] },
+            null,
+            4
+        );
         const info = parseScenarioText(project.root, file, text);
         assert.deepEqual(info.problems, []);
         return { failures: evaluateExpectations(info.scenarios[0]!.steps[0]!, r), text };
@@ -76,7 +106,10 @@ describe('scenario expectations', () => {
         passes(undefined);
         const { failures, text } = check(undefined, result(FAILED));
         assert.equal(failures.length, 1);
-        assert.match(failures[0]!.message, /^the step failed \(salesforce\/validate: ActionError: Salesforce org mismatch.*\); a step without "expect" must succeed: fix the handler, or write what the step should give under "expect"$/);
+        assert.match(
+            failures[0]!.message,
+            /^the step failed \(salesforce\/validate: ActionError: Salesforce org mismatch.*\); a step without "expect" must succeed: fix the handler, or write what the step should give under "expect"$/
+        );
         // The step's object starts on the line before its "action".
         assert.equal(failures[0]!.location.line, lineOf(text, '"action": "connect"') - 1);
     });
@@ -85,26 +118,51 @@ describe('scenario expectations', () => {
         passes({ ok: true, outcome: 'created', status: 'active', events: ['validate-connection', 'post-connection-creation'] });
         passes({ ok: false, outcome: 'refresh_exhausted', status: 'refresh_exhausted' }, result(FAILED));
         failsAt({ ok: true }, result(FAILED), '"ok"', /^ok: expected true, got false \(salesforce\/validate: ActionError: Salesforce org mismatch/);
-        failsAt({ outcome: 'reconnected' }, result(FAILED), '"outcome"', /^outcome: expected "reconnected", got "refresh_exhausted" \(salesforce\/validate: ActionError/);
+        failsAt(
+            { outcome: 'reconnected' },
+            result(FAILED),
+            '"outcome"',
+            /^outcome: expected "reconnected", got "refresh_exhausted" \(salesforce\/validate: ActionError/
+        );
         failsAt({ status: 'active' }, result(FAILED), '"status"', /^status: expected "active", got "refresh_exhausted"/);
-        failsAt({ events: ['validate-connection'] }, result(), '"events"', /^events: expected \["validate-connection"\], got \["validate-connection","post-connection-creation"\]$/);
+        failsAt(
+            { events: ['validate-connection'] },
+            result(),
+            '"events"',
+            /^events: expected \["validate-connection"\], got \["validate-connection","post-connection-creation"\]$/
+        );
     });
 
     it('metadata: a partial match, key by key, reported at the key that differs', () => {
         passes({ metadata: { organizationId: '00DACME' } });
         passes({ metadata: { webhook: { id: 'wh-1' } } });
         passes({ metadata: { webhook: { events: ['a', 'b'] } } });
-        const f = failsAt({ metadata: { organizationId: '00DACME', webhook: { id: 'wh-2' } } }, result(), '"id": "wh-2"', /^metadata\.webhook\.id: expected "wh-2", got "wh-1"$/);
+        const f = failsAt(
+            { metadata: { organizationId: '00DACME', webhook: { id: 'wh-2' } } },
+            result(),
+            '"id": "wh-2"',
+            /^metadata\.webhook\.id: expected "wh-2", got "wh-1"$/
+        );
         assert.equal(f.expectation, 'metadata.webhook.id');
         failsAt({ metadata: { webhook: { events: ['a'] } } }, result(), '"events"', /^metadata\.webhook\.events: expected \["a"\], got \["a","b"\]$/);
         failsAt({ metadata: { accountId: 7 } }, result(), '"accountId"', /^metadata\.accountId: expected 7, but the key is missing/);
-        failsAt({ metadata: { organizationId: '00DACME' } }, result({ ...FAILED, outcome: 'connection_validation_failed', status: 'not_created', metadata: { before: {}, after: null } }), '"metadata"', /^metadata: the connection was not created, so it has no metadata/);
+        failsAt(
+            { metadata: { organizationId: '00DACME' } },
+            result({ ...FAILED, outcome: 'connection_validation_failed', status: 'not_created', metadata: { before: {}, after: null } }),
+            '"metadata"',
+            /^metadata: the connection was not created, so it has no metadata/
+        );
     });
 
     it('metadataEquals: the whole metadata (null: not created)', () => {
         passes({ metadataEquals: { organizationId: '00DACME', webhook: { id: 'wh-1', events: ['a', 'b'] } } });
         passes({ metadataEquals: null }, result({ metadata: { before: {}, after: null } }));
-        failsAt({ metadataEquals: { organizationId: '00DACME' } }, result(), '"metadataEquals"', /^metadataEquals: expected \{"organizationId":"00DACME"\}, got \{"organizationId":"00DACME","webhook"/);
+        failsAt(
+            { metadataEquals: { organizationId: '00DACME' } },
+            result(),
+            '"metadataEquals"',
+            /^metadataEquals: expected \{"organizationId":"00DACME"\}, got \{"organizationId":"00DACME","webhook"/
+        );
     });
 
     it('requests: method, path (a suffix of the URL path, ":x" and "*" segments, or a whole URL), status, account, count', () => {
@@ -112,14 +170,25 @@ describe('scenario expectations', () => {
         passes({ requests: [{ method: 'post', path: '/webhooks' }, { path: '/webhooks/:id', status: 204 }, { path: '/services/*/userinfo' }] });
         passes({ requests: [{ path: 'https://acme.my.salesforce.com/webhooks/wh-1' }, { path: '/hang', status: null }, { method: 'PUT', count: 0 }] });
         const f = failsAt(
-            { requests: [{ method: 'GET', path: '/services/oauth2/userinfo' }, { method: 'DELETE', path: '/webhooks/:id', status: 404, count: 1 }] },
+            {
+                requests: [
+                    { method: 'GET', path: '/services/oauth2/userinfo' },
+                    { method: 'DELETE', path: '/webhooks/:id', status: 404, count: 1 }
+                ]
+            },
             result(),
             '"method": "DELETE"',
             /^requests\[1\]: expected 1 DELETE \/webhooks\/:id \(status 404\) request, found 0\. Requests made: GET https:\/\/acme\.my\.salesforce\.com\/services\/oauth2\/userinfo → 200; POST .* → 201; DELETE https:\/\/acme\.my\.salesforce\.com\/webhooks\/wh-1 → 204; GET .*\/hang → no answer; GET https:\/\/elsewhere\.test\/x → unmatched$/,
             -1
         );
         assert.equal(f.expectation, 'requests[1]');
-        failsAt({ requests: [{ path: '/userinfo', account: 'globex' }] }, result(), '"path": "/userinfo"', /^requests\[0\]: expected at least one \/userinfo \(account globex\) request, found 0/, -1);
+        failsAt(
+            { requests: [{ path: '/userinfo', account: 'globex' }] },
+            result(),
+            '"path": "/userinfo"',
+            /^requests\[0\]: expected at least one \/userinfo \(account globex\) request, found 0/,
+            -1
+        );
         failsAt({ requests: [{ method: 'GET', count: 1 }] }, result(), '"method": "GET"', /^requests\[0\]: expected 1 GET request, found 3/, -1);
         failsAt({ requests: [{ path: 'https://other.my.salesforce.com/webhooks/wh-1' }] }, result(), '"path"', /found 0/, -1);
     });
@@ -127,14 +196,43 @@ describe('scenario expectations', () => {
     it('requestCount and unmatchedRequests', () => {
         passes({ requestCount: 5, unmatchedRequests: 1 });
         failsAt({ requestCount: 4 }, result(), '"requestCount"', /^requestCount: expected 4 provider requests, got 5: GET https:\/\/acme/);
-        failsAt({ unmatchedRequests: 0 }, result(), '"unmatchedRequests"', /^unmatchedRequests: expected 0, got 1 \(GET https:\/\/elsewhere\.test\/x: add fixtures for them\)$/);
+        failsAt(
+            { unmatchedRequests: 0 },
+            result(),
+            '"unmatchedRequests"',
+            /^unmatchedRequests: expected 0, got 1 \(GET https:\/\/elsewhere\.test\/x: add fixtures for them\)$/
+        );
     });
 
     it('logs: a substring or "/regex/", optionally a level and an exact count', () => {
-        passes({ logs: ['Locked the connection', '/org \\d?0{2}DACME$/', { message: 'retrying', level: 'warn', count: 2 }, { message: 'nothing like this', count: 0 }] });
-        failsAt({ logs: ['Locked the connection', 'locked the connection'] }, result(), '"locked the connection"', /^logs\[1\]: expected a log line matching "locked the connection", found 0\. Logs: \[info\] Locked the connection to org 00DACME \| \[warn\] GET/);
-        failsAt({ logs: [{ message: 'Locked', level: 'error' }] }, result(), '"message": "Locked"', /^logs\[0\]: expected a log line matching "Locked" at level error, found 0/, -1);
-        failsAt({ logs: [{ message: '/retrying \\(reason: status_code_503\\)/', count: 1 }] }, result(), '"message": "/retrying', /^logs\[0\]: expected 1 log line matching \/retrying \\\(reason: status_code_503\\\)\/, found 2/, -1);
+        passes({
+            logs: [
+                'Locked the connection',
+                '/org \\d?0{2}DACME$/',
+                { message: 'retrying', level: 'warn', count: 2 },
+                { message: 'nothing like this', count: 0 }
+            ]
+        });
+        failsAt(
+            { logs: ['Locked the connection', 'locked the connection'] },
+            result(),
+            '"locked the connection"',
+            /^logs\[1\]: expected a log line matching "locked the connection", found 0\. Logs: \[info\] Locked the connection to org 00DACME \| \[warn\] GET/
+        );
+        failsAt(
+            { logs: [{ message: 'Locked', level: 'error' }] },
+            result(),
+            '"message": "Locked"',
+            /^logs\[0\]: expected a log line matching "Locked" at level error, found 0/,
+            -1
+        );
+        failsAt(
+            { logs: [{ message: '/retrying \\(reason: status_code_503\\)/', count: 1 }] },
+            result(),
+            '"message": "/retrying',
+            /^logs\[0\]: expected 1 log line matching \/retrying \\\(reason: status_code_503\\\)\/, found 2/,
+            -1
+        );
     });
 
     it('error: null for none; type, message pattern and handler', () => {
@@ -142,7 +240,12 @@ describe('scenario expectations', () => {
         passes({ error: { type: 'ActionError', message: 'org mismatch', handler: 'validate' } }, result(FAILED));
         passes({ error: { message: '/^Salesforce org mismatch: expected 00DACME/', handler: 'salesforce/validate' } }, result(FAILED));
         failsAt({ error: null }, result(FAILED), '"error"', /^error: expected none, got salesforce\/validate: ActionError: Salesforce org mismatch/);
-        failsAt({ error: { type: 'ActionError' } }, result(), '"error"', /^error: expected an error of type ActionError, but no handler failed \(outcome "created"\)$/);
+        failsAt(
+            { error: { type: 'ActionError' } },
+            result(),
+            '"error"',
+            /^error: expected an error of type ActionError, but no handler failed \(outcome "created"\)$/
+        );
         failsAt({ error: { type: 'AxiosError' } }, result(FAILED), '"type": "AxiosError"', /^error\.type: expected "AxiosError", got "ActionError"/);
         failsAt({ error: { message: 'timeout' } }, result(FAILED), '"message": "timeout"', /^error\.message: expected "timeout", got "Salesforce org mismatch/);
         failsAt({ error: { handler: 'setup' } }, result(FAILED), '"handler": "setup"', /^error\.handler: expected "setup", got "salesforce\/validate"$/);

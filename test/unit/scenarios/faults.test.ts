@@ -31,15 +31,28 @@ describe('fault injection in fixtures', function () {
             '/b AxiosError 403 {"error":"Forbidden"} application/json',
             '/c AxiosError 500 {"error":"Internal Server Error"} application/json'
         ]);
-        assert.deepEqual(r.requests.map((q) => q.status), [401, 403, 500]);
+        assert.deepEqual(
+            r.requests.map((q) => q.status),
+            [401, 403, 500]
+        );
         assert.match(r.requests[0]!.matchedBy!, /integrations\.salesforce\.responses\[4\] \(fault 401\)$/);
         assert.deepEqual(notes(r), []);
     });
 
-    it('a fault\'s body and headers replace the answer; retryAfter sets Retry-After', async () => {
-        const r = await runBody(`try { await nango.get({ endpoint: '/busy' }); } catch (e: any) { await nango.log(e.response.status, e.response.headers['retry-after'], e.response.headers['x-request-id'], JSON.stringify(e.response.data)); }`, {
-            fixtures: sf([{ method: 'GET', path: '/busy', body: { fine: true }, fault: { status: 429, retryAfter: 7, headers: { 'x-request-id': 'req-1' }, body: { message: 'slow down' } } }])
-        });
+    it("a fault's body and headers replace the answer; retryAfter sets Retry-After", async () => {
+        const r = await runBody(
+            `try { await nango.get({ endpoint: '/busy' }); } catch (e: any) { await nango.log(e.response.status, e.response.headers['retry-after'], e.response.headers['x-request-id'], JSON.stringify(e.response.data)); }`,
+            {
+                fixtures: sf([
+                    {
+                        method: 'GET',
+                        path: '/busy',
+                        body: { fine: true },
+                        fault: { status: 429, retryAfter: 7, headers: { 'x-request-id': 'req-1' }, body: { message: 'slow down' } }
+                    }
+                ])
+            }
+        );
         assert.deepEqual(messages(r), ['429 7 req-1 {"message":"slow down"}']);
     });
 
@@ -70,9 +83,12 @@ describe('fault injection in fixtures', function () {
     });
 
     it('delayMs answers normally, late', async () => {
-        const r = await runBody(`const t = Date.now(); const res = await nango.get({ endpoint: '/slow' }); await nango.log(res.status, JSON.stringify(res.data), Date.now() - t >= 290);`, {
-            fixtures: sf([{ method: 'GET', path: '/slow', body: { ok: 1 }, fault: { delayMs: 300 } }])
-        });
+        const r = await runBody(
+            `const t = Date.now(); const res = await nango.get({ endpoint: '/slow' }); await nango.log(res.status, JSON.stringify(res.data), Date.now() - t >= 290);`,
+            {
+                fixtures: sf([{ method: 'GET', path: '/slow', body: { ok: 1 }, fault: { delayMs: 300 } }])
+            }
+        );
         assert.deepEqual(messages(r), ['200 {"ok":1} true']);
         assert.ok(r.requests[0]!.durationMs >= 290, `took ${r.requests[0]!.durationMs} ms`);
     });
@@ -93,8 +109,14 @@ describe('fault injection in fixtures', function () {
             }
         );
         assert.equal(r.ok, true, JSON.stringify(r.error));
-        assert.deepEqual(messages(r), ['AxiosError true ECONNABORTED timeout of 200ms exceeded true true true', `AxiosError true ECONNABORTED timeout of ${DEFAULT_FAULT_TIMEOUT_MS}ms exceeded true true true`]);
-        assert.deepEqual(r.requests.map((q) => q.status), [null, null]);
+        assert.deepEqual(messages(r), [
+            'AxiosError true ECONNABORTED timeout of 200ms exceeded true true true',
+            `AxiosError true ECONNABORTED timeout of ${DEFAULT_FAULT_TIMEOUT_MS}ms exceeded true true true`
+        ]);
+        assert.deepEqual(
+            r.requests.map((q) => q.status),
+            [null, null]
+        );
         assert.match(r.requests[0]!.matchedBy!, /\(fault timeout\)$/);
     });
 
@@ -120,7 +142,10 @@ describe('fault injection in fixtures', function () {
         );
         const text = JSON.stringify(body);
         assert.equal(r.ok, true, JSON.stringify(r.error));
-        assert.deepEqual(messages(r), [`200 string ${text.slice(0, Math.floor(text.length / 2))} application/json`, '502 <html><h1>502 Bad Gateway</h1></html> application/json']);
+        assert.deepEqual(messages(r), [
+            `200 string ${text.slice(0, Math.floor(text.length / 2))} application/json`,
+            '502 <html><h1>502 Bad Gateway</h1></html> application/json'
+        ]);
     });
 
     it('a response that is only a fault (no body) is a layer: requests it does not fail go on to the next matching response', async () => {
@@ -154,20 +179,32 @@ describe('fault injection in fixtures', function () {
                 (err: unknown) => err instanceof EmulatorError && err.code === 'fixtures_invalid' && pattern.test(err.message)
             );
         };
-        it('a fault needs a kind', () => rejects({ times: 2 }, /integrations\.salesforce\.responses\.4\.fault: a fault needs one of "status" \(e\.g\. 503\), "delayMs", "timeout"/));
+        it('a fault needs a kind', () =>
+            rejects({ times: 2 }, /integrations\.salesforce\.responses\.4\.fault: a fault needs one of "status" \(e\.g\. 503\), "delayMs", "timeout"/));
         it('a fault status is an error status', () => rejects({ status: 200 }, /responses\.4\.fault\.status: a fault status is an error status \(400-599\)/));
-        it('a timeout gets no answer, so no status or body', () => rejects({ timeout: 100, status: 503 }, /responses\.4\.fault\.status: "status" has no effect with "timeout"/));
-        it('retryAfter needs a status', () => rejects({ delayMs: 10, retryAfter: 3 }, /responses\.4\.fault\.retryAfter: "retryAfter" belongs to a faulted answer: add "status"/));
-        it('body and malformedBody exclude each other', () => rejects({ status: 500, body: {}, malformedBody: true }, /fault\.body: "body" and "malformedBody" both set the body/));
+        it('a timeout gets no answer, so no status or body', () =>
+            rejects({ timeout: 100, status: 503 }, /responses\.4\.fault\.status: "status" has no effect with "timeout"/));
+        it('retryAfter needs a status', () =>
+            rejects({ delayMs: 10, retryAfter: 3 }, /responses\.4\.fault\.retryAfter: "retryAfter" belongs to a faulted answer: add "status"/));
+        it('body and malformedBody exclude each other', () =>
+            rejects({ status: 500, body: {}, malformedBody: true }, /fault\.body: "body" and "malformedBody" both set the body/));
         it('times is a positive whole number', () => rejects({ status: 500, times: 0 }, /fault\.times: .*>=1/));
         it('accepts the documented shapes', () => {
-            const f = parseFixtures(JSON.stringify(sf([{ method: 'GET', path: '/x', fault: { status: 429, retryAfter: 'Wed, 21 Oct 2026 07:28:00 GMT', times: 1 } }, { method: 'GET', path: '/y', fault: { timeout: true } }])), '/p/fixtures.json');
+            const f = parseFixtures(
+                JSON.stringify(
+                    sf([
+                        { method: 'GET', path: '/x', fault: { status: 429, retryAfter: 'Wed, 21 Oct 2026 07:28:00 GMT', times: 1 } },
+                        { method: 'GET', path: '/y', fault: { timeout: true } }
+                    ])
+                ),
+                '/p/fixtures.json'
+            );
             assert.deepEqual(f.integrations['salesforce']!.responses[5]!.fault, { timeout: true });
         });
     });
 });
 
-describe('the SDK retries like Nango\'s proxy', function () {
+describe("the SDK retries like Nango's proxy", function () {
     this.timeout(30_000);
 
     it('5xx, 429 and 401 are retried `retries` times, backing off 100 ms, 200 ms … (Nango: 3 s, 6 s …); then the last failure is thrown', async () => {
@@ -184,11 +221,17 @@ describe('the SDK retries like Nango\'s proxy', function () {
             }
         );
         assert.deepEqual(messages(r), ['down 503', 'busy 429', 'unauthorized 401']);
-        assert.deepEqual(r.requests.map((q) => `${new URL(q.url).pathname} ${q.status}`), ['/down 503', '/down 503', '/down 503', '/busy 429', '/busy 429', '/unauthorized 401', '/unauthorized 401']);
+        assert.deepEqual(
+            r.requests.map((q) => `${new URL(q.url).pathname} ${q.status}`),
+            ['/down 503', '/down 503', '/down 503', '/busy 429', '/busy 429', '/unauthorized 401', '/unauthorized 401']
+        );
         const n = notes(r);
         assert.equal(n.length, 4);
         // Nango's ProxyRequest log lines (packages/shared/lib/services/proxy/request.ts), then the emulator's note.
-        assert.match(n[0]!, /^Retrying HTTP call \(reason: status_code_503\)\. Waiting for 100ms \[1\/2\] \(GET https:\/\/acme\.my\.salesforce\.com\/down: 503; Nango waits 3000ms here, the emulator shortens its backoff\)$/);
+        assert.match(
+            n[0]!,
+            /^Retrying HTTP call \(reason: status_code_503\)\. Waiting for 100ms \[1\/2\] \(GET https:\/\/acme\.my\.salesforce\.com\/down: 503; Nango waits 3000ms here, the emulator shortens its backoff\)$/
+        );
         assert.match(n[1]!, /Waiting for 200ms \[2\/2\] \(.*Nango waits 6000ms here/);
         assert.match(n[2]!, /^Retrying HTTP call \(reason: status_code_429\).*\/busy: 429/);
         assert.match(n[3]!, /^Retrying HTTP call \(reason: status_code_401\).*\/unauthorized: 401/);
@@ -212,26 +255,38 @@ describe('the SDK retries like Nango\'s proxy', function () {
             fixtures: sf([{ method: 'GET', path: '/flaky', body: { ok: 1 }, fault: { status: 502, times: 2 } }])
         });
         assert.deepEqual(messages(r), ['200 {"ok":1}']);
-        assert.deepEqual(r.requests.map((q) => q.status), [502, 502, 200]);
+        assert.deepEqual(
+            r.requests.map((q) => q.status),
+            [502, 502, 200]
+        );
     });
 
-    it('Retry-After is honoured where Nango reads it (Slack\'s catalogue entry names it)', async () => {
-        const r = await runBody(`const t = Date.now(); const res = await nango.get({ endpoint: '/auth.test', retries: 1 }); await nango.log(res.status, Date.now() - t >= 950);`, {
-            fixtures: slackFixtures([{ method: 'GET', path: '/auth.test', body: { ok: true }, fault: { status: 429, retryAfter: 1, times: 1 } }]),
-            integration: 'slack',
-            connection: 'slack-1'
-        });
+    it("Retry-After is honoured where Nango reads it (Slack's catalogue entry names it)", async () => {
+        const r = await runBody(
+            `const t = Date.now(); const res = await nango.get({ endpoint: '/auth.test', retries: 1 }); await nango.log(res.status, Date.now() - t >= 950);`,
+            {
+                fixtures: slackFixtures([{ method: 'GET', path: '/auth.test', body: { ok: true }, fault: { status: 429, retryAfter: 1, times: 1 } }]),
+                integration: 'slack',
+                connection: 'slack-1'
+            }
+        );
         assert.deepEqual(messages(r), ['200 true']);
         assert.equal(r.requests[0]!.url, 'https://slack.com/api/auth.test');
         assert.deepEqual(notes(r), ['Retrying HTTP call (reason: preconfigured_after). Waiting for 1000ms [1/1] (GET https://slack.com/api/auth.test: 429)']);
     });
 
-    it('Retry-After is not read where Nango does not (Salesforce\'s entry names no header): backoff, and a note says so', async () => {
-        const r = await runBody(`const t = Date.now(); const res = await nango.get({ endpoint: '/limited', retries: 1 }); await nango.log(res.status, Date.now() - t < 1000);`, {
-            fixtures: sf([{ method: 'GET', path: '/limited', body: { ok: true }, fault: { status: 429, retryAfter: 5, times: 1 } }])
-        });
+    it("Retry-After is not read where Nango does not (Salesforce's entry names no header): backoff, and a note says so", async () => {
+        const r = await runBody(
+            `const t = Date.now(); const res = await nango.get({ endpoint: '/limited', retries: 1 }); await nango.log(res.status, Date.now() - t < 1000);`,
+            {
+                fixtures: sf([{ method: 'GET', path: '/limited', body: { ok: true }, fault: { status: 429, retryAfter: 5, times: 1 } }])
+            }
+        );
         assert.deepEqual(messages(r), ['200 true']);
-        assert.match(notes(r)[0]!, /Waiting for 100ms \[1\/1\] \(GET \S+: 429; Nango waits 3000ms here, the emulator shortens its backoff\. Retry-After is not read: Nango reads it only for providers whose catalogue entry names it, and "salesforce"'s does not\)$/);
+        assert.match(
+            notes(r)[0]!,
+            /Waiting for 100ms \[1\/1\] \(GET \S+: 429; Nango waits 3000ms here, the emulator shortens its backoff\. Retry-After is not read: Nango reads it only for providers whose catalogue entry names it, and "salesforce"'s does not\)$/
+        );
     });
 
     it('timeouts are retried (a network error for Nango)', async () => {
@@ -239,18 +294,22 @@ describe('the SDK retries like Nango\'s proxy', function () {
             fixtures: sf([{ method: 'GET', path: '/hang', body: { ok: 1 }, fault: { timeout: 100, times: 1 } }])
         });
         assert.deepEqual(messages(r), ['200']);
-        assert.deepEqual(r.requests.map((q) => q.status), [null, 200]);
+        assert.deepEqual(
+            r.requests.map((q) => q.status),
+            [null, 200]
+        );
         assert.match(notes(r)[0]!, /^Retrying HTTP call \(reason: network_error\).*: timeout of 100ms exceeded \(ECONNABORTED\)/);
     });
 });
 
-describe('Nango\'s retry rule (retry.ts)', () => {
+describe("Nango's retry rule (retry.ts)", () => {
     const github = { at: ['x-ratelimit-reset'], remaining: 'x-ratelimit-remaining', error_code: ['403', '5xx', '401', '429'] };
 
     it('default statuses: 5xx, 429, 401; network failures; nothing else', () => {
         for (const status of [500, 501, 503, 599, 429, 401]) assert.deepEqual(nangoRetryDecision({ status }), { retry: true, reason: `status_code_${status}` });
         for (const status of [400, 403, 404, 409, 422]) assert.deepEqual(nangoRetryDecision({ status }), { retry: false, reason: 'not_retryable' });
-        for (const code of ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED', 'EHOSTUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET']) assert.deepEqual(nangoRetryDecision({ networkCode: code }), { retry: true, reason: 'network_error' });
+        for (const code of ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED', 'EHOSTUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET'])
+            assert.deepEqual(nangoRetryDecision({ networkCode: code }), { retry: true, reason: 'network_error' });
         assert.deepEqual(nangoRetryDecision({ networkCode: 'ENOTFOUND' }), { retry: false, reason: 'not_retryable' });
         assert.deepEqual(nangoRetryDecision({ status: 409, retryOn: [409] }), { retry: true, reason: 'retry_on_409' });
     });
@@ -261,21 +320,38 @@ describe('Nango\'s retry rule (retry.ts)', () => {
         assert.equal(nangoRetryDecision({ status: 404, providerRetry: github }).retry, false);
         assert.equal(nangoRetryDecision({ status: 501, providerRetry: { error_code: ['500-502'] } }).reason, 'provider_error_code_500-502');
         assert.equal(nangoRetryDecision({ status: 429, providerRetry: { error_code: ['500'] } }).retry, false);
-        assert.equal(nangoRetryDecision({ status: 400, headers: { 'x-ratelimit-remaining': '0' }, providerRetry: { remaining: 'x-ratelimit-remaining' } }).reason, 'provider_remaining');
+        assert.equal(
+            nangoRetryDecision({ status: 400, headers: { 'x-ratelimit-remaining': '0' }, providerRetry: { remaining: 'x-ratelimit-remaining' } }).reason,
+            'provider_remaining'
+        );
     });
 
     it('the wait comes from the headers the catalogue names: "after" seconds, "at" epoch seconds or ms; the longest; else backoff', () => {
         const now = Date.UTC(2026, 0, 1);
-        assert.deepEqual(nangoRetryDecision({ status: 429, headers: { 'retry-after': '2' }, providerRetry: { after: ['retry-after'] } }), { retry: true, reason: 'preconfigured_after', waitMs: 2000 });
+        assert.deepEqual(nangoRetryDecision({ status: 429, headers: { 'retry-after': '2' }, providerRetry: { after: ['retry-after'] } }), {
+            retry: true,
+            reason: 'preconfigured_after',
+            waitMs: 2000
+        });
         assert.equal(nangoRetryDecision({ status: 429, headers: { 'retry-after': '2' } }).waitMs, undefined);
         assert.equal(nangoRetryDecision({ status: 403, headers: { 'x-ratelimit-reset': String(now / 1000 + 30) }, providerRetry: github, now }).waitMs, 30_000);
         assert.equal(nangoRetryDecision({ status: 403, headers: { 'x-ratelimit-reset': String(now + 5000) }, providerRetry: github, now }).waitMs, 5000);
-        assert.equal(nangoRetryDecision({ status: 403, headers: { 'x-ratelimit-reset': String(now / 1000 - 30) }, providerRetry: github, now }).waitMs, undefined);
+        assert.equal(
+            nangoRetryDecision({ status: 403, headers: { 'x-ratelimit-reset': String(now / 1000 - 30) }, providerRetry: github, now }).waitMs,
+            undefined
+        );
         assert.equal(nangoRetryDecision({ status: 429, headers: { a: '1', b: '3' }, providerRetry: { after: ['a', 'b'] } }).waitMs, 3000);
-        assert.equal(nangoRetryDecision({ status: 429, body: { error: { message: 'retry in 4 seconds' } }, providerRetry: { in_body: { strategy: 'after', path: 'error.message', value: 'in (\\d+) seconds' } } }).waitMs, 4000);
+        assert.equal(
+            nangoRetryDecision({
+                status: 429,
+                body: { error: { message: 'retry in 4 seconds' } },
+                providerRetry: { in_body: { strategy: 'after', path: 'error.message', value: 'in (\\d+) seconds' } }
+            }).waitMs,
+            4000
+        );
     });
 
-    it('backoff: Nango\'s 3 s × 2^attempt (at most 10 minutes); the emulator\'s is 30 times shorter', () => {
+    it("backoff: Nango's 3 s × 2^attempt (at most 10 minutes); the emulator's is 30 times shorter", () => {
         assert.deepEqual([0, 1, 2, 10].map(nangoBackoffMs), [3000, 6000, 12000, 600_000]);
         assert.deepEqual([0, 1, 2].map(emulatorBackoffMs), [100, 200, 400]);
         assert.equal(providerReadsRetryHeader({ after: ['Retry-After'] }, 'retry-after'), true);

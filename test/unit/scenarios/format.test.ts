@@ -57,7 +57,13 @@ describe('scenario files', () => {
         );
         assert.equal(s!.steps[0]!.location.line, lineOf(text, '"action": "connect"') - 1);
         assert.equal(s!.steps[1]!.locations['/expect/outcome']!.line, lineOf(text, '"outcome"'));
-        assert.deepEqual(s!.location, { file, line: lineOf(text, '"name": "story"') - 1, column: 9, endLine: lineOf(text, '"connection": "sf-story"') + 1, endColumn: 10 });
+        assert.deepEqual(s!.location, {
+            file,
+            line: lineOf(text, '"name": "story"') - 1,
+            column: 9,
+            endLine: lineOf(text, '"connection": "sf-story"') + 1,
+            endColumn: 10
+        });
     });
 
     it('the default connection is "scenario-connection"', () => {
@@ -73,7 +79,12 @@ describe('scenario files', () => {
     });
 
     it('an unknown action names the field, its line and the actions there are', () => {
-        const { text, problems } = parse(scenario([{ action: 'connect', account: 'acme' }, { action: 'conect', account: 'acme' }]));
+        const { text, problems } = parse(
+            scenario([
+                { action: 'connect', account: 'acme' },
+                { action: 'conect', account: 'acme' }
+            ])
+        );
         const p = only(problems);
         assert.equal(p.field, 'scenarios.0.steps.1.action');
         assert.equal(p.message, 'action: use one of "connect", "reconnect", "delete", "dryrun", "reset"');
@@ -92,7 +103,10 @@ describe('scenario files', () => {
         const { text, problems } = parse(scenario([{ action: 'delete', expect: { outcom: 'deleted' } }]));
         const p = only(problems);
         assert.equal(p.field, 'scenarios.0.steps.0.expect');
-        assert.match(p.message, /^unknown field "outcom" in expect: remove it, or use one of "ok", "outcome", "status", "events", "metadata", "metadataEquals", "requests", "requestCount", "unmatchedRequests", "logs", "error"$/);
+        assert.match(
+            p.message,
+            /^unknown field "outcom" in expect: remove it, or use one of "ok", "outcome", "status", "events", "metadata", "metadataEquals", "requests", "requestCount", "unmatchedRequests", "logs", "error"$/
+        );
         assert.equal(p.location.line, lineOf(text, '"expect"'));
     });
 
@@ -114,14 +128,19 @@ describe('scenario files', () => {
         const a = only(parse({ scenarios: [{ name: 'x', integration: 'hubspot', steps: [{ action: 'delete' }] }] }).problems);
         assert.equal(a.field, 'scenarios.0.integration');
         assert.match(a.message, /^unknown integration "hubspot": use one of "salesforce"/);
-        const { text, problems } = parse(scenario([{ action: 'connect', account: 'acme' }, { action: 'reconnect', account: 'initech' }]));
+        const { text, problems } = parse(
+            scenario([
+                { action: 'connect', account: 'acme' },
+                { action: 'reconnect', account: 'initech' }
+            ])
+        );
         const b = only(problems);
         assert.equal(b.field, 'scenarios.0.steps.1.account');
         assert.equal(b.message, 'integration "salesforce" has no account "initech": use one of "acme", "globex"');
         assert.equal(b.location.line, lineOf(text, '"initech"'));
     });
 
-    it('a dryrun function must exist and belong to the scenario\'s integration', () => {
+    it("a dryrun function must exist and belong to the scenario's integration", () => {
         const missing = only(parse(scenario([{ action: 'dryrun', function: 'nope' }])).problems);
         assert.equal(missing.field, 'scenarios.0.steps.0.function');
         assert.match(missing.message, /no event function "nope" .*found: github\/check, salesforce\/validate/);
@@ -130,7 +149,20 @@ describe('scenario files', () => {
     });
 
     it('"responses" of a step or a scenario are checked like fixtures.json\'s: the format, and their accounts', () => {
-        const { text, problems } = parse(scenario([{ action: 'delete', responses: [{ method: 'GET', path: '/x', account: 'initech' }, { method: 'GET', path: '/y', fault: {} }] }], { responses: [{ method: 'FETCH', path: '/z' }] }));
+        const { text, problems } = parse(
+            scenario(
+                [
+                    {
+                        action: 'delete',
+                        responses: [
+                            { method: 'GET', path: '/x', account: 'initech' },
+                            { method: 'GET', path: '/y', fault: {} }
+                        ]
+                    }
+                ],
+                { responses: [{ method: 'FETCH', path: '/z' }] }
+            )
+        );
         assert.deepEqual(
             problems.map((p) => [p.field, p.location.line]),
             [
@@ -142,13 +174,27 @@ describe('scenario files', () => {
         const accounts = only(parse(scenario([{ action: 'delete', responses: [{ method: 'GET', path: '/x', account: ['acme', 'initech'] }] }])).problems);
         assert.equal(accounts.field, 'scenarios.0.steps.0.responses.0.account');
         assert.equal(accounts.message, 'integration "salesforce" has no account "initech": use one of "acme", "globex"');
-        const ok = parse(scenario([{ action: 'connect', account: 'acme', responses: [{ method: 'get', path: '/x', fault: { status: 503, times: 1 } }] }], { responses: [{ method: 'GET', path: '/y' }] })).info;
-        assert.deepEqual(ok.scenarios[0]!.steps[0]!.responses.map((r) => r.path), ['/x', '/y']);
+        const ok = parse(
+            scenario([{ action: 'connect', account: 'acme', responses: [{ method: 'get', path: '/x', fault: { status: 503, times: 1 } }] }], {
+                responses: [{ method: 'GET', path: '/y' }]
+            })
+        ).info;
+        assert.deepEqual(
+            ok.scenarios[0]!.steps[0]!.responses.map((r) => r.path),
+            ['/x', '/y']
+        );
         assert.deepEqual(ok.scenarios[0]!.steps[0]!.responseLabels, [`${file} scenarios.0.steps.0.responses[0]`, `${file} scenarios.0.responses[0]`]);
     });
 
     it('duplicate scenario names, no steps, no scenarios, not an object', () => {
-        const dup = only(parse({ scenarios: [{ name: 'a', integration: 'salesforce', steps: [{ action: 'delete' }] }, { name: 'a', integration: 'salesforce', steps: [{ action: 'delete' }] }] }).problems);
+        const dup = only(
+            parse({
+                scenarios: [
+                    { name: 'a', integration: 'salesforce', steps: [{ action: 'delete' }] },
+                    { name: 'a', integration: 'salesforce', steps: [{ action: 'delete' }] }
+                ]
+            }).problems
+        );
         assert.equal(dup.field, 'scenarios.1.name');
         assert.match(dup.message, /duplicate scenario name "a"/);
         assert.match(only(parse(scenario([])).problems).message, /^steps: add at least one step$/);
@@ -168,16 +214,37 @@ describe('scenario files', () => {
         });
         try {
             const loaded = loadScenarios(local.root);
-            assert.deepEqual(loaded.files.map((f) => path.relative(loaded.dir, f.file)), ['a.json', 'broken.json', path.join('nested', 'b.json')]);
-            assert.deepEqual(loaded.scenarios.map((s) => s.id), ['a.json#story', 'nested/b.json#other']);
-            assert.deepEqual(loaded.problems.map((p) => [path.basename(p.file), p.field]), [['broken.json', 'scenarios.0.steps.0.action']]);
+            assert.deepEqual(
+                loaded.files.map((f) => path.relative(loaded.dir, f.file)),
+                ['a.json', 'broken.json', path.join('nested', 'b.json')]
+            );
+            assert.deepEqual(
+                loaded.scenarios.map((s) => s.id),
+                ['a.json#story', 'nested/b.json#other']
+            );
+            assert.deepEqual(
+                loaded.problems.map((p) => [path.basename(p.file), p.field]),
+                [['broken.json', 'scenarios.0.steps.0.action']]
+            );
 
             const pick = (...targets: string[]) => selectScenarios(loaded, targets);
             assert.deepEqual(pick().scenarios.length, 2);
-            assert.deepEqual(pick('a').scenarios.map((s) => s.name), ['story']);
-            assert.deepEqual(pick(path.join(loaded.dir, 'nested/b.json')).scenarios.map((s) => s.name), ['other']);
-            assert.deepEqual(pick('other').scenarios.map((s) => s.name), ['other']);
-            assert.deepEqual(pick('a.json#story', 'story').scenarios.map((s) => s.name), ['story']);
+            assert.deepEqual(
+                pick('a').scenarios.map((s) => s.name),
+                ['story']
+            );
+            assert.deepEqual(
+                pick(path.join(loaded.dir, 'nested/b.json')).scenarios.map((s) => s.name),
+                ['other']
+            );
+            assert.deepEqual(
+                pick('other').scenarios.map((s) => s.name),
+                ['other']
+            );
+            assert.deepEqual(
+                pick('a.json#story', 'story').scenarios.map((s) => s.name),
+                ['story']
+            );
             assert.deepEqual(pick('broken'), { scenarios: [], unknown: [] });
             assert.deepEqual(pick('missing', 'story').unknown, ['missing']);
         } finally {

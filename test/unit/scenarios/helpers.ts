@@ -36,9 +36,15 @@ ${body}
 }
 
 /** Dry runs a post-connection-creation handler with this exec body against `connection` of `integration`. */
-export async function runBody(body: string, opts: { fixtures: object; integration?: string; connection?: string; timeoutMs?: number; captureBodies?: boolean }): Promise<RunResult> {
+export async function runBody(
+    body: string,
+    opts: { fixtures: object; integration?: string; connection?: string; timeoutMs?: number; captureBodies?: boolean }
+): Promise<RunResult> {
     const integration = opts.integration ?? 'salesforce';
-    const project: TestProject = makeProject({ [FIXTURES]: opts.fixtures, [`${integration}/on-events/fn.ts`]: handlerSource('post-connection-creation', body) });
+    const project: TestProject = makeProject({
+        [FIXTURES]: opts.fixtures,
+        [`${integration}/on-events/fn.ts`]: handlerSource('post-connection-creation', body)
+    });
     const emulator = new Emulator(project.root, { timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.captureBodies ? { captureBodies: true } : {}) });
     try {
         return await emulator.dryrun('fn', { connectionId: opts.connection ?? 'sf-1' });

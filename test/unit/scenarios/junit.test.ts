@@ -33,34 +33,64 @@ describe('JUnit report', () => {
     const at: SourceLocation = { file: '/p/sf.json', line: 12, column: 5, endLine: 12, endColumn: 30 };
     const results = (): ScenarioResult[] => {
         const [ok, failed, error, cancelled] = scenarios;
-        const step = (index: number, status: 'passed' | 'failed' | 'skipped' | 'cancelled', extra: object = {}) => ({ index, title: index ? 'delete' : 'connect as acme', action: index ? ('delete' as const) : ('connect' as const), status, location: at, failures: [], durationMs: status === 'skipped' ? 0 : 120, ...extra });
+        const step = (index: number, status: 'passed' | 'failed' | 'skipped' | 'cancelled', extra: object = {}) => ({
+            index,
+            title: index ? 'delete' : 'connect as acme',
+            action: index ? ('delete' as const) : ('connect' as const),
+            status,
+            location: at,
+            failures: [],
+            durationMs: status === 'skipped' ? 0 : 120,
+            ...extra
+        });
         return [
             { scenario: ok!, status: 'passed', ok: true, steps: [step(0, 'passed'), step(1, 'passed')], durationMs: 1234.4 },
             {
                 scenario: failed!,
                 status: 'failed',
                 ok: false,
-                steps: [step(0, 'failed', { failures: [{ expectation: 'metadata.x', message: 'metadata.x: expected "<a>" & got "]]>\u0001"', location: at }] }), step(1, 'skipped')],
+                steps: [
+                    step(0, 'failed', { failures: [{ expectation: 'metadata.x', message: 'metadata.x: expected "<a>" & got "]]>\u0001"', location: at }] }),
+                    step(1, 'skipped')
+                ],
                 durationMs: 250
             },
-            { scenario: error!, status: 'error', ok: false, error: { code: 'fixtures_invalid', message: 'fixtures.json: integrations: bad <value>' }, steps: [step(0, 'skipped'), step(1, 'skipped')], durationMs: 3 },
+            {
+                scenario: error!,
+                status: 'error',
+                ok: false,
+                error: { code: 'fixtures_invalid', message: 'fixtures.json: integrations: bad <value>' },
+                steps: [step(0, 'skipped'), step(1, 'skipped')],
+                durationMs: 3
+            },
             { scenario: cancelled!, status: 'cancelled', ok: false, steps: [step(0, 'cancelled'), step(1, 'skipped')], durationMs: 10 }
         ];
     };
 
     it('one suite per scenario file, one test case per scenario, with the counts CI reads', () => {
         const xml = scenariosJunitXml(results(), [], { root: project.root });
-        assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="nango-emulator scenarios" tests="4" failures="1" errors="1" skipped="1">/);
-        assert.match(xml, /<testsuite name="\.nango-emulator\/scenarios\/sf\.json" timestamp="[^"]+" time="1\.497" tests="4" failures="1" errors="1" skipped="1">/);
+        assert.match(
+            xml,
+            /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="nango-emulator scenarios" tests="4" failures="1" errors="1" skipped="1">/
+        );
+        assert.match(
+            xml,
+            /<testsuite name="\.nango-emulator\/scenarios\/sf\.json" timestamp="[^"]+" time="1\.497" tests="4" failures="1" errors="1" skipped="1">/
+        );
         assert.equal(xml.match(/<testcase /g)?.length, 4);
-        assert.match(xml, /<testcase classname="\.nango-emulator\/scenarios\/sf\.json salesforce" name="passes &lt;fine> &amp; &quot;well&quot;" file="\.nango-emulator\/scenarios\/sf\.json" time="1\.234">/);
+        assert.match(
+            xml,
+            /<testcase classname="\.nango-emulator\/scenarios\/sf\.json salesforce" name="passes &lt;fine> &amp; &quot;well&quot;" file="\.nango-emulator\/scenarios\/sf\.json" time="1\.234">/
+        );
         assert.match(xml, /<error message="fixtures\.json: integrations: bad &lt;value>" type="fixtures_invalid">/);
         assert.match(xml, /name="cancelled"[^>]*>\s*<skipped\/>/);
     });
 
-    it('a failure names the step and its first failed expectation; the details list every step with the expectation\'s place; text is escaped', () => {
+    it("a failure names the step and its first failed expectation; the details list every step with the expectation's place; text is escaped", () => {
         const xml = scenariosJunitXml(results(), [], { root: project.root });
-        const failure = /<testcase [^>]*name="fails 'here'"[^>]*>\s*<failure message="([^"]*)" type="expectation"><!\[CDATA\[([\s\S]*?)\]\]><\/failure>/.exec(xml);
+        const failure = /<testcase [^>]*name="fails 'here'"[^>]*>\s*<failure message="([^"]*)" type="expectation"><!\[CDATA\[([\s\S]*?)\]\]><\/failure>/.exec(
+            xml
+        );
         assert.ok(failure, xml);
         // The control character is dropped (not allowed in XML 1.0); "]]>" is split across CDATA sections.
         assert.equal(failure[1], 'step 1 (connect as acme): metadata.x: expected &quot;&lt;a>&quot; &amp; got &quot;]]>&quot;');
@@ -69,7 +99,12 @@ describe('JUnit report', () => {
     });
 
     it('scenario files with problems are test cases in error, so CI shows them', () => {
-        const problem = { file: path.join(project.root, '.nango-emulator/scenarios/broken.json'), field: 'scenarios.0.steps.0.action', message: 'action: use one of "connect"', location: { ...at, file: 'broken.json', line: 7, column: 17 } };
+        const problem = {
+            file: path.join(project.root, '.nango-emulator/scenarios/broken.json'),
+            field: 'scenarios.0.steps.0.action',
+            message: 'action: use one of "connect"',
+            location: { ...at, file: 'broken.json', line: 7, column: 17 }
+        };
         const xml = scenariosJunitXml([], [problem, { ...problem, field: 'scenarios.1.name', message: 'duplicate' }], { root: project.root });
         assert.match(xml, /<testsuites name="nango-emulator scenarios" tests="1" failures="0" errors="1" skipped="0">/);
         assert.match(

@@ -42,28 +42,53 @@ describe('running scenarios', function () {
         ]
     };
 
-    it('runs every step and reports each with the emulator\'s result; callbacks see each step', async () => {
+    it("runs every step and reports each with the emulator's result; callbacks see each step", async () => {
         const [scenario] = setUp([lifecycle]);
         const started: number[] = [];
         const finished: StepResult[] = [];
-        const r = await runScenario(project.root, scenario!, { timeoutMs: 15_000, onStepStart: (s: ScenarioStep) => started.push(s.index), onStep: (s) => finished.push(s) });
-        assert.equal(r.status, 'passed', JSON.stringify(r.steps.map((s) => [s.failures, s.error]), null, 2));
+        const r = await runScenario(project.root, scenario!, {
+            timeoutMs: 15_000,
+            onStepStart: (s: ScenarioStep) => started.push(s.index),
+            onStep: (s) => finished.push(s)
+        });
+        assert.equal(
+            r.status,
+            'passed',
+            JSON.stringify(
+                r.steps.map((s) => [s.failures, s.error]),
+                null,
+                2
+            )
+        );
         assert.equal(r.ok, true);
-        assert.deepEqual(r.steps.map((s) => [s.title, s.status]), [
-            ['connect as acme', 'passed'],
-            ['reconnect as globex', 'passed'],
-            ['reconnect as acme', 'passed'],
-            ['delete', 'passed']
-        ]);
+        assert.deepEqual(
+            r.steps.map((s) => [s.title, s.status]),
+            [
+                ['connect as acme', 'passed'],
+                ['reconnect as globex', 'passed'],
+                ['reconnect as acme', 'passed'],
+                ['delete', 'passed']
+            ]
+        );
         assert.deepEqual(started, [0, 1, 2, 3]);
-        assert.deepEqual(finished.map((s) => s.index), [0, 1, 2, 3]);
+        assert.deepEqual(
+            finished.map((s) => s.index),
+            [0, 1, 2, 3]
+        );
         assert.equal(r.steps[1]!.result!.outcome, 'refresh_exhausted');
         assert.deepEqual(r.steps[3]!.result!.metadata.before, { organizationId: '00DACME', webhookId: 'wh-acme' });
         assert.equal(r.stateDir, undefined);
     });
 
-    it('never reads or writes the user\'s state: it starts from the fixtures in a throwaway folder', async () => {
-        const [scenario] = setUp([{ name: 'delete the fixture connection', integration: 'salesforce', connection: 'sf-1', steps: [{ action: 'delete', expect: { outcome: 'deleted' } }] }]);
+    it("never reads or writes the user's state: it starts from the fixtures in a throwaway folder", async () => {
+        const [scenario] = setUp([
+            {
+                name: 'delete the fixture connection',
+                integration: 'salesforce',
+                connection: 'sf-1',
+                steps: [{ action: 'delete', expect: { outcome: 'deleted' } }]
+            }
+        ]);
         // The user's state: sf-1 already deleted, and a connection of their own.
         const user = new Emulator(project.root, { timeoutMs: 15_000 });
         try {
@@ -108,7 +133,10 @@ describe('running scenarios', function () {
         const r = await runScenario(project.root, scenario!, { timeoutMs: 15_000 });
         assert.equal(r.status, 'failed');
         assert.equal(r.ok, false);
-        assert.deepEqual(r.steps.map((s) => s.status), ['passed', 'failed', 'skipped', 'skipped']);
+        assert.deepEqual(
+            r.steps.map((s) => s.status),
+            ['passed', 'failed', 'skipped', 'skipped']
+        );
         const text = readFileSync(path.join(project.root, SCENARIOS), 'utf8');
         const second = text.indexOf('"action": "reconnect"');
         assert.deepEqual(
@@ -122,11 +150,16 @@ describe('running scenarios', function () {
         assert.equal(r.steps[2]!.result, undefined);
     });
 
-    it('a step that cannot run fails with the emulator\'s error, at the step', async () => {
-        const [scenario] = setUp([{ name: 'x', integration: 'salesforce', connection: 'sf-1', steps: [{ action: 'connect', account: 'acme' }, { action: 'delete' }] }]);
+    it("a step that cannot run fails with the emulator's error, at the step", async () => {
+        const [scenario] = setUp([
+            { name: 'x', integration: 'salesforce', connection: 'sf-1', steps: [{ action: 'connect', account: 'acme' }, { action: 'delete' }] }
+        ]);
         const r = await runScenario(project.root, scenario!, { timeoutMs: 15_000 });
         assert.equal(r.status, 'failed');
-        assert.deepEqual(r.steps.map((s) => s.status), ['failed', 'skipped']);
+        assert.deepEqual(
+            r.steps.map((s) => s.status),
+            ['failed', 'skipped']
+        );
         assert.equal(r.steps[0]!.error!.code, 'connection_exists');
         assert.match(r.steps[0]!.error!.message, /connection "sf-1" already exists/);
     });
@@ -137,7 +170,10 @@ describe('running scenarios', function () {
         const r = await runScenario(project.root, scenario!, { timeoutMs: 15_000 });
         assert.equal(r.status, 'error');
         assert.equal(r.error!.code, 'fixtures_invalid_json');
-        assert.deepEqual(r.steps.map((s) => s.status), ['skipped', 'skipped', 'skipped', 'skipped']);
+        assert.deepEqual(
+            r.steps.map((s) => s.status),
+            ['skipped', 'skipped', 'skipped', 'skipped']
+        );
     });
 
     it('a cancelled run skips what is left and says so', async () => {
@@ -145,7 +181,10 @@ describe('running scenarios', function () {
         const controller = new AbortController();
         const r = await runScenario(project.root, scenario!, { timeoutMs: 15_000, signal: controller.signal, onStep: () => controller.abort() });
         assert.equal(r.status, 'cancelled');
-        assert.deepEqual(r.steps.map((s) => s.status), ['passed', 'skipped', 'skipped', 'skipped']);
+        assert.deepEqual(
+            r.steps.map((s) => s.status),
+            ['passed', 'skipped', 'skipped', 'skipped']
+        );
     });
 
     it('a step\'s "responses" (then the scenario\'s) answer before fixtures.json, for that step only; requests name where they are written', async () => {
@@ -168,11 +207,25 @@ describe('running scenarios', function () {
         ]);
         const fixturesBefore = readFileSync(path.join(project.root, FIXTURES), 'utf8');
         const r = await runScenario(project.root, scenario!, { timeoutMs: 15_000 });
-        assert.equal(r.status, 'passed', JSON.stringify(r.steps.map((s) => [s.failures, s.error, s.result?.error]), null, 2));
+        assert.equal(
+            r.status,
+            'passed',
+            JSON.stringify(
+                r.steps.map((s) => [s.failures, s.error, s.result?.error]),
+                null,
+                2
+            )
+        );
         const file = path.join(project.root, SCENARIOS);
         const fixtures = path.join(project.root, FIXTURES);
-        assert.deepEqual(r.steps[0]!.result!.requests.map((q) => q.matchedBy), [`${file} scenarios.0.steps.0.responses[0] (fault 503)`]);
-        assert.deepEqual(r.steps[1]!.result!.requests.map((q) => q.matchedBy), [`${fixtures} integrations.salesforce.responses[0]`, `${file} scenarios.0.responses[0]`]);
+        assert.deepEqual(
+            r.steps[0]!.result!.requests.map((q) => q.matchedBy),
+            [`${file} scenarios.0.steps.0.responses[0] (fault 503)`]
+        );
+        assert.deepEqual(
+            r.steps[1]!.result!.requests.map((q) => q.matchedBy),
+            [`${fixtures} integrations.salesforce.responses[0]`, `${file} scenarios.0.responses[0]`]
+        );
         assert.equal(readFileSync(path.join(project.root, FIXTURES), 'utf8'), fixturesBefore);
     });
 
@@ -182,8 +235,15 @@ describe('running scenarios', function () {
             { name: 'two', integration: 'salesforce', connection: 'same', steps: [{ action: 'connect', account: 'globex' }] }
         ]);
         const seen: string[] = [];
-        const results = await runScenarios(project.root, scenarios, { timeoutMs: 15_000, onScenarioStart: (s) => seen.push(`start ${s.name}`), onScenario: (r) => seen.push(`${r.scenario.name} ${r.status}`) });
+        const results = await runScenarios(project.root, scenarios, {
+            timeoutMs: 15_000,
+            onScenarioStart: (s) => seen.push(`start ${s.name}`),
+            onScenario: (r) => seen.push(`${r.scenario.name} ${r.status}`)
+        });
         assert.deepEqual(seen, ['start one', 'one passed', 'start two', 'two passed']);
-        assert.deepEqual(results.map((r) => r.steps[0]!.result!.outcome), ['created', 'created']);
+        assert.deepEqual(
+            results.map((r) => r.steps[0]!.result!.outcome),
+            ['created', 'created']
+        );
     });
 });

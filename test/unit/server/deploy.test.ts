@@ -6,8 +6,26 @@ import { copyExample, startTestServer, type TestServer } from './helpers';
 
 const fileBody = { js: 'module.exports = {}', ts: 'export default {}' };
 const scripts = [{ providerConfigKey: 'github', scripts: [{ name: 'seed-metadata', fileBody, event: 'post-connection-creation' }] }];
-const action = { syncName: 'create-issue', providerConfigKey: 'github', type: 'action', models: [], runs: null, fileBody, endpoints: [{ method: 'POST', path: '/issues' }], track_deletes: false };
-const body = (extra: Record<string, unknown> = {}) => ({ flowConfigs: [], onEventScriptsByProvider: scripts, deployMode: 'all', reconcile: false, debug: false, nangoYamlBody: '', sdkVersion: '0.71.10-zero', ...extra });
+const action = {
+    syncName: 'create-issue',
+    providerConfigKey: 'github',
+    type: 'action',
+    models: [],
+    runs: null,
+    fileBody,
+    endpoints: [{ method: 'POST', path: '/issues' }],
+    track_deletes: false
+};
+const body = (extra: Record<string, unknown> = {}) => ({
+    flowConfigs: [],
+    onEventScriptsByProvider: scripts,
+    deployMode: 'all',
+    reconcile: false,
+    debug: false,
+    nangoYamlBody: '',
+    sdkVersion: '0.71.10-zero',
+    ...extra
+});
 
 describe('server: deploy routes', () => {
     let server: TestServer;
@@ -40,7 +58,9 @@ describe('server: deploy routes', () => {
     });
 
     it('"should accept empty body": 200 []', async () => {
-        const res = await server.call('POST', '/sync/deploy', { body: body({ onEventScriptsByProvider: [], jsonSchema: { $comment: '', $schema: 'http://json-schema.org/draft-07/schema#', definitions: {} } }) });
+        const res = await server.call('POST', '/sync/deploy', {
+            body: body({ onEventScriptsByProvider: [], jsonSchema: { $comment: '', $schema: 'http://json-schema.org/draft-07/schema#', definitions: {} } })
+        });
         assert.equal(res.status, 200);
         assert.deepEqual(res.json, []);
     });
@@ -48,10 +68,14 @@ describe('server: deploy routes', () => {
     it('event functions alone: the confirmation lists them as new, the deploy answers [] and stores none (deploy.service.ts)', async () => {
         const confirmation = await server.call('POST', '/sync/deploy/confirmation', { body: { ...body(), nangoYamlBody: undefined } });
         assert.equal(confirmation.status, 200);
-        assert.deepEqual((confirmation.json as { newOnEventScripts: unknown[] }).newOnEventScripts, [{ providerConfigKey: 'github', name: 'seed-metadata', event: 'post-connection-creation' }]);
+        assert.deepEqual((confirmation.json as { newOnEventScripts: unknown[] }).newOnEventScripts, [
+            { providerConfigKey: 'github', name: 'seed-metadata', event: 'post-connection-creation' }
+        ]);
         const res = await server.call('POST', '/sync/deploy', { body: body() });
         assert.deepEqual(res.json, []);
-        const list = (await server.call('GET', '/_emulator/deployments')).json as { deployments: { environment: string; onEventScripts: unknown[]; onEventScriptsApplied: boolean }[] };
+        const list = (await server.call('GET', '/_emulator/deployments')).json as {
+            deployments: { environment: string; onEventScripts: unknown[]; onEventScriptsApplied: boolean }[];
+        };
         assert.equal(list.deployments.length, 1);
         assert.equal(list.deployments[0]!.environment, 'dev');
         assert.deepEqual(list.deployments[0]!.onEventScripts, [{ providerConfigKey: 'github', name: 'seed-metadata', event: 'post-connection-creation' }]);
@@ -65,7 +89,10 @@ describe('server: deploy routes', () => {
             { name: 'seed-metadata', version: '0.0.1', providerConfigKey: 'github', type: 'on-event', models: [] }
         ]);
         const again = await server.call('POST', '/sync/deploy', { body: body({ flowConfigs: [action] }) });
-        assert.deepEqual((again.json as { version: string }[]).map((r) => r.version), ['0.0.2', '0.0.2']);
+        assert.deepEqual(
+            (again.json as { version: string }[]).map((r) => r.version),
+            ['0.0.2', '0.0.2']
+        );
         const confirmation = await server.call('POST', '/sync/deploy/confirmation', { body: { ...body(), nangoYamlBody: undefined } });
         const diff = confirmation.json as { deletedActions: unknown[]; updatedOnEventScripts: unknown[] };
         assert.deepEqual(diff.deletedActions, [{ providerConfigKey: 'github', name: 'create-issue' }]); // what reconcile would remove

@@ -45,7 +45,7 @@ const action = (s: TestServer, body: unknown, connectionId = 'gh-admin', integra
 
 type ErrorBody = { error: { code: string; message?: string; payload?: unknown; upstream?: unknown; errors?: unknown } };
 
-describe('emulator server: the integration\'s app, actions and syncs', function () {
+describe("emulator server: the integration's app, actions and syncs", function () {
     this.timeout(60_000);
     let s: TestServer;
 
@@ -66,8 +66,23 @@ describe('emulator server: the integration\'s app, actions and syncs', function 
             assert.equal(r.status, 200, r.text);
             const { data } = r.json as { data: Record<string, unknown> };
             // integrationToPublicApi's keys, in its order: the included ones before forward_webhooks.
-            assert.deepEqual(Object.keys(data), ['unique_key', 'provider', 'display_name', 'logo', 'credentials', 'forward_webhooks', 'created_at', 'updated_at']);
-            assert.deepEqual(data['credentials'], { type: 'OAUTH2', client_id: 'Iv1.0123456789abcdef', client_secret: CLIENT_SECRET, scopes: 'repo,admin:repo_hook', webhook_secret: WEBHOOK_SECRET });
+            assert.deepEqual(Object.keys(data), [
+                'unique_key',
+                'provider',
+                'display_name',
+                'logo',
+                'credentials',
+                'forward_webhooks',
+                'created_at',
+                'updated_at'
+            ]);
+            assert.deepEqual(data['credentials'], {
+                type: 'OAUTH2',
+                client_id: 'Iv1.0123456789abcdef',
+                client_secret: CLIENT_SECRET,
+                scopes: 'repo,admin:repo_hook',
+                webhook_secret: WEBHOOK_SECRET
+            });
         });
 
         it('without include there is neither credentials nor webhook_url; both includes give both', async () => {
@@ -98,7 +113,7 @@ describe('emulator server: the integration\'s app, actions and syncs', function 
             assert.ok(all.data.every((i) => !('credentials' in i)));
         });
 
-        it('never prints the app\'s secrets: the access log names only the route', async () => {
+        it("never prints the app's secrets: the access log names only the route", async () => {
             const before = s.logs.length;
             await s.call('GET', '/integrations/github?include=credentials');
             const printed = s.logs.slice(before).join('\n');
@@ -108,7 +123,7 @@ describe('emulator server: the integration\'s app, actions and syncs', function 
     });
 
     describe('POST /action/trigger (controllers/action/postTriggerAction.ts, runAction.ts)', () => {
-        it('answers the fixture\'s output and journals the call with its input', async () => {
+        it("answers the fixture's output and journals the call with its input", async () => {
             const since = ((await s.call('GET', '/_emulator/requests', { auth: false })).json as { last: number }).last;
             const r = await action(s, { action_name: 'create-issue', input: { title: 'Hello' } });
             assert.equal(r.status, 200, r.text);
@@ -121,23 +136,36 @@ describe('emulator server: the integration\'s app, actions and syncs', function 
             );
         });
 
-        it('an action the fixture does not define is Nango\'s 404 not_found, naming the fixture field to add', async () => {
+        it("an action the fixture does not define is Nango's 404 not_found, naming the fixture field to add", async () => {
             const r = await action(s, { action_name: 'delete-repo', input: {} });
             assert.equal(r.status, 404);
             const { error } = r.json as ErrorBody;
             assert.equal(error.code, 'not_found');
-            assert.match(error.message!, /^Action not found\. .*fixtures\.json: integrations\.github\.actions\.delete-repo: not defined; add \{ "output": … \} to emulate the action's answer/);
+            assert.match(
+                error.message!,
+                /^Action not found\. .*fixtures\.json: integrations\.github\.actions\.delete-repo: not defined; add \{ "output": … \} to emulate the action's answer/
+            );
             assert.match(error.message!, /defined: "create-issue", "close-issue", "list-hooks"/);
         });
 
         it('a failing action answers as errResFromNangoErr does (shared/lib/utils/error.manager.ts, runner/lib/exec.ts)', async () => {
             const thrown = await action(s, { action_name: 'close-issue', input: { id: 1 } });
             assert.equal(thrown.status, 500);
-            assert.deepEqual(thrown.json, { error: { message: 'The action script failed with a runtime error', code: 'action_script_runtime_error', payload: { message: 'issue is locked' } } });
+            assert.deepEqual(thrown.json, {
+                error: {
+                    message: 'The action script failed with a runtime error',
+                    code: 'action_script_runtime_error',
+                    payload: { message: 'issue is locked' }
+                }
+            });
             const http = await action(s, { action_name: 'list-hooks' });
             assert.equal(http.status, 424);
             assert.deepEqual(http.json, {
-                error: { payload: { message: 'Not Found' }, code: 'script_http_error', upstream: { status: 404, headers: { 'content-type': 'application/json' }, body: { message: 'Not Found' } } }
+                error: {
+                    payload: { message: 'Not Found' },
+                    code: 'script_http_error',
+                    upstream: { status: 404, headers: { 'content-type': 'application/json' }, body: { message: 'Not Found' } }
+                }
             });
         });
 
@@ -154,25 +182,40 @@ describe('emulator server: the integration\'s app, actions and syncs', function 
             assert.equal((await action(s, { action_name: 'create-issue' }, 'sf-acme')).status, 400);
         });
 
-        it('@nangohq/node\'s triggerAction gets the output, and an AxiosError with response.status/data on failure', async function () {
+        it("@nangohq/node's triggerAction gets the output, and an AxiosError with response.status/data on failure", async function () {
             const client = path.join(repo, 'test/nango-cli/node_modules/@nangohq/node/dist/index.js');
             if (!existsSync(client)) this.skip(); // the nango-cli test peer installs it (npm run test:nango-cli)
-            const { Nango } = (await import(pathToFileURL(client).href)) as { Nango: new (c: { host: string; secretKey: string }) => { triggerAction(k: string, c: string, a: string, i?: unknown): Promise<unknown> } };
+            const { Nango } = (await import(pathToFileURL(client).href)) as {
+                Nango: new (c: { host: string; secretKey: string }) => { triggerAction(k: string, c: string, a: string, i?: unknown): Promise<unknown> };
+            };
             const nango = new Nango({ host: s.url, secretKey: 'sk-any' });
-            assert.deepEqual(await nango.triggerAction('github', 'gh-admin', 'create-issue', { title: 'x' }), { id: 42, url: 'https://github.com/octo-org/demo/issues/42' });
-            await assert.rejects(nango.triggerAction('github', 'gh-admin', 'nope', {}), (err: { isAxiosError?: boolean; response?: { status: number; data: ErrorBody } }) => {
-                assert.equal(err.isAxiosError, true);
-                assert.equal(err.response?.status, 404);
-                assert.match(err.response!.data.error.message!, /integrations\.github\.actions\.nope: not defined/);
-                return true;
+            assert.deepEqual(await nango.triggerAction('github', 'gh-admin', 'create-issue', { title: 'x' }), {
+                id: 42,
+                url: 'https://github.com/octo-org/demo/issues/42'
             });
+            await assert.rejects(
+                nango.triggerAction('github', 'gh-admin', 'nope', {}),
+                (err: { isAxiosError?: boolean; response?: { status: number; data: ErrorBody } }) => {
+                    assert.equal(err.isAxiosError, true);
+                    assert.equal(err.response?.status, 404);
+                    assert.match(err.response!.data.error.message!, /integrations\.github\.actions\.nope: not defined/);
+                    return true;
+                }
+            );
         });
     });
 
     describe('POST /sync/trigger and /sync/start (controllers/sync/postTrigger.ts, postSyncStart.ts, shared/lib/services/sync/manager.service.ts)', () => {
         it('a listed sync of a live connection: 200 { success: true }, journaled', async () => {
             const since = ((await s.call('GET', '/_emulator/requests', { auth: false })).json as { last: number }).last;
-            const r = await s.call('POST', '/sync/trigger', { body: { syncs: ['issues', { name: 'pull-requests', variant: 'beta' }], provider_config_key: 'github', connection_id: 'gh-admin', opts: { reset: true } } });
+            const r = await s.call('POST', '/sync/trigger', {
+                body: {
+                    syncs: ['issues', { name: 'pull-requests', variant: 'beta' }],
+                    provider_config_key: 'github',
+                    connection_id: 'gh-admin',
+                    opts: { reset: true }
+                }
+            });
             assert.equal(r.status, 200, r.text);
             assert.deepEqual(r.json, { success: true });
             const start = await s.call('POST', '/sync/start', { body: { syncs: ['issues'], provider_config_key: 'github' } });
@@ -187,7 +230,7 @@ describe('emulator server: the integration\'s app, actions and syncs', function 
             );
         });
 
-        it('an unknown sync is Nango\'s 400 no_syncs_found, with the fixture field to add', async () => {
+        it("an unknown sync is Nango's 400 no_syncs_found, with the fixture field to add", async () => {
             const r = await s.call('POST', '/sync/trigger', { body: { syncs: ['commits'], provider_config_key: 'github', connection_id: 'gh-admin' } });
             assert.equal(r.status, 400);
             const { error } = r.json as ErrorBody;
@@ -195,17 +238,25 @@ describe('emulator server: the integration\'s app, actions and syncs', function 
             assert.match(error.message!, /^No syncs found given the inputs\. .*fixtures\.json: integrations\.github\.syncs: no sync "commits"; add "commits"/);
             assert.deepEqual(error.payload, {});
             // The base variant of a sync listed only as a variant does not exist either.
-            assert.equal((await s.call('POST', '/sync/start', { body: { syncs: ['pull-requests'], provider_config_key: 'github', connection_id: 'gh-admin' } })).status, 400);
+            assert.equal(
+                (await s.call('POST', '/sync/start', { body: { syncs: ['pull-requests'], provider_config_key: 'github', connection_id: 'gh-admin' } })).status,
+                400
+            );
         });
 
         it('validates like Nango: provider_config_key from body or headers, unknown connection 404, opts with sync_mode 400', async () => {
             const missing = await s.call('POST', '/sync/trigger', { body: { syncs: ['issues'] } });
             assert.deepEqual([missing.status, (missing.json as ErrorBody).error.code], [400, 'missing_provider_config_key']);
-            const viaHeaders = await s.call('POST', '/sync/trigger', { body: { syncs: ['issues'] }, headers: { 'provider-config-key': 'github', 'connection-id': 'gh-admin' } });
+            const viaHeaders = await s.call('POST', '/sync/trigger', {
+                body: { syncs: ['issues'] },
+                headers: { 'provider-config-key': 'github', 'connection-id': 'gh-admin' }
+            });
             assert.equal(viaHeaders.status, 200, viaHeaders.text);
             const unknown = await s.call('POST', '/sync/trigger', { body: { syncs: ['issues'], provider_config_key: 'github', connection_id: 'nope' } });
             assert.deepEqual([unknown.status, (unknown.json as ErrorBody).error.code], [404, 'unknown_connection']);
-            const both = await s.call('POST', '/sync/trigger', { body: { syncs: ['issues'], provider_config_key: 'github', opts: { reset: true }, sync_mode: 'incremental' } });
+            const both = await s.call('POST', '/sync/trigger', {
+                body: { syncs: ['issues'], provider_config_key: 'github', opts: { reset: true }, sync_mode: 'incremental' }
+            });
             assert.deepEqual(both.json, { error: { code: 'invalid_body', message: 'Cannot use opts with deprecated sync_mode/full_resync parameters' } });
             const bad = await s.call('POST', '/sync/trigger', { body: { syncs: [{ invalid: 'object' }], provider_config_key: 'github' } });
             assert.equal((bad.json as ErrorBody).error.code, 'invalid_body');
@@ -214,12 +265,16 @@ describe('emulator server: the integration\'s app, actions and syncs', function 
         });
     });
 
-    describe('integration-calls.ts (what the worker\'s SDK shares with the server)', () => {
+    describe("integration-calls.ts (what the worker's SDK shares with the server)", () => {
         it('answers without a server: the same status and body', () => {
             const fixtures = loadFixtures(s.root);
             const github = fixtures.integrations['github'];
             const found = { connectionId: 'gh-admin', found: true };
-            assert.deepEqual(answerAction('fixtures.json', 'github', github, 'create-issue', {}, found), { ok: true, status: 200, data: { id: 42, url: 'https://github.com/octo-org/demo/issues/42' } });
+            assert.deepEqual(answerAction('fixtures.json', 'github', github, 'create-issue', {}, found), {
+                ok: true,
+                status: 200,
+                data: { id: 42, url: 'https://github.com/octo-org/demo/issues/42' }
+            });
             assert.equal(answerAction('fixtures.json', 'github', github, 'constructor', {}, found).status, 404);
             assert.deepEqual(checkSyncs('fixtures.json', 'github', github, [], found), { ok: true, status: 200, data: { success: true } });
             assert.equal(checkSyncs('fixtures.json', 'github', github, ['issues'], { liveConnections: 0 }).status, 400);
@@ -237,11 +292,14 @@ describe('emulator server: the integration\'s app, actions and syncs', function 
                     f.integrations['github']!['actions'] = { 'create-issue': actionFixture };
                 });
                 try {
-                    assert.throws(() => loadFixtures(root), (err: Error) => {
-                        assert.match(err.message, /integrations\.github\.actions\.create-issue/);
-                        assert.match(err.message, message);
-                        return true;
-                    });
+                    assert.throws(
+                        () => loadFixtures(root),
+                        (err: Error) => {
+                            assert.match(err.message, /integrations\.github\.actions\.create-issue/);
+                            assert.match(err.message, message);
+                            return true;
+                        }
+                    );
                 } finally {
                     rmSync(root, { recursive: true, force: true });
                 }

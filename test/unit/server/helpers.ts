@@ -17,7 +17,8 @@ export function copyExample(prefix = 'nango-emu-server-'): string {
     const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
     cpSync(example, dir, {
         recursive: true,
-        filter: (src) => !/node_modules|[\\/]build([\\/]|$)|state\.json|[\\/]cache([\\/]|$)|[\\/]locks([\\/]|$)|[\\/]tests([\\/]|$)/.test(path.relative(example, src))
+        filter: (src) =>
+            !/node_modules|[\\/]build([\\/]|$)|state\.json|[\\/]cache([\\/]|$)|[\\/]locks([\\/]|$)|[\\/]tests([\\/]|$)/.test(path.relative(example, src))
     });
     return dir;
 }
@@ -34,15 +35,27 @@ export function editJson<T>(file: string, edit: (value: T) => void): void {
 
 /** Every credential string of the example's fixtures (tokens, refresh tokens). */
 export function exampleSecrets(root: string): string[] {
-    const fixtures = readJson<{ integrations: Record<string, { accounts: Record<string, { credentials: Record<string, unknown> }> }> }>(path.join(root, '.nango-emulator/fixtures.json'));
-    return Object.values(fixtures.integrations).flatMap((i) => Object.values(i.accounts).flatMap((a) => Object.entries(a.credentials).filter(([k, v]) => k !== 'type' && k !== 'expires_at' && typeof v === 'string').map(([, v]) => v as string)));
+    const fixtures = readJson<{ integrations: Record<string, { accounts: Record<string, { credentials: Record<string, unknown> }> }> }>(
+        path.join(root, '.nango-emulator/fixtures.json')
+    );
+    return Object.values(fixtures.integrations).flatMap((i) =>
+        Object.values(i.accounts).flatMap((a) =>
+            Object.entries(a.credentials)
+                .filter(([k, v]) => k !== 'type' && k !== 'expires_at' && typeof v === 'string')
+                .map(([, v]) => v as string)
+        )
+    );
 }
 
 export interface TestServer extends RunningServer {
     root: string;
     logs: string[];
     /** fetch relative to the server; JSON bodies are encoded; Nango routes get the bearer key by default. */
-    call(method: string, route: string, init?: { body?: unknown; headers?: Record<string, string>; auth?: boolean }): Promise<{ status: number; headers: Headers; text: string; json: unknown }>;
+    call(
+        method: string,
+        route: string,
+        init?: { body?: unknown; headers?: Record<string, string>; auth?: boolean }
+    ): Promise<{ status: number; headers: Headers; text: string; json: unknown }>;
     stop(): Promise<void>;
 }
 

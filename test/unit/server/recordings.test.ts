@@ -20,7 +20,15 @@ function sampleRecording(): RecordingInput {
                 '/user': {
                     response: { login: 'octo-admin', id: 91000001 },
                     status: 200,
-                    headers: { 'content-type': 'application/json; charset=utf-8', 'x-oauth-scopes': 'repo, read:org', 'set-cookie': ['_gh_sess=abc123; HttpOnly'], date: 'Mon, 23 Nov 2026 08:00:00 GMT', connection: 'keep-alive', 'x-github-session-token': 'sess-zzz', 'x-echo-auth': `Bearer ${TOKEN}` },
+                    headers: {
+                        'content-type': 'application/json; charset=utf-8',
+                        'x-oauth-scopes': 'repo, read:org',
+                        'set-cookie': ['_gh_sess=abc123; HttpOnly'],
+                        date: 'Mon, 23 Nov 2026 08:00:00 GMT',
+                        connection: 'keep-alive',
+                        'x-github-session-token': 'sess-zzz',
+                        'x-echo-auth': `Bearer ${TOKEN}`
+                    },
                     hash: 'h1',
                     request: {}
                 },
@@ -31,8 +39,20 @@ function sampleRecording(): RecordingInput {
                 ],
                 '/v1/users/me:batchGet': { response: { ok: true }, status: 200, headers: {}, hash: 'h5', request: {} },
                 '/files/*': { response: {}, status: 200, headers: {}, hash: 'h6', request: {} },
-                '/installation/token': { response: { token: 'ghs_installation_token_value', note: `made with ${TOKEN}`, expires_at: '2030-01-01' }, status: 201, headers: {}, hash: 'h7', request: {} },
-                '/readme': { response: 'plain text', status: 200, headers: { 'content-type': 'text/plain' }, hash: 'h8', request: { params: { api_key: 'xyz' } } }
+                '/installation/token': {
+                    response: { token: 'ghs_installation_token_value', note: `made with ${TOKEN}`, expires_at: '2030-01-01' },
+                    status: 201,
+                    headers: {},
+                    hash: 'h7',
+                    request: {}
+                },
+                '/readme': {
+                    response: 'plain text',
+                    status: 200,
+                    headers: { 'content-type': 'text/plain' },
+                    hash: 'h8',
+                    request: { params: { api_key: 'xyz' } }
+                }
             },
             post: {
                 '/webhooks': [
@@ -55,7 +75,16 @@ describe('import-recording', function () {
         it('turns proxy calls into fixtures: method, path, query, status, headers, body', () => {
             assert.deepEqual(
                 converted.responses.map((r) => `${r.method} ${r.path}${r.query ? ' ' + JSON.stringify(r.query) : ''} ${r.status}`),
-                ['GET /user 200', 'GET /search/issues {"q":"a"} 200', 'GET /search/issues {"q":"b","page":"2"} 200', 'GET /v1/users/me\\:batchGet 200', 'GET /installation/token 201', 'GET /readme 200', 'POST /webhooks 201', 'DELETE /webhooks/1 204']
+                [
+                    'GET /user 200',
+                    'GET /search/issues {"q":"a"} 200',
+                    'GET /search/issues {"q":"b","page":"2"} 200',
+                    'GET /v1/users/me\\:batchGet 200',
+                    'GET /installation/token 201',
+                    'GET /readme 200',
+                    'POST /webhooks 201',
+                    'DELETE /webhooks/1 204'
+                ]
             );
             const [user] = byPath('/user') as { headers: Record<string, string>; body: unknown; description: string }[];
             assert.deepEqual(user!.headers, { 'content-type': 'application/json; charset=utf-8', 'x-oauth-scopes': 'repo, read:org' });
@@ -71,12 +100,18 @@ describe('import-recording', function () {
             for (const secret of [TOKEN, '_gh_sess', 'sess-zzz', 'ghs_installation_token_value']) assert.equal(all.includes(secret), false, secret);
             const [token] = byPath('/installation/token') as { body: Record<string, unknown> }[];
             assert.deepEqual(token!.body, { token: '«redacted»', note: 'made with «redacted»', expires_at: '2030-01-01' });
-            assert.ok(converted.warnings.some((w) => /dropped response headers that may carry secrets: set-cookie, x-echo-auth, x-github-session-token/.test(w)), converted.warnings.join('\n'));
-            assert.ok(converted.warnings.some((w) => /2 credential values in response bodies replaced/.test(w)), converted.warnings.join('\n'));
+            assert.ok(
+                converted.warnings.some((w) => /dropped response headers that may carry secrets: set-cookie, x-echo-auth, x-github-session-token/.test(w)),
+                converted.warnings.join('\n')
+            );
+            assert.ok(
+                converted.warnings.some((w) => /2 credential values in response bodies replaced/.test(w)),
+                converted.warnings.join('\n')
+            );
             assert.ok(converted.warnings.some((w) => /get \/readme: query parameter "api_key" looks like a credential/.test(w)));
         });
 
-        it('skips Nango\'s own API calls, wildcard paths and requests fixtures cannot tell apart, saying why', () => {
+        it("skips Nango's own API calls, wildcard paths and requests fixtures cannot tell apart, saying why", () => {
             assert.deepEqual(
                 converted.skipped.map((s) => s.entry),
                 ['get //integrations/github', 'get /files/*', 'post /webhooks [1]']
@@ -87,7 +122,15 @@ describe('import-recording', function () {
         });
 
         it('escaped paths match literally through the same msw handlers runs use', async () => {
-            const accounts = [{ id: 'octo-admin', credentials: { type: 'OAUTH2' as const, access_token: TOKEN }, identity: {}, baseUrl: 'https://api.github.com', auth: { headers: { authorization: `Bearer ${TOKEN}` }, query: {} } }];
+            const accounts = [
+                {
+                    id: 'octo-admin',
+                    credentials: { type: 'OAUTH2' as const, access_token: TOKEN },
+                    identity: {},
+                    baseUrl: 'https://api.github.com',
+                    auth: { headers: { authorization: `Bearer ${TOKEN}` }, query: {} }
+                }
+            ];
             const handlers = fixtureHandlers({ accounts, responses: converted.responses, integration: 'github', fixturesFile: 'fixtures.json' }, new Map());
             const hit = await getResponse(handlers, new Request('https://api.github.com/v1/users/me:batchGet'));
             assert.deepEqual(await hit?.json(), { ok: true });
@@ -116,8 +159,20 @@ describe('import-recording', function () {
                     nango: { getConnection: {} },
                     api: {
                         get: {
-                            '/user': { response: { login: 'octo-admin', id: 91000001 }, status: 200, headers: { 'content-type': 'application/json', 'set-cookie': 'a=b' }, hash: 'x', request: {} },
-                            '/user/orgs': { response: [{ login: 'octo-org', id: 92000001 }], status: 200, headers: { 'content-type': 'application/json' }, hash: 'y', request: {} }
+                            '/user': {
+                                response: { login: 'octo-admin', id: 91000001 },
+                                status: 200,
+                                headers: { 'content-type': 'application/json', 'set-cookie': 'a=b' },
+                                hash: 'x',
+                                request: {}
+                            },
+                            '/user/orgs': {
+                                response: [{ login: 'octo-org', id: 92000001 }],
+                                status: 200,
+                                headers: { 'content-type': 'application/json' },
+                                hash: 'y',
+                                request: {}
+                            }
                         },
                         patch: { '//connections/metadata': { response: {}, status: 200, headers: {}, hash: 'z', request: { data: { metadata: {} } } } }
                     }
@@ -131,17 +186,26 @@ describe('import-recording', function () {
             assert.equal(integrationOfRecording('/tmp/recording.json'), undefined);
         });
 
-        it('appends to the integration\'s responses, atomically, keeping the file\'s layout; a second import adds nothing', () => {
+        it("appends to the integration's responses, atomically, keeping the file's layout; a second import adds nothing", () => {
             const mode = statSync(fixtures).mode & 0o777;
             const result = importRecording(root, recording, { account: 'octo-admin' });
             assert.equal(result.integration, 'github');
             assert.equal(result.responses.length, 2);
-            assert.deepEqual(result.skipped.map((s) => s.entry), ['patch //connections/metadata']);
+            assert.deepEqual(
+                result.skipped.map((s) => s.entry),
+                ['patch //connections/metadata']
+            );
             const text = readFileSync(fixtures, 'utf8');
             assert.match(text, /^\{\n {4}"environment"/);
             assert.equal(text.includes('set-cookie'), false);
             const written = readJson<{ integrations: Record<string, { responses: { path: string; account: string }[] }>; connections: unknown[] }>(fixtures);
-            assert.deepEqual(written.integrations['github']!.responses.map((r) => [r.path, r.account]), [['/user', 'octo-admin'], ['/user/orgs', 'octo-admin']]);
+            assert.deepEqual(
+                written.integrations['github']!.responses.map((r) => [r.path, r.account]),
+                [
+                    ['/user', 'octo-admin'],
+                    ['/user/orgs', 'octo-admin']
+                ]
+            );
             assert.equal(written.connections.length, 4);
             assert.equal(statSync(fixtures).mode & 0o777, mode);
 
@@ -163,7 +227,10 @@ describe('import-recording', function () {
                 try {
                     const after = await replay.dryrun('github/seed-metadata', { connectionId: 'gh-admin' });
                     assert.equal(after.ok, true, JSON.stringify(after.error));
-                    assert.deepEqual(after.requests.map((r) => `${r.method} ${r.url} ${r.status}`), ['GET https://api.github.com/user 200', 'GET https://api.github.com/user/orgs 200']);
+                    assert.deepEqual(
+                        after.requests.map((r) => `${r.method} ${r.url} ${r.status}`),
+                        ['GET https://api.github.com/user 200', 'GET https://api.github.com/user/orgs 200']
+                    );
                     assert.deepEqual(after.metadata.after, { login: 'octo-admin', accountId: 91000001, defaultOrg: 'octo-org' });
                 } finally {
                     replay.dispose();
@@ -174,16 +241,25 @@ describe('import-recording', function () {
         });
 
         it('errors name the file, the field and the fix', () => {
-            assert.throws(() => importRecording(root, recording, { account: 'nobody' }), /fixtures\.json: integration "github" has no account "nobody" \(defined: octo-admin, octo-hooks, octo-readonly\)\. Pass one of them with --account/);
+            assert.throws(
+                () => importRecording(root, recording, { account: 'nobody' }),
+                /fixtures\.json: integration "github" has no account "nobody" \(defined: octo-admin, octo-hooks, octo-readonly\)\. Pass one of them with --account/
+            );
             assert.throws(() => importRecording(root, recording, { integration: 'gitlab' }), /fixtures\.json: no integration "gitlab" under "integrations"/);
             const elsewhere = path.join(root, 'recording.json');
             writeFileSync(elsewhere, readFileSync(recording));
             assert.throws(() => importRecording(root, elsewhere), /recording\.json: cannot tell which integration it belongs to .*Pass --integration <id>/);
             writeFileSync(elsewhere, '{"api": {"get": {"/x": {"status": "ok"}}}}');
-            assert.throws(() => importRecording(root, elsewhere, { integration: 'github' }), /recording\.json: api\.get\.\/x\.0\.status: .*is not a recording of "nango dryrun --save-responses"/s);
+            assert.throws(
+                () => importRecording(root, elsewhere, { integration: 'github' }),
+                /recording\.json: api\.get\.\/x\.0\.status: .*is not a recording of "nango dryrun --save-responses"/s
+            );
             writeFileSync(elsewhere, '{oops');
             assert.throws(() => importRecording(root, elsewhere, { integration: 'github' }), /recording\.json: not valid JSON/);
-            assert.throws(() => importRecording(root, path.join(root, 'missing.test.json'), { integration: 'github' }), /missing\.test\.json: cannot read the recording \(ENOENT\)/);
+            assert.throws(
+                () => importRecording(root, path.join(root, 'missing.test.json'), { integration: 'github' }),
+                /missing\.test\.json: cannot read the recording \(ENOENT\)/
+            );
         });
 
         it('nango-emulator import-recording prints what it added (and --json)', () => {
@@ -199,7 +275,9 @@ describe('import-recording', function () {
             assert.equal(parsed.ok, true);
             assert.equal(parsed.integration, 'github');
             assert.equal(parsed.added, 2, 'without --account the answers differ from the account-bound ones');
-            const bad = spawnSync(process.execPath, [cli, 'import-recording', recording, '--root', root, '--account', 'nobody', '--json'], { encoding: 'utf8' });
+            const bad = spawnSync(process.execPath, [cli, 'import-recording', recording, '--root', root, '--account', 'nobody', '--json'], {
+                encoding: 'utf8'
+            });
             assert.equal(bad.status, 2);
             assert.equal((JSON.parse(bad.stdout) as { error: { type: string } }).error.type, 'unknown_account');
         });

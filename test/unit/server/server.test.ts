@@ -69,7 +69,10 @@ describe('emulator server', function () {
 
     describe('listening', () => {
         it('refuses a non-loopback host unless it was chosen explicitly', async () => {
-            await assert.rejects(startServer({ root: s.root, host: '0.0.0.0', port: 0 }), /refusing to serve on "0\.0\.0\.0": it is not a loopback address.*--host 0\.0\.0\.0/s);
+            await assert.rejects(
+                startServer({ root: s.root, host: '0.0.0.0', port: 0 }),
+                /refusing to serve on "0\.0\.0\.0": it is not a loopback address.*--host 0\.0\.0\.0/s
+            );
             const exposed = await startServer({ root: s.root, host: '0.0.0.0', port: 0, allowNonLoopback: true });
             try {
                 assert.match(exposed.url, /^http:\/\/0\.0\.0\.0:\d+$/);
@@ -98,9 +101,13 @@ describe('emulator server', function () {
 
     describe('nango-emulator serve', () => {
         /** Starts the built CLI's serve; resolves with its first JSON line, its output so far and a stop(). */
-        const serveCli = (...args: string[]): Promise<{ ready: { url: string; port: number; root: string }; output: () => string; stop: () => Promise<number | null> }> =>
+        const serveCli = (
+            ...args: string[]
+        ): Promise<{ ready: { url: string; port: number; root: string }; output: () => string; stop: () => Promise<number | null> }> =>
             new Promise((resolve, reject) => {
-                const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--json', '--root', s.root, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+                const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--json', '--root', s.root, ...args], {
+                    stdio: ['ignore', 'pipe', 'pipe']
+                });
                 let out = '';
                 let err = '';
                 child.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -109,7 +116,11 @@ describe('emulator server', function () {
                     const line = out.split('\n').find((l) => l.startsWith('{'));
                     if (line) {
                         const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
-                        resolve({ ready: JSON.parse(line) as { url: string; port: number; root: string }, output: () => out + err, stop: () => (child.kill('SIGINT'), exited) });
+                        resolve({
+                            ready: JSON.parse(line) as { url: string; port: number; root: string },
+                            output: () => out + err,
+                            stop: () => (child.kill('SIGINT'), exited)
+                        });
                     }
                 });
                 child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}${err}`)));
@@ -119,7 +130,9 @@ describe('emulator server', function () {
             const served = await serveCli();
             assert.match(served.ready.url, /^http:\/\/127\.0\.0\.1:\d+$/);
             assert.equal(served.ready.root, s.root);
-            const res = await fetch(`${served.ready.url}/connection/gh-admin?provider_config_key=github`, { headers: { authorization: `Bearer ${SECRET_KEY}` } });
+            const res = await fetch(`${served.ready.url}/connection/gh-admin?provider_config_key=github`, {
+                headers: { authorization: `Bearer ${SECRET_KEY}` }
+            });
             assert.equal(res.status, 200);
             assert.equal(await served.stop(), 0);
             assert.match(served.output(), /GET \/connection\/gh-admin → 200/);
@@ -155,16 +168,32 @@ describe('emulator server', function () {
             assert.equal(r.status, 200);
             const { connections } = r.json as { connections: Record<string, unknown>[] };
             assert.equal(connections.length, 1);
-            assert.deepEqual(Object.keys(connections[0]!).sort(), ['connection_id', 'created', 'end_user', 'errors', 'id', 'metadata', 'provider', 'provider_config_key', 'tags']);
+            assert.deepEqual(Object.keys(connections[0]!).sort(), [
+                'connection_id',
+                'created',
+                'end_user',
+                'errors',
+                'id',
+                'metadata',
+                'provider',
+                'provider_config_key',
+                'tags'
+            ]);
             assert.equal(connections[0]!['provider_config_key'], 'salesforce');
             assert.deepEqual((await s.call('GET', '/connections?connectionId=nope')).json, { connections: [] });
             const gh = (await s.call('GET', '/connections?integrationId=github')).json as { connections: { connection_id: string }[] };
-            assert.deepEqual(gh.connections.map((c) => c.connection_id), ['gh-admin']);
+            assert.deepEqual(
+                gh.connections.map((c) => c.connection_id),
+                ['gh-admin']
+            );
             assert.equal((await s.call('GET', '/connections?bogus=1')).status, 400);
         });
 
         it('GET /connection/:id and /connections/:id answer ApiPublicConnectionFull; refresh tokens only when asked for', async () => {
-            for (const route of ['/connection/sf-acme?provider_config_key=salesforce', '/connections/sf-acme?provider_config_key=salesforce&force_refresh=false&refresh_token=false&refresh_github_app_jwt_token=false']) {
+            for (const route of [
+                '/connection/sf-acme?provider_config_key=salesforce',
+                '/connections/sf-acme?provider_config_key=salesforce&force_refresh=false&refresh_token=false&refresh_github_app_jwt_token=false'
+            ]) {
                 const r = await s.call('GET', route);
                 assert.equal(r.status, 200, r.text);
                 const c = r.json as Record<string, unknown> & { credentials: Record<string, unknown> };
@@ -178,7 +207,9 @@ describe('emulator server', function () {
                 assert.equal(c.credentials['access_token'], '00D5g00000AcmeX!AQ4AQ.fake-access-token-acme-admin');
                 assert.equal('refresh_token' in c.credentials, false);
             }
-            const withRefresh = (await s.call('GET', '/connections/sf-acme?provider_config_key=salesforce&refresh_token=true')).json as { credentials: Record<string, unknown> };
+            const withRefresh = (await s.call('GET', '/connections/sf-acme?provider_config_key=salesforce&refresh_token=true')).json as {
+                credentials: Record<string, unknown>;
+            };
             assert.equal(withRefresh.credentials['refresh_token'], '5Aep861.fake-refresh-token-acme-admin');
 
             const noKey = await s.call('GET', '/connection/sf-acme');
@@ -193,10 +224,19 @@ describe('emulator server', function () {
         });
 
         it('a reconnect rejected by validate-connection shows as an auth error on the connection', async () => {
-            const run = await s.call('POST', '/_emulator/run', { body: { operation: 'reconnect', integration: 'salesforce', connectionId: 'sf-acme', account: 'globex' }, auth: false });
+            const run = await s.call('POST', '/_emulator/run', {
+                body: { operation: 'reconnect', integration: 'salesforce', connectionId: 'sf-acme', account: 'globex' },
+                auth: false
+            });
             assert.equal((run.json as RunResult).outcome, 'refresh_exhausted');
-            const c = (await s.call('GET', '/connection/sf-acme?provider_config_key=salesforce')).json as { errors: { type: string }[]; connection_config: unknown };
-            assert.deepEqual(c.errors.map((e) => e.type), ['auth']);
+            const c = (await s.call('GET', '/connection/sf-acme?provider_config_key=salesforce')).json as {
+                errors: { type: string }[];
+                connection_config: unknown;
+            };
+            assert.deepEqual(
+                c.errors.map((e) => e.type),
+                ['auth']
+            );
             // Nango upserted the new account's connection_config before validation: it stays.
             assert.deepEqual(c.connection_config, { instance_url: 'https://globex.my.salesforce.com' });
         });
@@ -215,14 +255,19 @@ describe('emulator server', function () {
             assert.deepEqual(all.data.map((i) => i.unique_key).sort(), ['calcom', 'github', 'salesforce']);
         });
 
-        it('GET /environment-variables answers the fixtures\' variables, and sees fixture edits without a restart', async () => {
-            assert.deepEqual((await s.call('GET', '/environment-variables')).json, [{ name: 'SALESFORCE_WEBHOOK_URL', value: 'https://api.myapp.example/webhooks/salesforce' }]);
+        it("GET /environment-variables answers the fixtures' variables, and sees fixture edits without a restart", async () => {
+            assert.deepEqual((await s.call('GET', '/environment-variables')).json, [
+                { name: 'SALESFORCE_WEBHOOK_URL', value: 'https://api.myapp.example/webhooks/salesforce' }
+            ]);
             const file = path.join(s.root, '.nango-emulator/fixtures.json');
             const before = readFileSync(file, 'utf8');
             try {
                 editJson<{ environment: { variables: Record<string, string> } }>(file, (f) => (f.environment.variables['EXTRA'] = 'yes'));
                 const vars = (await s.call('GET', '/environment-variables')).json as { name: string }[];
-                assert.deepEqual(vars.map((v) => v.name), ['SALESFORCE_WEBHOOK_URL', 'EXTRA']);
+                assert.deepEqual(
+                    vars.map((v) => v.name),
+                    ['SALESFORCE_WEBHOOK_URL', 'EXTRA']
+                );
             } finally {
                 writeFileSync(file, before);
             }
@@ -230,26 +275,36 @@ describe('emulator server', function () {
 
         it('POST /connections/metadata replaces (201), PATCH merges (200); both persist in the state, atomically', async () => {
             const since = (await s.call('GET', '/_emulator/requests', { auth: false })).json as { last: number };
-            const set = await s.call('POST', '/connections/metadata', { body: { connection_id: 'gh-admin', provider_config_key: 'github', metadata: { login: 'x' } } });
+            const set = await s.call('POST', '/connections/metadata', {
+                body: { connection_id: 'gh-admin', provider_config_key: 'github', metadata: { login: 'x' } }
+            });
             assert.equal(set.status, 201);
             assert.deepEqual(set.json, { connection_id: 'gh-admin', provider_config_key: 'github', metadata: { login: 'x' } });
             let state = readJson<{ connections: Record<string, { metadata: unknown }> }>(path.join(s.root, '.nango-emulator/state.json'));
             assert.deepEqual(state.connections['gh-admin']!.metadata, { login: 'x' });
 
-            const update = await s.call('PATCH', '/connections/metadata', { body: { connection_id: ['gh-admin'], provider_config_key: 'github', metadata: { accountId: 1 } } });
+            const update = await s.call('PATCH', '/connections/metadata', {
+                body: { connection_id: ['gh-admin'], provider_config_key: 'github', metadata: { accountId: 1 } }
+            });
             assert.equal(update.status, 200);
             state = readJson(path.join(s.root, '.nango-emulator/state.json'));
             assert.deepEqual(state.connections['gh-admin']!.metadata, { login: 'x', accountId: 1 });
             // What the SDK reads back
             const c = (await s.call('GET', '/connections/gh-admin?provider_config_key=github')).json as { metadata: unknown };
             assert.deepEqual(c.metadata, { login: 'x', accountId: 1 });
-            assert.deepEqual(readdirSync(path.join(s.root, '.nango-emulator')).filter((f) => f.endsWith('.tmp')), []);
+            assert.deepEqual(
+                readdirSync(path.join(s.root, '.nango-emulator')).filter((f) => f.endsWith('.tmp')),
+                []
+            );
 
             const journal = (await s.call('GET', `/_emulator/requests?since=${since.last}`, { auth: false })).json as { entries: JournalEntry[] };
-            assert.deepEqual(journal.entries.map((e) => (e.kind === 'metadata' ? [e.method, e.connectionId, e.metadata] : [])), [
-                ['POST', 'gh-admin', { login: 'x' }],
-                ['PATCH', 'gh-admin', { login: 'x', accountId: 1 }]
-            ]);
+            assert.deepEqual(
+                journal.entries.map((e) => (e.kind === 'metadata' ? [e.method, e.connectionId, e.metadata] : [])),
+                [
+                    ['POST', 'gh-admin', { login: 'x' }],
+                    ['PATCH', 'gh-admin', { login: 'x', accountId: 1 }]
+                ]
+            );
         });
 
         it('metadata writes to unknown connections are 404, bad bodies 400 naming the field', async () => {
@@ -265,7 +320,10 @@ describe('emulator server', function () {
         });
 
         it('POST /cli/telemetry is accepted and dropped', async () => {
-            const r = await s.call('POST', '/cli/telemetry', { body: { deviceId: '00000000-0000-4000-8000-000000000000', event: 'cli:dryrun', ephemeral: false }, auth: false });
+            const r = await s.call('POST', '/cli/telemetry', {
+                body: { deviceId: '00000000-0000-4000-8000-000000000000', event: 'cli:dryrun', ephemeral: false },
+                auth: false
+            });
             assert.equal(r.status, 204);
         });
 
@@ -290,7 +348,7 @@ describe('emulator server', function () {
     });
 
     describe('/proxy/*', () => {
-        it('answers with the fixtures, matching the account by the connection\'s credentials, with templates, statuses and headers', async () => {
+        it("answers with the fixtures, matching the account by the connection's credentials, with templates, statuses and headers", async () => {
             const acme = await s.call('GET', '/proxy/services/oauth2/userinfo', { headers: proxyHeaders('sf-acme', 'salesforce') });
             assert.equal(acme.status, 200);
             assert.equal((acme.json as { organization_id: string }).organization_id, '00D5g00000AcmeXEAR');
@@ -331,7 +389,10 @@ describe('emulator server', function () {
             assert.match(unmatched.text, /No fixture matches GET https:\/\/api\.cal\.com\/v1\/bookings\?apiKey=«redacted»/);
             const journal = (await s.call('GET', '/_emulator/requests?connectionId=cal-1', { auth: false })).json as { entries: JournalEntry[] };
             // Nango sets the provider's query auth after the endpoint's own query (buildProxyURL, shared/lib/services/proxy/utils.ts).
-            assert.deepEqual(journal.entries.map((e) => (e.kind === 'proxy' ? e.url : '')), ['https://api.cal.com/v1/me?expand=teams&apiKey=«redacted»', 'https://api.cal.com/v1/bookings?apiKey=«redacted»']);
+            assert.deepEqual(
+                journal.entries.map((e) => (e.kind === 'proxy' ? e.url : '')),
+                ['https://api.cal.com/v1/me?expand=teams&apiKey=«redacted»', 'https://api.cal.com/v1/bookings?apiKey=«redacted»']
+            );
             assert.equal(JSON.stringify(journal).includes(CALCOM_KEY), false);
         });
 
@@ -347,12 +408,19 @@ describe('emulator server', function () {
             assert.equal(slow.status, 500);
             assert.deepEqual(slow.json, { message: 'timeout of 50ms exceeded', code: 'ECONNABORTED', method: 'get' });
             const journal = (await s.call('GET', `/_emulator/requests?since=${since}`, { auth: false })).json as { entries: JournalEntry[] };
-            assert.deepEqual(journal.entries.map((e) => (e.kind === 'proxy' ? [e.status, e.error] : [])), [[null, 'timed out (fixture fault)']]);
+            assert.deepEqual(
+                journal.entries.map((e) => (e.kind === 'proxy' ? [e.status, e.error] : [])),
+                [[null, 'timed out (fixture fault)']]
+            );
         });
 
         it('forwards Nango-Proxy-* headers (lowercased), the query and the body; honours Base-Url-Override; user msw handlers answer first', async () => {
             const r = await s.call('POST', '/proxy/echo?a=1&b=two%20words', {
-                headers: proxyHeaders('gh-admin', 'github', { 'Nango-Proxy-X-Custom': 'yes', 'Nango-Proxy-Accept': 'application/vnd.github+json', 'content-type': 'application/json' }),
+                headers: proxyHeaders('gh-admin', 'github', {
+                    'Nango-Proxy-X-Custom': 'yes',
+                    'Nango-Proxy-Accept': 'application/vnd.github+json',
+                    'content-type': 'application/json'
+                }),
                 body: { hello: 'world' }
             });
             assert.equal(r.status, 200, r.text);
@@ -367,7 +435,9 @@ describe('emulator server', function () {
             assert.equal(echo.headers['connection-id'], undefined);
             assert.deepEqual(JSON.parse(echo.body), { hello: 'world' });
 
-            const overridden = await s.call('GET', '/proxy/echo', { headers: proxyHeaders('gh-admin', 'github', { 'base-url-override': 'https://override.example/v2' }) });
+            const overridden = await s.call('GET', '/proxy/echo', {
+                headers: proxyHeaders('gh-admin', 'github', { 'base-url-override': 'https://override.example/v2' })
+            });
             assert.equal((overridden.json as { url: string }).url, 'https://override.example/v2/echo');
 
             const journal = (await s.call('GET', '/_emulator/requests?connectionId=gh-admin', { auth: false })).json as { entries: JournalEntry[] };
@@ -397,7 +467,10 @@ describe('emulator server', function () {
         it('rejects bad proxy headers, unknown integrations and unknown connections with what to fix', async () => {
             const noHeaders = await s.call('GET', '/proxy/user');
             assert.equal(noHeaders.status, 400);
-            assert.match((noHeaders.json as { error: { code: string; message: string } }).error.message, /connection-id: required.*provider-config-key: required/);
+            assert.match(
+                (noHeaders.json as { error: { code: string; message: string } }).error.message,
+                /connection-id: required.*provider-config-key: required/
+            );
             const badOverride = await s.call('GET', '/proxy/user', { headers: proxyHeaders('gh-admin', 'github', { 'base-url-override': 'not a url' }) });
             assert.equal(badOverride.status, 400);
             const unknownIntegration = await s.call('GET', '/proxy/user', { headers: proxyHeaders('gh-admin', 'gitlab') });
@@ -405,26 +478,45 @@ describe('emulator server', function () {
             assert.equal((unknownIntegration.json as { error: { code: string } }).error.code, 'unknown_provider_config');
             const unknownConnection = await s.call('GET', '/proxy/user', { headers: proxyHeaders('gh-nope', 'github') });
             assert.equal(unknownConnection.status, 404);
-            assert.match((unknownConnection.json as { error: { message: string } }).error.message, /no connection "gh-nope".*nango-emulator connect github --connection gh-nope/);
+            assert.match(
+                (unknownConnection.json as { error: { message: string } }).error.message,
+                /no connection "gh-nope".*nango-emulator connect github --connection gh-nope/
+            );
         });
     });
 
     describe('/_emulator/*', () => {
-        it('runs a dry run and answers the RunResult of the CLI\'s --json', async () => {
-            const r = await s.call('POST', '/_emulator/run', { body: { operation: 'dryrun', function: 'github/seed-metadata', connectionId: 'gh-admin' }, auth: false });
+        it("runs a dry run and answers the RunResult of the CLI's --json", async () => {
+            const r = await s.call('POST', '/_emulator/run', {
+                body: { operation: 'dryrun', function: 'github/seed-metadata', connectionId: 'gh-admin' },
+                auth: false
+            });
             assert.equal(r.status, 200, r.text);
             const result = r.json as RunResult;
             assert.equal(result.ok, true);
             assert.equal(result.operation, 'dryrun');
             assert.equal(result.event, 'post-connection-creation');
-            assert.deepEqual(result.requests.map((q) => `${q.method} ${q.url} ${q.status}`), ['GET https://api.github.com/user 200', 'GET https://api.github.com/user/orgs 200']);
+            assert.deepEqual(
+                result.requests.map((q) => `${q.method} ${q.url} ${q.status}`),
+                ['GET https://api.github.com/user 200', 'GET https://api.github.com/user/orgs 200']
+            );
             assert.deepEqual(result.metadata.after, { login: 'octo-admin', accountId: 91000001, defaultOrg: 'octo-org' });
         });
 
         it('connect, reconnect and delete run the lifecycle; connections and one connection are readable; reset restores', async () => {
-            const connect = (await s.call('POST', '/_emulator/run', { body: { operation: 'connect', integration: 'github', connectionId: 'gh-ro', account: 'octo-readonly' }, auth: false })).json as RunResult;
+            const connect = (
+                await s.call('POST', '/_emulator/run', {
+                    body: { operation: 'connect', integration: 'github', connectionId: 'gh-ro', account: 'octo-readonly' },
+                    auth: false
+                })
+            ).json as RunResult;
             assert.equal(connect.outcome, 'connection_validation_failed');
-            const hooks = (await s.call('POST', '/_emulator/run', { body: { operation: 'connect', integration: 'github', connectionId: 'gh-hooks', account: 'octo-hooks' }, auth: false })).json as RunResult;
+            const hooks = (
+                await s.call('POST', '/_emulator/run', {
+                    body: { operation: 'connect', integration: 'github', connectionId: 'gh-hooks', account: 'octo-hooks' },
+                    auth: false
+                })
+            ).json as RunResult;
             assert.equal(hooks.outcome, 'created');
             const one = await s.call('GET', '/_emulator/connections/gh-hooks', { auth: false });
             assert.equal(one.status, 200);
@@ -436,20 +528,30 @@ describe('emulator server', function () {
             // The Nango API sees the connection the lifecycle created.
             assert.equal((await s.call('GET', '/connection/gh-hooks?provider_config_key=github')).status, 200);
 
-            const reconnect = (await s.call('POST', '/_emulator/run', { body: { operation: 'reconnect', integration: 'github', connectionId: 'gh-hooks', account: 'octo-readonly' }, auth: false })).json as RunResult;
+            const reconnect = (
+                await s.call('POST', '/_emulator/run', {
+                    body: { operation: 'reconnect', integration: 'github', connectionId: 'gh-hooks', account: 'octo-readonly' },
+                    auth: false
+                })
+            ).json as RunResult;
             assert.equal(reconnect.status, 'refresh_exhausted');
-            const del = (await s.call('POST', '/_emulator/run', { body: { operation: 'delete', integration: 'github', connectionId: 'gh-hooks' }, auth: false })).json as RunResult;
+            const del = (
+                await s.call('POST', '/_emulator/run', { body: { operation: 'delete', integration: 'github', connectionId: 'gh-hooks' }, auth: false })
+            ).json as RunResult;
             assert.equal(del.outcome, 'deleted');
-            const list = (await s.call('GET', '/_emulator/connections', { auth: false })).json as { ok: boolean; connections: { id: string; status: string; credentials: Record<string, string> }[] };
+            const list = (await s.call('GET', '/_emulator/connections', { auth: false })).json as {
+                ok: boolean;
+                connections: { id: string; status: string; credentials: Record<string, string> }[];
+            };
             assert.equal(list.connections.find((c) => c.id === 'gh-hooks')?.status, 'deleted');
             assert.ok(list.connections.every((c) => c.credentials['access_token'] === undefined || c.credentials['access_token'] === '«redacted»'));
 
             const reset = await s.call('POST', '/_emulator/reset', { body: {}, auth: false });
-            assert.deepEqual(reset.json, { ok: true, connections: 5 });
+            assert.deepEqual(reset.json, { ok: true, operation: 'reset', connections: 5, fixturesFile: path.join(s.root, '.nango-emulator', 'fixtures.json') });
             assert.equal((await s.call('GET', '/_emulator/connections/gh-hooks', { auth: false })).status, 404);
         });
 
-        it('errors are { ok: false, error: { type, message } } with the fix, like the CLI\'s --json', async () => {
+        it("errors are { ok: false, error: { type, message } } with the fix, like the CLI's --json", async () => {
             const bad = await s.call('POST', '/_emulator/run', { body: { operation: 'dryrun', connectionId: 'gh-admin' }, auth: false });
             assert.equal(bad.status, 400);
             assert.deepEqual(Object.keys(bad.json as object), ['ok', 'error']);
@@ -457,9 +559,16 @@ describe('emulator server', function () {
             const unknown = await s.call('POST', '/_emulator/run', { body: { operation: 'dryrun', function: 'nope', connectionId: 'gh-admin' }, auth: false });
             assert.equal(unknown.status, 404);
             assert.equal((unknown.json as { error: { type: string } }).error.type, 'unknown_function');
-            const exists = await s.call('POST', '/_emulator/run', { body: { operation: 'connect', integration: 'github', connectionId: 'gh-admin', account: 'octo-admin' }, auth: false });
+            const exists = await s.call('POST', '/_emulator/run', {
+                body: { operation: 'connect', integration: 'github', connectionId: 'gh-admin', account: 'octo-admin' },
+                auth: false
+            });
             assert.equal(exists.status, 409);
-            const form = await s.call('POST', '/_emulator/reset', { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, auth: false });
+            const form = await s.call('POST', '/_emulator/reset', {
+                body: 'x=1',
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                auth: false
+            });
             assert.equal(form.status, 415);
         });
 
@@ -467,11 +576,15 @@ describe('emulator server', function () {
             // Headers only: a body of 20 MB is announced and never sent, so an answer proves nothing was waited for.
             const answer = (route: string, headers: Record<string, string>): Promise<number> =>
                 new Promise((resolve, reject) => {
-                    const req = httpRequest(`${s.url}${route}`, { method: 'POST', headers: { 'content-length': String(20 * 1024 * 1024), ...headers } }, (res) => {
-                        res.resume();
-                        resolve(res.statusCode ?? 0);
-                        req.destroy();
-                    });
+                    const req = httpRequest(
+                        `${s.url}${route}`,
+                        { method: 'POST', headers: { 'content-length': String(20 * 1024 * 1024), ...headers } },
+                        (res) => {
+                            res.resume();
+                            resolve(res.statusCode ?? 0);
+                            req.destroy();
+                        }
+                    );
                     req.on('error', (err) => (/socket hang up|ECONNRESET/.test(err.message) ? undefined : reject(err)));
                     req.setTimeout(5_000, () => reject(new Error(`${route}: no answer within 5 s; the server waited for the body`)));
                     req.flushHeaders();
@@ -486,9 +599,15 @@ describe('emulator server', function () {
         it("runs handlers in Nango's runtime: an import nango compile refuses is 422 with the file:line and the rule", async () => {
             const file = path.join(s.context.root, 'github/on-events/seed-metadata.ts');
             const original = readFileSync(file, 'utf8');
-            writeFileSync(file, `import { readFileSync } from 'node:fs';\n${original.replace("await nango.log", "await nango.log(readFileSync('/etc/hostname', 'utf8'));\n        await nango.log")}`);
+            writeFileSync(
+                file,
+                `import { readFileSync } from 'node:fs';\n${original.replace('await nango.log', "await nango.log(readFileSync('/etc/hostname', 'utf8'));\n        await nango.log")}`
+            );
             try {
-                const r = await s.call('POST', '/_emulator/run', { body: { operation: 'dryrun', function: 'github/seed-metadata', connectionId: 'gh-admin' }, auth: false });
+                const r = await s.call('POST', '/_emulator/run', {
+                    body: { operation: 'dryrun', function: 'github/seed-metadata', connectionId: 'gh-admin' },
+                    auth: false
+                });
                 assert.equal(r.status, 422, r.text);
                 const { error } = r.json as { error: { type: string; message: string } };
                 assert.equal(error.type, 'handler_compile_failed');
@@ -515,12 +634,21 @@ describe('emulator server', function () {
             assert.equal(syntaxError.code, 'user_handlers_invalid');
             assert.ok(syntaxError.message.includes(handlersFile()), syntaxError.message);
 
-            writeFileSync(handlersFile(), "import { http } from 'msw';\nexport default [http.get('https://api.github.com/user', () => { throw new Error('boom'); })];\n");
+            writeFileSync(
+                handlersFile(),
+                "import { http } from 'msw';\nexport default [http.get('https://api.github.com/user', () => { throw new Error('boom'); })];\n"
+            );
             const thrown = await bad.call('GET', '/proxy/user', { headers: proxyHeaders('gh-admin', 'github') });
             assert.equal(thrown.status, 500);
-            assert.match((thrown.json as { error: { message: string } }).error.message, /GET https:\/\/api\.github\.com\/user: an msw handler threw: boom\. Fix .*handlers\.ts/);
+            assert.match(
+                (thrown.json as { error: { message: string } }).error.message,
+                /GET https:\/\/api\.github\.com\/user: an msw handler threw: boom\. Fix .*handlers\.ts/
+            );
 
-            writeFileSync(handlersFile(), "import { http } from 'msw';\nexport default [http.get('https://api.github.com/user', () => new Promise(() => undefined))];\n");
+            writeFileSync(
+                handlersFile(),
+                "import { http } from 'msw';\nexport default [http.get('https://api.github.com/user', () => new Promise(() => undefined))];\n"
+            );
             // The handlers run in a worker process, not in the server: every other route answers meanwhile.
             const hanging = bad.call('GET', '/proxy/user', { headers: proxyHeaders('gh-admin', 'github') });
             await new Promise((r) => setTimeout(r, 100));
@@ -532,7 +660,10 @@ describe('emulator server', function () {
 
             writeFileSync(handlersFile(), 'export default 42;\n');
             const notHandlers = await bad.call('GET', '/proxy/user', { headers: proxyHeaders('gh-admin', 'github') });
-            assert.match((notHandlers.json as { error: { message: string } }).error.message, /the default export is a number \(42\), not an array of msw handlers/);
+            assert.match(
+                (notHandlers.json as { error: { message: string } }).error.message,
+                /the default export is a number \(42\), not an array of msw handlers/
+            );
 
             rmSync(handlersFile());
             const fixed = await bad.call('GET', '/proxy/user', { headers: proxyHeaders('gh-admin', 'github') });
@@ -547,7 +678,10 @@ describe('emulator server', function () {
             await s.call('GET', '/connection/sf-acme?provider_config_key=salesforce&refresh_token=true');
             await s.call('GET', '/proxy/me', { headers: proxyHeaders('cal-1', 'calcom') });
             await s.call('GET', '/proxy/nothing-here', { headers: proxyHeaders('cal-1', 'calcom') });
-            await s.call('POST', '/_emulator/run', { body: { operation: 'dryrun', function: 'salesforce/validate-connection', connectionId: 'sf-acme', account: 'globex', reconnect: true }, auth: false });
+            await s.call('POST', '/_emulator/run', {
+                body: { operation: 'dryrun', function: 'salesforce/validate-connection', connectionId: 'sf-acme', account: 'globex', reconnect: true },
+                auth: false
+            });
             const printed = s.logs.join('\n');
             assert.ok(s.logs.length > 20, `the server logged its requests: ${s.logs.length}`);
             assert.match(printed, /apiKey=«redacted»/);

@@ -48,7 +48,12 @@ function probe(files: Record<string, string>, env: Record<string, string> = {}):
 }
 
 const TYPECHECK_PROBLEMS = [
-    { line: 27, column: 21, message: "Property 'updateConnectionConfig' does not exist on type 'NangoActionBase<ZodObject<{ login: ZodString; accountId: ZodNumber; defaultOrg: ZodNullable<ZodString>; }, $strip>, undefined, { ...; }, never>'." },
+    {
+        line: 27,
+        column: 21,
+        message:
+            "Property 'updateConnectionConfig' does not exist on type 'NangoActionBase<ZodObject<{ login: ZodString; accountId: ZodNumber; defaultOrg: ZodNullable<ZodString>; }, $strip>, undefined, { ...; }, never>'."
+    },
     { line: 28, column: 15, message: "Type 'string' is not assignable to type 'number'." },
     { line: 28, column: 15, message: "'unused' is declared but its value is never read." }
 ];
@@ -66,14 +71,22 @@ describe('nango tasks', () => {
                     ['deploy prod', { type: 'nango', command: 'deploy', environment: 'prod', project: 'nango-integrations' }]
                 ]
             );
-            assert.deepEqual(providedTasks([project]).map((t) => t.name), ['compile', 'deploy dev', 'deploy prod']);
+            assert.deepEqual(
+                providedTasks([project]).map((t) => t.name),
+                ['compile', 'deploy dev', 'deploy prod']
+            );
             assert.equal(tasks[0]!.build, true);
             assert.match(tasks.find((t) => t.name === 'deploy prod')!.detail, /asks for confirmation/);
         });
 
         it('a folder with two projects names each one; a project that is the folder itself is "."', () => {
             const second = { ...project, root: '/w/other/nango-integrations' };
-            assert.deepEqual(providedTasks([project, second]).filter((t) => t.definition.command === 'compile').map((t) => t.name), ['compile (nango-integrations)', 'compile (other/nango-integrations)']);
+            assert.deepEqual(
+                providedTasks([project, second])
+                    .filter((t) => t.definition.command === 'compile')
+                    .map((t) => t.name),
+                ['compile (nango-integrations)', 'compile (other/nango-integrations)']
+            );
             assert.equal(providedTasks([{ ...project, root: folder }])[0]!.definition.project, '.');
         });
 
@@ -111,13 +124,25 @@ describe('nango tasks', () => {
             };
             assert.equal(message({ command: 'build' }), 'tasks.json "type": "nango": "command" must be "compile" or "deploy", not "build".');
             assert.match(message({}), /"command" must be "compile" or "deploy", not undefined/);
-            assert.match(message({ command: 'deploy', environment: 'my env' }), /"environment": "my env" is not an environment name; use the name of a Nango environment, e\.g\. "dev" or "prod"/);
-            assert.match(message({ command: 'deploy', integration: 'hubspot' }), /"integration": "hubspot" is not an integration of \/w\/nango-integrations \("github", "salesforce"\)/);
+            assert.match(
+                message({ command: 'deploy', environment: 'my env' }),
+                /"environment": "my env" is not an environment name; use the name of a Nango environment, e\.g\. "dev" or "prod"/
+            );
+            assert.match(
+                message({ command: 'deploy', integration: 'hubspot' }),
+                /"integration": "hubspot" is not an integration of \/w\/nango-integrations \("github", "salesforce"\)/
+            );
             assert.match(message({ command: 'compile', environment: 'dev' }), /nango compile takes no "environment"/);
             assert.match(message({ command: 'deploy', environment: 3 }), /"environment" must be a string, not 3/);
-            assert.match(message({ command: 'compile', project: 'elsewhere' }), /"project": "elsewhere" is not a nango-integrations folder of \/w \(there: "nango-integrations"\)/);
+            assert.match(
+                message({ command: 'compile', project: 'elsewhere' }),
+                /"project": "elsewhere" is not a nango-integrations folder of \/w \(there: "nango-integrations"\)/
+            );
             assert.match(message({ command: 'compile' }, []), /\/w has no nango-integrations folder/);
-            assert.match(message({ command: 'compile' }, [project, { ...project, root: '/w/b' }]), /several nango-integrations folders: say which with "project" \("nango-integrations", "b"\)/);
+            assert.match(
+                message({ command: 'compile' }, [project, { ...project, root: '/w/b' }]),
+                /several nango-integrations folders: say which with "project" \("nango-integrations", "b"\)/
+            );
         });
 
         it('"project" picks one of several', () => {
@@ -137,7 +162,11 @@ describe('nango tasks', () => {
             const onPath = taskRun({ type: 'nango', command: 'compile' }, project, context, probe({ '/usr/bin/nango': '' }));
             assert.equal(onPath.ok && onPath.command, '/usr/bin/nango');
             const missing = taskRun({ type: 'nango', command: 'compile' }, project, context, probe({}));
-            assert.deepEqual(missing, { ok: false, message: 'The nango CLI is not installed in /w/nango-integrations nor on PATH.', fix: 'Run "npm install --save-dev nango" in /w/nango-integrations (or "npm install -g nango").' });
+            assert.deepEqual(missing, {
+                ok: false,
+                message: 'The nango CLI is not installed in /w/nango-integrations nor on PATH.',
+                fix: 'Run "npm install --save-dev nango" in /w/nango-integrations (or "npm install -g nango").'
+            });
         });
 
         it("deploy: the Deploy command's plan (planDeploy), with the Problems panel check left to the tool", () => {
@@ -145,9 +174,15 @@ describe('nango tasks', () => {
             const env = { NANGO_SECRET_KEY_DEV: 'x', NANGO_SECRET_KEY_PROD: 'y' };
             const withSyncs = { ...context, functions: { syncs: 1, actions: 0, onEvents: 1 } };
             const run = taskRun({ type: 'nango', command: 'deploy', environment: 'dev', integration: 'github' }, project, withSyncs, probe(files, env));
-            const plan = planDeploy({ root, environment: 'dev', integration: 'github', functions: withSyncs.functions, emulatorCli: CLI, node: NODE, ignoreErrors: true }, probe(files, env));
+            const plan = planDeploy(
+                { root, environment: 'dev', integration: 'github', functions: withSyncs.functions, emulatorCli: CLI, node: NODE, ignoreErrors: true },
+                probe(files, env)
+            );
             assert.ok(run.ok && plan.ok);
-            assert.deepEqual([run.command, run.args, run.cwd, run.env, run.label, run.confirmation, run.emulatorJson], [plan.command, plan.args, plan.cwd, plan.env, plan.label, plan.confirmation, false]);
+            assert.deepEqual(
+                [run.command, run.args, run.cwd, run.env, run.label, run.confirmation, run.emulatorJson],
+                [plan.command, plan.args, plan.cwd, plan.env, plan.label, plan.confirmation, false]
+            );
             assert.deepEqual(run.args, ['deploy', 'dev', '--integration', 'github']);
 
             const prod = taskRun({ type: 'nango', command: 'deploy', environment: 'prod' }, project, withSyncs, probe(files, env));
@@ -163,22 +198,42 @@ describe('nango tasks', () => {
         it("deploy: the plan's failures, with their fix", () => {
             const noKey = taskRun({ type: 'nango', command: 'deploy', environment: 'dev' }, project, context, probe({}));
             assert.equal(noKey.ok, false);
-            assert.match(!noKey.ok ? `${noKey.message} ${noKey.fix}` : '', /No secret key for the "dev" environment: NANGO_SECRET_KEY_DEV is not set\. Add NANGO_SECRET_KEY_DEV=/);
+            assert.match(
+                !noKey.ok ? `${noKey.message} ${noKey.fix}` : '',
+                /No secret key for the "dev" environment: NANGO_SECRET_KEY_DEV is not set\. Add NANGO_SECRET_KEY_DEV=/
+            );
         });
     });
 
     describe('the $nango-compile problem matchers', () => {
         const manifest = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as {
-            contributes: { problemMatchers: { name: string; owner: string; fileLocation: string[]; pattern: { regexp: string; kind?: string; file?: number; line?: number; column?: number; message?: number }[] }[]; taskDefinitions: { type: string; properties: Record<string, unknown> }[] };
+            contributes: {
+                problemMatchers: {
+                    name: string;
+                    owner: string;
+                    fileLocation: string[];
+                    pattern: { regexp: string; kind?: string; file?: number; line?: number; column?: number; message?: number }[];
+                }[];
+                taskDefinitions: { type: string; properties: Record<string, unknown> }[];
+            };
         };
 
         it("package.json's matchers are the regexes tested here", () => {
             const byName = new Map(manifest.contributes.problemMatchers.map((m) => [m.name, m]));
-            assert.deepEqual(PROBLEM_MATCHERS.map((n) => n.slice(1)), [...byName.keys()]);
+            assert.deepEqual(
+                PROBLEM_MATCHERS.map((n) => n.slice(1)),
+                [...byName.keys()]
+            );
             const location = byName.get('nango-compile')!;
-            assert.deepEqual(location.pattern, [{ regexp: COMPILE_LOCATION_REGEXP, file: 1, line: 2, column: 3 }, { regexp: COMPILE_MESSAGE_REGEXP, message: 1 }]);
+            assert.deepEqual(location.pattern, [
+                { regexp: COMPILE_LOCATION_REGEXP, file: 1, line: 2, column: 3 },
+                { regexp: COMPILE_MESSAGE_REGEXP, message: 1 }
+            ]);
             const file = byName.get('nango-compile-file')!;
-            assert.deepEqual(file.pattern, [{ regexp: COMPILE_FILE_REGEXP, kind: 'file', file: 1 }, { regexp: COMPILE_MESSAGE_REGEXP, message: 1 }]);
+            assert.deepEqual(file.pattern, [
+                { regexp: COMPILE_FILE_REGEXP, kind: 'file', file: 1 },
+                { regexp: COMPILE_MESSAGE_REGEXP, message: 1 }
+            ]);
             for (const m of [location, file]) {
                 assert.deepEqual(m.fileLocation, ['autoDetect', '${workspaceFolder}']);
                 // Not "nango": that owner is the extension's own diagnostics (src/diagnostics.ts), which a task's problems would replace.
@@ -190,7 +245,10 @@ describe('nango tasks', () => {
 
         it("nango compile's type errors (real output): file, line, column and message of each", () => {
             const problems = matchProblems(fixture('nango-compile-typecheck.txt'));
-            assert.deepEqual(problems, TYPECHECK_PROBLEMS.map((p) => ({ file: 'github/on-events/seed-metadata.ts', ...p, severity: 'error' })));
+            assert.deepEqual(
+                problems,
+                TYPECHECK_PROBLEMS.map((p) => ({ file: 'github/on-events/seed-metadata.ts', ...p, severity: 'error' }))
+            );
         });
 
         it('the same in colour (FORCE_COLOR=1; VS Code matches the rendered text)', () => {
@@ -201,7 +259,8 @@ describe('nango tasks', () => {
             assert.deepEqual(matchProblems(fixture('nango-compile-disallowed-import.txt')), [
                 {
                     file: './github/on-events/seed-metadata.ts',
-                    message: "Import of package 'fs' is not allowed. Allowed packages are: nango/experimental, url, node:url, crypto, node:crypto, nango, zod, unzipper, soap, botbuilder",
+                    message:
+                        "Import of package 'fs' is not allowed. Allowed packages are: nango/experimental, url, node:url, crypto, node:crypto, nango, zod, unzipper, soap, botbuilder",
                     severity: 'error'
                 }
             ]);
@@ -228,10 +287,23 @@ describe('nango tasks', () => {
                     for (let i = 0; i < text.length; i += size) shown += rewriter.push(text.slice(i, i + size));
                     shown += rewriter.end();
                     const problems = matchProblems(shown);
-                    assert.deepEqual(problems.map((p) => ({ ...p, file: path.relative(realRoot, p.file) })), matchProblems(text).map((p) => ({ ...p, file: path.normalize(p.file) })), `${name} in chunks of ${size}`);
+                    assert.deepEqual(
+                        problems.map((p) => ({ ...p, file: path.relative(realRoot, p.file) })),
+                        matchProblems(text).map((p) => ({ ...p, file: path.normalize(p.file) })),
+                        `${name} in chunks of ${size}`
+                    );
                     for (const p of problems) assert.ok(path.isAbsolute(p.file) && existsSync(p.file), p.file);
                     // Everything else is shown as printed.
-                    assert.equal(shown.split('\n').filter((l) => !l.includes('err')).join('\n'), text.split('\n').filter((l) => !l.includes('err')).join('\n'));
+                    assert.equal(
+                        shown
+                            .split('\n')
+                            .filter((l) => !l.includes('err'))
+                            .join('\n'),
+                        text
+                            .split('\n')
+                            .filter((l) => !l.includes('err'))
+                            .join('\n')
+                    );
                 }
             }
         });
@@ -246,9 +318,20 @@ describe('nango tasks', () => {
 
         it("the emulator CLI's deploy: nango compile's errors in its JSON answer become problems too", () => {
             const tail = fixture('nango-compile-typecheck.txt').trim().split('\n').slice(-30).join('\n');
-            const stdout = JSON.stringify({ ok: false, error: { type: 'handler_compile_failed', message: `"nango compile" failed in ${realRoot} (exit 10); fix the errors below and deploy again:\n${tail}` } });
-            const shown = emulatorDeployOutcome(2, stdout, '', 'dev').lines.map((l) => new ErrorPathRewriter(realRoot).push(`${l}\n`)).join('');
-            assert.deepEqual(matchProblems(shown).map((p) => [path.relative(realRoot, p.file), p.line, p.column]), TYPECHECK_PROBLEMS.map((p) => ['github/on-events/seed-metadata.ts', p.line, p.column]));
+            const stdout = JSON.stringify({
+                ok: false,
+                error: {
+                    type: 'handler_compile_failed',
+                    message: `"nango compile" failed in ${realRoot} (exit 10); fix the errors below and deploy again:\n${tail}`
+                }
+            });
+            const shown = emulatorDeployOutcome(2, stdout, '', 'dev')
+                .lines.map((l) => new ErrorPathRewriter(realRoot).push(`${l}\n`))
+                .join('');
+            assert.deepEqual(
+                matchProblems(shown).map((p) => [path.relative(realRoot, p.file), p.line, p.column]),
+                TYPECHECK_PROBLEMS.map((p) => ['github/on-events/seed-metadata.ts', p.line, p.column])
+            );
         });
     });
 
@@ -262,12 +345,14 @@ describe('nango tasks', () => {
 
         before(function () {
             if (!existsSync(nangoBin)) {
-                // eslint-disable-next-line no-console
                 console.warn(`    skipped: ${nangoBin} is not installed (npm run test:nango-cli installs it)`);
                 this.skip();
             }
             dir = mkdtempSync(path.join(os.tmpdir(), 'nango-tasks-fixture-'));
-            cpSync(path.join(repo, 'examples/nango-integrations'), dir, { recursive: true, filter: (src) => !/node_modules|[\\/]build([\\/]|$)|\.nango-emulator/.test(path.relative(path.join(repo, 'examples/nango-integrations'), src)) });
+            cpSync(path.join(repo, 'examples/nango-integrations'), dir, {
+                recursive: true,
+                filter: (src) => !/node_modules|[\\/]build([\\/]|$)|\.nango-emulator/.test(path.relative(path.join(repo, 'examples/nango-integrations'), src))
+            });
             symlinkSync(path.join(repo, 'test/nango-cli/node_modules'), path.join(dir, 'node_modules'), 'dir');
             original = readFileSync(path.join(dir, HANDLER), 'utf8');
         });
@@ -276,13 +361,30 @@ describe('nango tasks', () => {
         const compile = (color: boolean): { status: number | null; output: string } => {
             const home = path.join(dir, '.home');
             mkdirSync(home, { recursive: true });
-            const env = { PATH: process.env['PATH'] ?? '', HOME: home, TMPDIR: os.tmpdir(), CI: '1', NANGO_CLI_UPGRADE_MODE: 'ignore', NANGO_CLI_TELEMETRY: 'false', NANGO_CLI_DEPENDENCY_UPDATE: 'false', ...(color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' }) };
-            const r = spawnSync(process.execPath, [nangoBin, 'compile', '--no-interactive', '--no-dependency-update', '--no-telemetry'], { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+            const env = {
+                PATH: process.env['PATH'] ?? '',
+                HOME: home,
+                TMPDIR: os.tmpdir(),
+                CI: '1',
+                NANGO_CLI_UPGRADE_MODE: 'ignore',
+                NANGO_CLI_TELEMETRY: 'false',
+                NANGO_CLI_DEPENDENCY_UPDATE: 'false',
+                ...(color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' })
+            };
+            const r = spawnSync(process.execPath, [nangoBin, 'compile', '--no-interactive', '--no-dependency-update', '--no-telemetry'], {
+                cwd: dir,
+                env,
+                encoding: 'utf8',
+                stdio: ['ignore', 'pipe', 'pipe']
+            });
             return { status: r.status, output: `${r.stdout}${r.stderr}` };
         };
 
         it('type errors', () => {
-            writeFileSync(path.join(dir, HANDLER), original.replace(EXEC, `${EXEC}\n        await nango.updateConnectionConfig({});\n        const unused: number = "x";`));
+            writeFileSync(
+                path.join(dir, HANDLER),
+                original.replace(EXEC, `${EXEC}\n        await nango.updateConnectionConfig({});\n        const unused: number = "x";`)
+            );
             const r = compile(false);
             assert.equal(r.status, 10, r.output);
             assert.deepEqual(matchProblems(r.output), matchProblems(fixture('nango-compile-typecheck.txt')));
@@ -290,7 +392,10 @@ describe('nango tasks', () => {
         });
 
         it('a disallowed import', () => {
-            writeFileSync(path.join(dir, HANDLER), `import fs from 'fs';\n${original.replace(EXEC, `${EXEC}\n        await nango.log(String(fs.existsSync("/x")));`)}`);
+            writeFileSync(
+                path.join(dir, HANDLER),
+                `import fs from 'fs';\n${original.replace(EXEC, `${EXEC}\n        await nango.log(String(fs.existsSync("/x")));`)}`
+            );
             const r = compile(false);
             assert.equal(r.status, 10, r.output);
             assert.deepEqual(matchProblems(r.output), matchProblems(fixture('nango-compile-disallowed-import.txt')));

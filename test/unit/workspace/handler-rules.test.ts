@@ -56,7 +56,9 @@ describe('workspace rules within a handler', () => {
         });
 
         it('follows a constant to its literal', () => {
-            const source = handlerSource().replace("event: 'post-connection-creation'", 'event: EVENT').replace('const Metadata', "const EVENT = 'connection-created';\nconst Metadata");
+            const source = handlerSource()
+                .replace("event: 'post-connection-creation'", 'event: EVENT')
+                .replace('const Metadata', "const EVENT = 'connection-created';\nconst Metadata");
             const project = projectWith(source);
             const problem = only(project.problems(ProblemCode.InvalidEvent));
             assert.equal(textAt(project.text(FILE), problem.range), "'connection-created'");
@@ -64,11 +66,16 @@ describe('workspace rules within a handler', () => {
 
         it('does not guess about an event computed at run time or spread in', () => {
             const computed = handlerSource().replace("event: 'post-connection-creation'", "event: process.env['EVENT'] as 'validate-connection'");
-            const spread = handlerSource().replace("event: 'post-connection-creation',", '...shared,').replace('const Metadata', 'const shared = {};\nconst Metadata');
+            const spread = handlerSource()
+                .replace("event: 'post-connection-creation',", '...shared,')
+                .replace('const Metadata', 'const shared = {};\nconst Metadata');
             // process.env is itself refused by Nango's runtime (runtime-rules.test.ts); only the event rules matter here.
             const computedProject = projectWith(computed);
             assert.deepEqual([...computedProject.problems(ProblemCode.InvalidEvent), ...computedProject.problems(ProblemCode.MissingEvent)], []);
-            assert.deepEqual(computedProject.problems().map((p) => p.code), [ProblemCode.GlobalNotInRuntime]);
+            assert.deepEqual(
+                computedProject.problems().map((p) => p.code),
+                [ProblemCode.GlobalNotInRuntime]
+            );
             assert.deepEqual(projectWith(spread).problems(), []);
         });
 
@@ -99,8 +106,12 @@ describe('workspace rules within a handler', () => {
     describe(ProblemCode.NoCreateOnEventExport, () => {
         it('accepts createOnEvent through an alias, a namespace, a constant or a cast', () => {
             const variants = [
-                handlerSource().replace("import { createOnEvent } from 'nango';", "import { createOnEvent as onEvent } from 'nango';").replace('export default createOnEvent(', 'export default onEvent('),
-                handlerSource().replace("import { createOnEvent } from 'nango';", "import * as nangoSdk from 'nango';").replace('export default createOnEvent(', 'export default nangoSdk.createOnEvent('),
+                handlerSource()
+                    .replace("import { createOnEvent } from 'nango';", "import { createOnEvent as onEvent } from 'nango';")
+                    .replace('export default createOnEvent(', 'export default onEvent('),
+                handlerSource()
+                    .replace("import { createOnEvent } from 'nango';", "import * as nangoSdk from 'nango';")
+                    .replace('export default createOnEvent(', 'export default nangoSdk.createOnEvent('),
                 handlerSource().replace('export default createOnEvent(', 'const handler = createOnEvent(') + 'export default handler;\n',
                 handlerSource().replace('export default createOnEvent(', 'const handler = createOnEvent(') + 'export { handler as default };\n',
                 handlerSource().replace('});\n', '}) satisfies unknown;\n')
@@ -109,7 +120,11 @@ describe('workspace rules within a handler', () => {
         });
 
         it('names createAction and where actions belong', () => {
-            const project = projectWith(handlerSource().replace("import { createOnEvent } from 'nango';", "import { createAction } from 'nango';").replace('createOnEvent(', 'createAction('));
+            const project = projectWith(
+                handlerSource()
+                    .replace("import { createOnEvent } from 'nango';", "import { createAction } from 'nango';")
+                    .replace('createOnEvent(', 'createAction(')
+            );
             const problem = only(project.problems(ProblemCode.NoCreateOnEventExport));
             assert.equal(problem.severity, 'error');
             assert.match(problem.message, /The default export is createAction\(\.\.\.\), not createOnEvent\(\.\.\.\)/);
@@ -131,7 +146,8 @@ describe('workspace rules within a handler', () => {
                 ['declare const x: unknown;\nexport default x;\n', /`x`/],
                 ["export { default } from './other';\n", /a re-export from '\.\/other'/]
             ];
-            for (const [source, expected] of cases) assert.match(only(projectWith(source).problems(ProblemCode.NoCreateOnEventExport)).message, expected, source);
+            for (const [source, expected] of cases)
+                assert.match(only(projectWith(source).problems(ProblemCode.NoCreateOnEventExport)).message, expected, source);
         });
 
         it('reports a missing default export on the first line', () => {
@@ -190,12 +206,18 @@ describe('workspace rules within a handler', () => {
         });
 
         it('follows a destructured exec parameter', () => {
-            const source = "import { createOnEvent } from 'nango';\nexport default createOnEvent({ description: 'd', event: 'validate-connection', exec: async ({ batchSave }) => { await batchSave([], 'A'); } });\n";
+            const source =
+                "import { createOnEvent } from 'nango';\nexport default createOnEvent({ description: 'd', event: 'validate-connection', exec: async ({ batchSave }) => { await batchSave([], 'A'); } });\n";
             assert.equal(textAt(source, only(projectWith(source).problems(ProblemCode.RecordsUnavailable)).range), 'batchSave');
         });
 
         it('ignores other receivers and other methods', () => {
-            const project = projectWith(handlerSource('post-connection-creation', "        const db = { batchSave: async () => {} };\n        await db.batchSave();\n        await nango.setMetadata({});"));
+            const project = projectWith(
+                handlerSource(
+                    'post-connection-creation',
+                    '        const db = { batchSave: async () => {} };\n        await db.batchSave();\n        await nango.setMetadata({});'
+                )
+            );
             assert.deepEqual(project.problems(), []);
         });
     });
@@ -243,7 +265,7 @@ describe('workspace rules within a handler', () => {
         it('warns on nested destructuring and on a variable assigned from connection_config', () => {
             const source = validator(
                 [
-                    "        const { connection_config: { org_id } } = await nango.getConnection();",
+                    '        const { connection_config: { org_id } } = await nango.getConnection();',
                     '        let previous: unknown;',
                     "        previous = (await nango.getConnection())['connection_config'].org_id;",
                     '        const stored = (await nango.getMetadata())?.webhookId;',
@@ -262,15 +284,26 @@ describe('workspace rules within a handler', () => {
         });
 
         it('is silent for reads that are not compared, comparisons with literals, and other events', () => {
-            const readOnly = validator("        const { connection_config } = await nango.getConnection();\n        await nango.log(connection_config['instance_url']);");
-            const literal = validator("        const connection = await nango.getConnection();\n        if (connection.connection_config['region'] !== 'eu') throw new nango.ActionError('EU only');\n        if (typeof connection.connection_config.x === 'string') return;");
-            const setup = handlerSource('post-connection-creation', '        const c = await nango.getConnection();\n        if (c.connection_config.a === c.connection_config.b) return;');
-            const metadataPattern = validator('        const metadata = await nango.getMetadata();\n        const me = await nango.get({ endpoint: "/me" });\n        if (metadata?.webhookId !== me.data.id) throw new nango.ActionError("switch");');
+            const readOnly = validator(
+                "        const { connection_config } = await nango.getConnection();\n        await nango.log(connection_config['instance_url']);"
+            );
+            const literal = validator(
+                "        const connection = await nango.getConnection();\n        if (connection.connection_config['region'] !== 'eu') throw new nango.ActionError('EU only');\n        if (typeof connection.connection_config.x === 'string') return;"
+            );
+            const setup = handlerSource(
+                'post-connection-creation',
+                '        const c = await nango.getConnection();\n        if (c.connection_config.a === c.connection_config.b) return;'
+            );
+            const metadataPattern = validator(
+                '        const metadata = await nango.getMetadata();\n        const me = await nango.get({ endpoint: "/me" });\n        if (metadata?.webhookId !== me.data.id) throw new nango.ActionError("switch");'
+            );
             for (const source of [readOnly, literal, setup, metadataPattern]) assert.deepEqual(projectWith(source).problems(), [], source);
         });
 
         it('is silent when connection_config is only read inside a callback', () => {
-            const source = validator('        const list = [await nango.getConnection()];\n        const ids = list.map((c) => c.connection_config.id);\n        if (ids.length === list.length) return;');
+            const source = validator(
+                '        const list = [await nango.getConnection()];\n        const ids = list.map((c) => c.connection_config.id);\n        if (ids.length === list.length) return;'
+            );
             assert.deepEqual(projectWith(source).problems(), []);
         });
     });

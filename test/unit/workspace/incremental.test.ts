@@ -57,7 +57,10 @@ describe('incremental workspace model', () => {
             const after = model.problems();
             assert.equal(model.handlerCheckCount, checks + 1);
             assert.equal(model.notImportedCheckCount, notImported);
-            assert.deepEqual(after.get(at('integration-1/on-events/handler-1.ts'))?.map((p) => p.code), [ProblemCode.InvalidEvent]);
+            assert.deepEqual(
+                after.get(at('integration-1/on-events/handler-1.ts'))?.map((p) => p.code),
+                [ProblemCode.InvalidEvent]
+            );
             // The lists of the other files are the same objects as before.
             for (const [file, problems] of before) assert.equal(after.get(file), problems, file);
 
@@ -122,7 +125,11 @@ describe('incremental workspace model', () => {
         });
         it('follows a renamed file that disappears and comes back in the fixes of an import that lost it', () => {
             const model = WorkspaceModel.fromFiles(ROOT, { [at('index.ts')]: "import './a/on-events/one';\n", [at('a/on-events/one.ts')]: handlerSource() });
-            const fixes = (): string[] => [...model.problems().values()].flat().filter((p) => p.code === ProblemCode.ImportNotFound).flatMap((p) => p.fixes.map((f) => f.title));
+            const fixes = (): string[] =>
+                [...model.problems().values()]
+                    .flat()
+                    .filter((p) => p.code === ProblemCode.ImportNotFound)
+                    .flatMap((p) => p.fixes.map((f) => f.title));
             model.rename(at('a/on-events/one.ts'), at('b/on-events/renamed.ts'));
             assert.deepEqual(fixes(), ["Fix path: './b/on-events/renamed'", 'Remove import']);
             model.remove(at('b/on-events/renamed.ts'));
@@ -144,7 +151,15 @@ describe('incremental workspace model', () => {
             for (let i = Math.floor(next() * 6); i > 0; i--) {
                 const file = next() < 0.7 && present.length > 0 ? pick(present) : pick([...HANDLERS, ...OTHERS]);
                 const specifier = `./${file.replace(/\.(d\.)?ts$/, '').replace(/\/index$/, '')}${extension}`;
-                lines.push(pick([`import '${specifier}';`, `import "${specifier}"`, `import type { T } from '${specifier}';`, `export * from '${specifier}';`, "import 'zod';"]));
+                lines.push(
+                    pick([
+                        `import '${specifier}';`,
+                        `import "${specifier}"`,
+                        `import type { T } from '${specifier}';`,
+                        `export * from '${specifier}';`,
+                        "import 'zod';"
+                    ])
+                );
             }
             return lines.join(pick(['\n', '\r\n'])) + (next() < 0.8 ? '\n' : '');
         }
@@ -155,7 +170,13 @@ describe('incremental workspace model', () => {
                 const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
                 const files = new Map<string, string>();
                 for (const file of HANDLERS) if (next() < 0.6) files.set(at(file), handlerSource(pick(EVENTS)));
-                files.set(at('index.ts'), indexText(next, [...files.keys()].map((f) => f.slice(ROOT.length + 1))));
+                files.set(
+                    at('index.ts'),
+                    indexText(
+                        next,
+                        [...files.keys()].map((f) => f.slice(ROOT.length + 1))
+                    )
+                );
                 const model = WorkspaceModel.fromFiles(ROOT, files);
                 const steps: string[] = [];
                 for (let step = 0; step < 30; step++) {
@@ -175,7 +196,10 @@ describe('incremental workspace model', () => {
                         model.update(at('index.ts'), text);
                         steps.push(`edit index.ts: ${JSON.stringify(text)}`);
                     } else if (roll < 0.55) {
-                        const text = indexText(next, [...files.keys()].map((f) => f.slice(ROOT.length + 1)));
+                        const text = indexText(
+                            next,
+                            [...files.keys()].map((f) => f.slice(ROOT.length + 1))
+                        );
                         files.set(at('index.ts'), text);
                         model.update(at('index.ts'), text);
                         steps.push(`write index.ts: ${JSON.stringify(text)}`);
@@ -196,7 +220,24 @@ describe('incremental workspace model', () => {
         });
 
         it('parses index.ts from its previous parse to the same facts as from scratch, edit after edit', () => {
-            const pieces = ["import './a/on-events/x';", 'import "./b"', "import type { T } from './t';", "export * from './r';", '\n', '\r\n', '\r', ' ', '// c', '/* b\n */', ';', "'", 'import ', 'export const z = 1;', '`', '{'];
+            const pieces = [
+                "import './a/on-events/x';",
+                'import "./b"',
+                "import type { T } from './t';",
+                "export * from './r';",
+                '\n',
+                '\r\n',
+                '\r',
+                ' ',
+                '// c',
+                '/* b\n */',
+                ';',
+                "'",
+                'import ',
+                'export const z = 1;',
+                '`',
+                '{'
+            ];
             for (let seed = 1; seed <= 300; seed++) {
                 const next = random(seed);
                 const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;

@@ -252,7 +252,8 @@ describe('workspace rules across index.ts and handlers', () => {
 
         it('does not flag an import with bindings, which may be needed, nor a type-only one', () => {
             const project = new Project({
-                'index.ts': "import './a/on-events/one';\nimport type { X } from './a/on-events/one';\nimport { helper } from './a/on-events/one';\nexport { helper };\n",
+                'index.ts':
+                    "import './a/on-events/one';\nimport type { X } from './a/on-events/one';\nimport { helper } from './a/on-events/one';\nexport { helper };\n",
                 'a/on-events/one.ts': handlerSource()
             });
             assert.deepEqual(project.problems(), []);

@@ -8,7 +8,10 @@ import { ProblemCode } from '../../../src/workspace/types';
 import { ROOT, at, handlerSource, only } from './helpers';
 
 function codes(model: WorkspaceModel): string[] {
-    return [...model.problems().values()].flat().map((p) => p.code).sort();
+    return [...model.problems().values()]
+        .flat()
+        .map((p) => p.code)
+        .sort();
 }
 
 describe('WorkspaceModel', () => {
@@ -18,7 +21,7 @@ describe('WorkspaceModel', () => {
             [at('salesforce/on-events/setup.ts')]: handlerSource('validate-connection'),
             [at('salesforce/syncs/contacts.ts')]: 'export default 1;\n',
             [at('github/actions/star.ts')]: 'export default 1;\n',
-            [at('hubspot/on-events/bad.ts')]: "export const x = 1;\n",
+            [at('hubspot/on-events/bad.ts')]: 'export const x = 1;\n',
             [at('helpers/util.ts')]: 'export const y = 1;\n'
         });
 
@@ -137,7 +140,11 @@ describe('WorkspaceModel', () => {
             assert.equal(moved?.integration, 'b');
             assert.equal(moved?.name, 'three');
             assert.deepEqual(
-                model.problems().get(at('b/on-events/three.ts'))?.map((p) => p.code).sort(),
+                model
+                    .problems()
+                    .get(at('b/on-events/three.ts'))
+                    ?.map((p) => p.code)
+                    .sort(),
                 [ProblemCode.HandlerNotImported, ProblemCode.InvalidEvent]
             );
             assert.equal(model.problems().has(at('a/on-events/two.ts')), false);
@@ -183,7 +190,10 @@ describe('WorkspaceModel', () => {
                 [at('.nango/a/on-events/z.ts')]: handlerSource('bogus')
             });
             const unsaved = new Map([[at('a/on-events/one.ts'), handlerSource('bogus')]]);
-            const model = await WorkspaceModel.load(ROOT, overlayFileSystem(disk, (file) => unsaved.get(file)));
+            const model = await WorkspaceModel.load(
+                ROOT,
+                overlayFileSystem(disk, (file) => unsaved.get(file))
+            );
             assert.deepEqual(codes(model), [ProblemCode.InvalidEvent]);
             assert.equal(model.handlers().length, 1);
             unsaved.clear();

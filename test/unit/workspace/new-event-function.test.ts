@@ -39,7 +39,7 @@ describe('New Event Function command logic', () => {
             assert.match(validateIntegrationName('dist', model)!, /choose another name/);
         });
         it('refuses a name taken by a file', () => {
-            const withFile = new Project({ 'index.ts': '', 'hubspot': '' });
+            const withFile = new Project({ 'index.ts': '', hubspot: '' });
             assert.match(validateIntegrationName('hubspot', withFile.model)!, /A file named 'hubspot' already exists/);
         });
     });
@@ -55,7 +55,10 @@ describe('New Event Function command logic', () => {
             assert.match(validateFunctionName('', 'salesforce', model)!, /Enter a file name/);
             assert.match(validateFunctionName('registerWebhook', 'salesforce', model)!, /not kebab-case/);
             assert.match(validateFunctionName('validate-connection', 'salesforce', model)!, /salesforce\/on-events\/validate-connection\.ts already exists/);
-            assert.match(validateFunctionName('issues', 'github', model)!, /github\/syncs\/issues\.ts already exists: function names must be unique within an integration/);
+            assert.match(
+                validateFunctionName('issues', 'github', model)!,
+                /github\/syncs\/issues\.ts already exists: function names must be unique within an integration/
+            );
             assert.equal(validateFunctionName('validate-connection', 'github', model), undefined);
         });
         it('suggests a free name', () => {
@@ -68,7 +71,12 @@ describe('New Event Function command logic', () => {
     describe('planNewEventFunction', () => {
         it('creates the handler from the scaffold and imports it from index.ts, leaving no problem', () => {
             const p = project();
-            const plan = planNewEventFunction(p.model, { integration: 'hubspot', name: 'register-webhook.ts', template: 'post-connection-creation', description: 'Register the webhook' });
+            const plan = planNewEventFunction(p.model, {
+                integration: 'hubspot',
+                name: 'register-webhook.ts',
+                template: 'post-connection-creation',
+                description: 'Register the webhook'
+            });
             assert.equal(plan.file, at('hubspot/on-events/register-webhook.ts'));
             assert.equal(plan.contents, scaffoldEventFunction('post-connection-creation', { description: 'Register the webhook' }));
             assert.equal(textAt(plan.contents, plan.selection), 'Register the webhook');
@@ -98,8 +106,14 @@ describe('New Event Function command logic', () => {
         });
 
         it('refuses a request the validators reject', () => {
-            assert.throws(() => planNewEventFunction(project().model, { integration: 'salesforce', name: 'validate-connection', template: 'validate-connection' }), /already exists/);
-            assert.throws(() => planNewEventFunction(project().model, { integration: 'Sales Force', name: 'x', template: 'validate-connection' }), /not kebab-case/);
+            assert.throws(
+                () => planNewEventFunction(project().model, { integration: 'salesforce', name: 'validate-connection', template: 'validate-connection' }),
+                /already exists/
+            );
+            assert.throws(
+                () => planNewEventFunction(project().model, { integration: 'Sales Force', name: 'x', template: 'validate-connection' }),
+                /not kebab-case/
+            );
         });
     });
 });

@@ -10,7 +10,11 @@ describe('src/workspace purity', () => {
         for (const name of readdirSync(WORKSPACE_SOURCES).filter((n) => n.endsWith('.ts'))) {
             const source = ts.createSourceFile(name, readFileSync(path.join(WORKSPACE_SOURCES, name), 'utf8'), ts.ScriptTarget.Latest);
             for (const statement of source.statements) {
-                if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+                if (
+                    (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+                    statement.moduleSpecifier &&
+                    ts.isStringLiteral(statement.moduleSpecifier)
+                ) {
                     assert.notEqual(statement.moduleSpecifier.text, 'vscode', `${name} imports vscode`);
                 }
             }

@@ -97,7 +97,10 @@ describe("workspace rules: what Nango's production runtime refuses", () => {
             const imports = "import { ActionError } from 'nango';";
             const project = projectWith(handlerWith(imports, "        throw new ActionError({ message: 'no' });"));
             const problem = onlyProblem(project, ProblemCode.ModuleNotInRuntime, 'ActionError');
-            const useLine = project.text(FILE).split('\n').findIndex((line) => line.includes('throw new ActionError'));
+            const useLine = project
+                .text(FILE)
+                .split('\n')
+                .findIndex((line) => line.includes('throw new ActionError'));
             assert.equal(problem.range.start.line, useLine, 'the use in exec, not the import');
             assertIncludes(problem.message, "Nango's runtime rule", "require('nango')", moduleRefusedMessage('nango'));
             assertIncludes(problem.message, moduleAdvice('nango'));
@@ -108,7 +111,7 @@ describe("workspace rules: what Nango's production runtime refuses", () => {
                 handlerWith("import type { ActionError } from 'nango';", inExec('const e: ActionError | undefined = undefined;', 'await nango.log(e);')),
                 handlerWith("import { type ActionError } from 'nango';", inExec('const e: ActionError | undefined = undefined;', 'await nango.log(e);')),
                 handlerWith("import { ActionError } from 'nango';", inExec('const e = undefined as ActionError | undefined;', 'await nango.log(e);')),
-                `${handlerSource().replace("import { createOnEvent }", 'import { createOnEvent, createAction }')}void createAction;\n`
+                `${handlerSource().replace('import { createOnEvent }', 'import { createOnEvent, createAction }')}void createAction;\n`
             ];
             for (const source of variants) assert.deepEqual(projectWith(source).problems(), [], source);
         });

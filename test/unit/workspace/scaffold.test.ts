@@ -65,8 +65,14 @@ describe('snippets and scaffolds', () => {
         assert.match(text, /await nango\.getMetadata\(\)/);
         assert.match(text, /await nango\.get<\{ id: string \}>\(\{\n\s+endpoint: '\/me'/);
         assert.match(text, /await nango\.setMetadata\(\{ accountId: accountId \}\)/);
-        assert.match(text, /if \(lockedAccountId !== accountId\) \{\n\s+throw new nango\.ActionError\(`Account mismatch: expected \$\{lockedAccountId\}, got \$\{accountId\}`\)/);
-        assert.equal(new Project({ 'index.ts': "import './a/on-events/v';\n", 'a/on-events/v.ts': text }).problems(ProblemCode.ConnectionConfigAccountCheck).length, 0);
+        assert.match(
+            text,
+            /if \(lockedAccountId !== accountId\) \{\n\s+throw new nango\.ActionError\(`Account mismatch: expected \$\{lockedAccountId\}, got \$\{accountId\}`\)/
+        );
+        assert.equal(
+            new Project({ 'index.ts': "import './a/on-events/v';\n", 'a/on-events/v.ts': text }).problems(ProblemCode.ConnectionConfigAccountCheck).length,
+            0
+        );
     });
 
     it('fills in a description, escaped for its quotes, and says where it is', () => {

@@ -37,6 +37,9 @@ describe('applyTextEdits', () => {
 
     it('refuses overlapping edits', () => {
         const edit = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 2 } }, newText: '' };
-        assert.throws(() => applyTextEdits('abc', [edit, { ...edit, range: { start: { line: 0, character: 1 }, end: { line: 0, character: 3 } } }]), /Overlapping/);
+        assert.throws(
+            () => applyTextEdits('abc', [edit, { ...edit, range: { start: { line: 0, character: 1 }, end: { line: 0, character: 3 } } }]),
+            /Overlapping/
+        );
     });
 });

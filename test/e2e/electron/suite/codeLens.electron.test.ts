@@ -61,8 +61,14 @@ describe('code lenses per event', function () {
         assert.equal(result.operation, 'dryrun');
         assert.equal(result.event, 'validate-connection');
         assert.equal(result.connectionId, 'gh-admin');
-        assert.deepEqual(result.handlers.map((h) => [h.name, h.ok]), [['validate-scopes', true]]);
-        assert.ok(result.logs.some((l) => l.message === 'GitHub user octo-admin granted: repo, read:org'), JSON.stringify(result.logs));
+        assert.deepEqual(
+            result.handlers.map((h) => [h.name, h.ok]),
+            [['validate-scopes', true]]
+        );
+        assert.ok(
+            result.logs.some((l) => l.message === 'GitHub user octo-admin granted: repo, read:org'),
+            JSON.stringify(result.logs)
+        );
     });
 
     it('"▶ First connect" creates a new connection with the first account and validates it', async function () {

@@ -15,7 +15,11 @@ describe('diagnostics and quick fixes', function () {
 
     it('reports an event function that index.ts does not import, as an error on that file', async function () {
         const uri = projectUri(UNIMPORTED_HANDLER);
-        const diagnostics = await until('the not-imported diagnostic', () => nangoDiagnostics(uri), (d) => d.some((x) => codeOf(x) === 'handler-not-imported'));
+        const diagnostics = await until(
+            'the not-imported diagnostic',
+            () => nangoDiagnostics(uri),
+            (d) => d.some((x) => codeOf(x) === 'handler-not-imported')
+        );
         const d = diagnostics.find((x) => codeOf(x) === 'handler-not-imported')!;
         assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
         assert.match(d.message, /audit-removal\.ts is not imported by index\.ts, so Nango does not build or deploy it/);
@@ -23,8 +27,18 @@ describe('diagnostics and quick fixes', function () {
     });
 
     it('reports nothing for the example event functions index.ts imports', async function () {
-        for (const rel of ['salesforce/on-events/validate-connection.ts', 'salesforce/on-events/post-connection-setup.ts', 'salesforce/on-events/pre-connection-cleanup.ts', 'github/on-events/validate-scopes.ts', 'github/on-events/seed-metadata.ts']) {
-            assert.deepEqual(nangoDiagnostics(projectUri(rel)).map((d) => d.message), [], rel);
+        for (const rel of [
+            'salesforce/on-events/validate-connection.ts',
+            'salesforce/on-events/post-connection-setup.ts',
+            'salesforce/on-events/pre-connection-cleanup.ts',
+            'github/on-events/validate-scopes.ts',
+            'github/on-events/seed-metadata.ts'
+        ]) {
+            assert.deepEqual(
+                nangoDiagnostics(projectUri(rel)).map((d) => d.message),
+                [],
+                rel
+            );
         }
     });
 
@@ -34,7 +48,12 @@ describe('diagnostics and quick fixes', function () {
         const d = nangoDiagnostics(uri).find((x) => codeOf(x) === 'handler-not-imported');
         assert.ok(d, 'no not-imported diagnostic');
         await vscode.workspace.openTextDocument(uri);
-        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+            'vscode.executeCodeActionProvider',
+            uri,
+            d.range,
+            vscode.CodeActionKind.QuickFix.value
+        );
         const fix = actions.find((a) => a.title === 'Add import to index.ts');
         assert.ok(fix, `quick fixes offered: ${actions.map((a) => a.title).join(' | ')}`);
         assert.equal(fix.isPreferred, true);
@@ -47,6 +66,10 @@ describe('diagnostics and quick fixes', function () {
         // The other imports are kept, each once.
         assert.equal(lines.filter((l) => l.startsWith('import ')).length, 6, index.getText());
         await index.save();
-        await until('the not-imported diagnostic to go away', () => nangoDiagnostics(uri), (ds) => !ds.some((x) => codeOf(x) === 'handler-not-imported'));
+        await until(
+            'the not-imported diagnostic to go away',
+            () => nangoDiagnostics(uri),
+            (ds) => !ds.some((x) => codeOf(x) === 'handler-not-imported')
+        );
     });
 });

@@ -20,7 +20,10 @@ describe('nango tasks', function () {
         assert.equal(byName.get('compile')!.group?.id, vscode.TaskGroup.Build.id);
         assert.deepEqual(
             ['deploy dev', 'deploy prod'].map((n) => [byName.get(n)!.definition['command'], byName.get(n)!.definition['environment']]),
-            [['deploy', 'dev'], ['deploy', 'prod']]
+            [
+                ['deploy', 'dev'],
+                ['deploy', 'prod']
+            ]
         );
     });
 
@@ -51,8 +54,15 @@ describe('nango tasks', function () {
         await doc.save();
         try {
             assert.notEqual(await compile(), 0);
-            const problems = await until('a "nango compile" problem', () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'nango compile'), (ds) => ds.length > 0);
-            assert.ok(problems.some((d) => d.range.start.line === line && /Type 'string' is not assignable to type 'number'/.test(d.message)), JSON.stringify(problems.map((d) => [d.range.start.line, d.message])));
+            const problems = await until(
+                'a "nango compile" problem',
+                () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'nango compile'),
+                (ds) => ds.length > 0
+            );
+            assert.ok(
+                problems.some((d) => d.range.start.line === line && /Type 'string' is not assignable to type 'number'/.test(d.message)),
+                JSON.stringify(problems.map((d) => [d.range.start.line, d.message]))
+            );
         } finally {
             const undo = new vscode.WorkspaceEdit();
             undo.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
@@ -60,6 +70,10 @@ describe('nango tasks', function () {
             await doc.save();
         }
         assert.equal(await compile(), 0);
-        await until('the "nango compile" problems to clear', () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'nango compile'), (ds) => ds.length === 0);
+        await until(
+            'the "nango compile" problems to clear',
+            () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'nango compile'),
+            (ds) => ds.length === 0
+        );
     });
 });
