@@ -27,14 +27,49 @@ export default tseslint.config(
                 'error',
                 { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }
             ],
-            // Warnings while the restructure (#14) removes the last of them; then errors.
-            '@typescript-eslint/no-non-null-assertion': 'warn',
-            '@typescript-eslint/no-this-alias': 'warn',
+            '@typescript-eslint/no-non-null-assertion': 'error',
             '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
             // Lazy require() keeps heavy modules (TypeScript, the core bundle) off the cold path on purpose.
             '@typescript-eslint/no-require-imports': 'off',
             'no-console': 'off',
             eqeqeq: ['error', 'smart']
+        }
+    },
+    {
+        // Pure modules run in plain Node (unit tests, the CLI): never the editor's API.
+        files: ['src/workspace/**', 'emulator/**'],
+        rules: {
+            'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/workspace and emulator/ are pure: no vscode import (DESIGN.md).' }] }]
+        }
+    },
+    {
+        // One way from the editor to the emulator: its server, through src/runs/client.ts. The extension
+        // host may read the emulator's types, never run an operation itself.
+        files: ['src/**'],
+        rules: {
+            '@typescript-eslint/no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            group: [
+                                '**/emulator/lifecycle',
+                                '**/emulator/runner',
+                                '**/emulator/worker',
+                                '**/emulator/worker/*',
+                                '**/emulator/operation',
+                                '**/emulator/server',
+                                '**/emulator/server/*',
+                                '**/emulator/scenarios/run*',
+                                '**/emulator/cli'
+                            ],
+                            allowTypeImports: true,
+                            message:
+                                'The editor runs nothing of the emulator in its own process: send the operation through src/runs/client.ts (types only from here).'
+                        }
+                    ]
+                }
+            ]
         }
     },
     {

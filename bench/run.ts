@@ -293,6 +293,11 @@ function sizes(): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
+    // `--workspace-only`: just the workspace-analysis table (no build, no CLI, nothing written).
+    if (process.argv.includes('--workspace-only')) {
+        workspaceAnalysis();
+        return;
+    }
     if (!existsSync(cli)) throw new Error('dist/ is missing: run "npm run build" first (npm run bench does)');
     const dryRun = await dryRuns();
     const typecheck = await typecheckBench(cli, example, copyExample, REPEAT);

@@ -2,7 +2,7 @@
 // Exit codes: 0 success, 1 a handler failed or validation rejected, 2 bad usage or bad input.
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { registerTestCommand } from './scenarios-cli';
+import { registerTestCommand } from './scenarios/cli';
 import { registerDeployCommand } from './deploy/cli';
 import { EmulatorError } from './errors';
 import { formatConnections, formatResult } from './format';

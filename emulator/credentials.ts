@@ -201,9 +201,10 @@ export function credentialTypeIssues(integrations: Record<string, IntegrationLik
             if (expected === undefined || expected.types.includes(type)) continue;
             const given = type === 'NONE' ? 'no credentials (type NONE)' : `${type} credentials`;
             const wanted = expected.types.join(' or ');
+            const [first] = expected.types;
             issues.push({
                 path: ['integrations', key, 'accounts', id, 'credentials', 'type'],
-                message: `provider "${integration.provider}" uses auth mode ${mode} in Nango's catalogue, so its connections hold ${wanted} credentials (${expected.source}), not ${given}. Write ${EXAMPLES[expected.types[0]!]}, or use a provider whose auth mode gives ${type}`
+                message: `provider "${integration.provider}" uses auth mode ${mode} in Nango's catalogue, so its connections hold ${wanted} credentials (${expected.source}), not ${given}. Write ${first === undefined ? `${wanted} credentials` : EXAMPLES[first]}, or use a provider whose auth mode gives ${type}`
             });
         }
     }

@@ -5,8 +5,10 @@ import path from 'node:path';
 import * as z from 'zod';
 import { CredentialsSchema, credentialTypeIssues } from './credentials';
 import { EmulatorError } from './errors';
+import { FaultSchema } from './faults';
 import { connectionIdSchema, NAME_PATTERN, nullPrototype, own } from './names';
 import { providerInfo } from './providers';
+import { jsonSyntaxError } from './json-syntax';
 import { isStackOverflow, MAX_FIXTURES_BYTES, MAX_JSON_DEPTH, readTextFile, tooDeepAt } from './read-file';
 
 export const EVENT_NAMES = ['validate-connection', 'post-connection-creation', 'pre-connection-deletion'] as const;
@@ -35,108 +37,14 @@ export type Account = z.infer<typeof AccountSchema>;
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
-/** How long a `"timeout": true` fault holds a request before the SDK call fails (see FaultSchema). */
-export const DEFAULT_FAULT_TIMEOUT_MS = 1000;
-
-// A fault turns a response fixture's answer into a failure: an error status (401, 403, 429 with
-// Retry-After, 5xx), a slow answer, no answer at all (a timeout), or a body that is not JSON although
-// it says it is. With `times`, only the first N requests the fixture matches (in one handler run) fail,
-// later ones get the normal answer: that is how retries are shown.
-/**
- * Node's codes for a connection that fails (`fault.networkError`): the 7 Nango's proxy retries
- * (networkError in NangoHQ/nango packages/utils/lib/retry.ts, see emulator/retry.ts) and some it does not.
- */
-export const FAULT_NETWORK_ERRORS = [
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'ECONNABORTED',
-    'ECONNREFUSED',
-    'EHOSTUNREACH',
-    'EAI_AGAIN',
-    'UND_ERR_SOCKET',
-    'ENOTFOUND',
-    'ENETUNREACH',
-    'EPIPE'
-] as const;
-export const FaultSchema = z
-    .strictObject({
-        // Answer with this error status instead of the response's own.
-        status: z
-            .number()
-            .int()
-            .min(400, 'a fault status is an error status (400-599): for another answer, change the response\'s own "status"')
-            .max(599)
-            .optional(),
-        // Sets the Retry-After header of the faulted answer: seconds, or an HTTP date.
-        retryAfter: z.union([z.number().int().min(0), nonEmpty]).optional(),
-        // Headers and JSON body of the faulted answer (default body: {"error": "<status text>"}).
-        headers: z.record(z.string(), z.string()).optional(),
-        body: z.unknown().optional(),
-        // Wait this long before answering (with the fault, or with the normal answer when only delayed).
-        delayMs: z.number().int().min(0).max(60_000).optional(),
-        // Never answer: the SDK call fails with a timeout error (axios-style, code ECONNABORTED) after
-        // this many ms (true: 1000 ms). Keep it below the handler timeout so the handler sees the error.
-        timeout: z.union([z.literal(true), z.number().int().min(1).max(60_000)]).optional(),
-        // The connection fails with this Node error code (after delayMs, if set): the SDK call fails like
-        // axios, with that `code` and no response; the server's /proxy answers 500 as Nango's does.
-        networkError: z.enum(FAULT_NETWORK_ERRORS).optional(),
-        // Send a body that is not valid JSON with a JSON content type: true cuts the normal body in
-        // half; a string is sent as it is (e.g. an HTML error page from a gateway).
-        malformedBody: z.union([z.literal(true), z.string()]).optional(),
-        // Only the first N matching requests of each handler run fail; later ones get the normal answer.
-        times: z.number().int().min(1).optional(),
-        description: z.string().optional()
-    })
-    .superRefine((f, ctx) => {
-        const kinds = (['status', 'delayMs', 'timeout', 'networkError', 'malformedBody'] as const).filter((k) => f[k] !== undefined);
-        if (kinds.length === 0) {
-            ctx.addIssue({
-                code: 'custom',
-                path: [],
-                message:
-                    'a fault needs one of "status" (e.g. 503), "delayMs", "timeout" (true or ms), "networkError" (e.g. "ECONNRESET") or "malformedBody" (true or a string)'
-            });
-        }
-        if (f.networkError !== undefined) {
-            for (const k of ['status', 'malformedBody', 'retryAfter', 'headers', 'body', 'timeout'] as const) {
-                if (f[k] !== undefined)
-                    ctx.addIssue({
-                        code: 'custom',
-                        path: [k],
-                        message: `"${k}" has no effect with "networkError": a request whose connection fails gets no answer. Remove one of them`
-                    });
-            }
-        }
-        if (f.timeout !== undefined) {
-            for (const k of ['status', 'malformedBody', 'retryAfter', 'headers', 'body', 'delayMs'] as const) {
-                if (f[k] !== undefined)
-                    ctx.addIssue({
-                        code: 'custom',
-                        path: [k],
-                        message: `"${k}" has no effect with "timeout": a request that times out gets no answer. Remove one of them`
-                    });
-            }
-        }
-        if (f.status === undefined) {
-            for (const k of ['retryAfter', 'body'] as const) {
-                if (f[k] !== undefined && f.timeout === undefined && f.networkError === undefined)
-                    ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" belongs to a faulted answer: add "status" (e.g. 429 or 503)` });
-            }
-        }
-        if (f.malformedBody !== undefined && f.body !== undefined && f.timeout === undefined && f.networkError === undefined) {
-            ctx.addIssue({
-                code: 'custom',
-                path: ['body'],
-                message: '"body" and "malformedBody" both set the body: keep one (a string "malformedBody" is sent as it is)'
-            });
-        }
-    });
-export type Fault = z.infer<typeof FaultSchema>;
+// Fault injection (a response's `fault`): its schema and meaning live in faults.ts.
+export { DEFAULT_FAULT_TIMEOUT_MS, FAULT_NETWORK_ERRORS, FaultSchema, type Fault } from './faults';
 
 export const ResponseSchema = z.strictObject({
     method: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(HTTP_METHODS)),
     // Relative to the provider's base URL for the connection (e.g. "/services/oauth2/userinfo"), or an
-    // absolute URL. msw path syntax: ":id" captures a segment, "*" matches anything.
+    // absolute URL. msw path syntax: ":id" captures a segment, "*" matches anything; the same rule as a
+    // scenario's request expectations (emulator/path-pattern.ts).
     path: nonEmpty,
     // Only when the request carries this account's (or one of these accounts') credentials.
     account: z.union([id, z.array(id).min(1)]).optional(),
@@ -311,112 +219,8 @@ export function describeIssues(file: string, issues: readonly z.core.$ZodIssue[]
     return issues.map((issue) => `${file}: ${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`).join('\n');
 }
 
-/**
- * Where and why `text` is not JSON, for files the user edits. It never quotes the text: these files hold
- * credentials, and JSON.parse's own messages echo a snippet of the input
- * (`Unexpected token 'X', ..."s_token": Xq7Vn2Lw9R"... is not valid JSON`) and give no line.
- */
-export function jsonSyntaxError(text: string, err: unknown): { line: number; column: number; problem: string } {
-    let offset: number;
-    let problem: string;
-    try {
-        scanJson(text);
-        // JSON.parse refused what the scanner accepts (not expected): its message, without the quoted input.
-        const message = err instanceof Error ? err.message : String(err);
-        offset = Number(/at position (\d+)/.exec(message)?.[1] ?? 0);
-        problem = message.replace(/,?\s*(\.\.\.)?".*$/s, '').replace(/ in JSON at position \d+$/, '');
-    } catch (found) {
-        if (!(found instanceof JsonSyntaxError)) throw found;
-        offset = found.offset;
-        problem = found.message;
-    }
-    const before = text.slice(0, offset);
-    return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n'), problem };
-}
-
-class JsonSyntaxError extends Error {
-    constructor(
-        readonly offset: number,
-        message: string
-    ) {
-        super(message);
-    }
-}
-
-/** A strict JSON (RFC 8259) scanner: throws a JsonSyntaxError at the first problem, saying what to write instead. */
-function scanJson(text: string): void {
-    let i = 0;
-    const fail = (problem: string, offset = i): never => {
-        throw new JsonSyntaxError(offset, offset >= text.length ? 'the file ends too early: a closing "}", "]" or \'"\' is missing' : problem);
-    };
-    const space = (): void => {
-        while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r') i++;
-    };
-    const string = (): void => {
-        i++;
-        for (;;) {
-            const c = text[i];
-            if (c === undefined) return fail('');
-            if (c === '"') return void i++;
-            if (c === '\\') {
-                const e = text[i + 1] ?? '';
-                if (e !== '' && '"\\/bfnrt'.includes(e)) i += 2;
-                else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
-                else fail('a backslash in a string must start an escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX): write \\\\ for a backslash itself');
-                continue;
-            }
-            if (c < ' ')
-                fail(
-                    c === '\n' || c === '\r'
-                        ? 'a string is not closed on its line: add the closing " (a line break inside a string is written \\n)'
-                        : 'a control character inside a string: escape it (\\t, \\uXXXX)'
-                );
-            i++;
-        }
-    };
-    const value = (): void => {
-        space();
-        const c = text[i] ?? '';
-        if (c === '{') return members('}', true);
-        if (c === '[') return members(']', false);
-        if (c === '"') return string();
-        const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-        number.lastIndex = i;
-        if (/[-0-9]/.test(c) && number.test(text)) return void (i = number.lastIndex);
-        for (const word of ['true', 'false', 'null']) if (text.startsWith(word, i)) return void (i += word.length);
-        if (c === '/') fail('comments are not allowed in JSON: remove them');
-        if (c === "'") fail('strings need double quotes (") in JSON, not single quotes');
-        fail('expected a value: a string in double quotes, a number, true, false, null, an object or an array');
-    };
-    const members = (close: '}' | ']', object: boolean): void => {
-        i++;
-        space();
-        if (text[i] === close) return void i++;
-        for (;;) {
-            space();
-            if (object) {
-                if (text[i] !== '"')
-                    fail(text[i] === "'" ? 'property names need double quotes (") in JSON, not single quotes' : 'expected a property name in double quotes');
-                string();
-                space();
-                if (text[i] !== ':') fail('expected ":" after the property name');
-                i++;
-            }
-            value();
-            space();
-            if (text[i] === close) return void i++;
-            if (text[i] !== ',') fail(`expected "," or "${close}" after ${object ? 'the property value' : 'the array item'} (a missing comma?)`);
-            const comma = i++;
-            space();
-            if (text[i] === close) fail(`a comma with nothing after it before "${close}": remove the trailing comma`, comma);
-        }
-    };
-    if (text.startsWith('\uFEFF')) throw new JsonSyntaxError(0, 'the file starts with a byte order mark (BOM): save it as UTF-8 without BOM');
-    if (!text.trim()) throw new JsonSyntaxError(0, 'the file is empty: it must hold one JSON object');
-    value();
-    space();
-    if (i < text.length) fail('more text after the end of the JSON value: remove it (or the opening "{" is missing)');
-}
+// Where and why a file is not JSON, without quoting it: json-syntax.ts.
+export { jsonSyntaxError } from './json-syntax';
 
 export function parseFixtures(text: string, file: string): Fixtures {
     const tooDeep = (at: string): EmulatorError =>

@@ -9,9 +9,9 @@
 // - delete: pre-connection-deletion runs, then the connection is deleted whatever the hooks did.
 import path from 'node:path';
 import { compileFile } from './compile';
-import { EmulatorError } from './errors';
-import { FIXTURES_DIR, fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures } from './fixtures';
-import { withFileLock, LockTimeoutError } from './lock';
+import { EmulatorError, handlerLoadError } from './errors';
+import { fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures } from './fixtures';
+import { LockTimeoutError, withFileLock } from './lock';
 import { connectionLockFile } from './names';
 import { Redactor, fixtureSecrets } from './redact';
 import type { HandlerResult, Operation, Outcome, RunResult } from './result';
@@ -24,7 +24,7 @@ import { buildRunRequest, relabelRequest, type ResponseOverlay } from './run-req
 import { newConnectionRecord, reconnectedRecord, validatorsToRun } from './upsert';
 
 export type { ResponseOverlay } from './run-request';
-import { readState, resetState, writeState, type ConnectionRecord, type EmulatorState } from './state';
+import { lockDir, readState, resetState, saveConnection, type ConnectionRecord, type EmulatorState } from './state';
 
 export interface EmulatorOptions {
     timeoutMs?: number;
@@ -166,48 +166,37 @@ export class Emulator {
         // Before the lock: the type check is synchronous, and a lock holder must keep refreshing its lock.
         const warnings = this.checkTypes();
         return this.withConnectionLock(opts.connectionId, async () => {
-            const [handler] = await this.describe([handlerFile]);
+            const handler = await this.describeOne(handlerFile);
             const existing = this.liveConnection(opts.connectionId);
             if (!existing) {
                 if (!opts.account) {
+                    const accounts = Object.keys(requireIntegration(fixtures, integration, this.fixturesFile).accounts).join(', ');
                     throw new EmulatorError(
                         'unknown_connection',
-                        `connection "${opts.connectionId}" does not exist. Pass --account <account> to create it as a first connect (accounts: ${Object.keys(fixtures.integrations[integration]!.accounts).join(', ')}), or use an existing connection (see "nango-emulator connections").`
+                        `connection "${opts.connectionId}" does not exist. Pass --account <account> to create it as a first connect (accounts: ${accounts}), or use an existing connection (see "nango-emulator connections").`
                     );
                 }
-                if (handler!.event === 'pre-connection-deletion') {
+                if (handler.event === 'pre-connection-deletion') {
                     throw new EmulatorError(
                         'unknown_connection',
                         `connection "${opts.connectionId}" does not exist, so there is nothing to delete. Connect it first ("nango-emulator connect ${integration} --connection ${opts.connectionId} --account ${opts.account}").`
                     );
                 }
-                const ctx = this.newContext(
-                    'dryrun',
-                    integration,
-                    opts.connectionId,
-                    opts.account,
-                    this.newConnection(integration, opts.connectionId, opts.account),
-                    warnings
+                const connection = this.newConnection(integration, opts.connectionId, opts.account);
+                return this.firstConnect(
+                    this.newContext('dryrun', integration, opts.connectionId, opts.account, connection, warnings),
+                    [handler],
+                    handler.event
                 );
-                return this.firstConnect(ctx, [handler!], handler!.event);
             }
             this.assertIntegration(existing, integration);
             if (opts.reconnect) {
                 const account = opts.account ?? existing.account;
-                const ctx = this.newContext(
-                    'dryrun',
-                    integration,
-                    opts.connectionId,
-                    account,
-                    this.upsertAccount(existing, account, warnings),
-                    warnings,
-                    existing
-                );
-                if (handler!.event === 'validate-connection') return this.reconnectValidation(ctx, [handler!], 'validate-connection');
-                if (handler!.event === 'post-connection-creation') return this.reconnectValidation(ctx, [handler!], 'post-connection-creation');
-                await this.runHandler(ctx, handler!);
-                await this.saveConnection(ctx.connection);
-                return finishRun(ctx, 'ran', [handler!.event], handler!.event);
+                const connection = this.upsertAccount(existing, account, warnings);
+                const ctx = this.newContext('dryrun', integration, opts.connectionId, account, connection, warnings, existing);
+                // validate-connection decides the status; post-connection-creation runs after a successful reconnect.
+                if (handler.event !== 'pre-connection-deletion') return this.reconnectValidation(ctx, [handler], handler.event);
+                return this.runAndSave(ctx, handler);
             }
             if (opts.account && opts.account !== existing.account) {
                 throw new EmulatorError(
@@ -215,11 +204,15 @@ export class Emulator {
                     `connection "${opts.connectionId}" is authorized as account "${existing.account}". Add --reconnect to re-authorize it as "${opts.account}" before the run.`
                 );
             }
-            const ctx = this.newContext('dryrun', integration, opts.connectionId, existing.account, structuredClone(existing), warnings);
-            await this.runHandler(ctx, handler!);
-            await this.saveConnection(ctx.connection);
-            return finishRun(ctx, 'ran', [handler!.event], handler!.event);
+            return this.runAndSave(this.newContext('dryrun', integration, opts.connectionId, existing.account, structuredClone(existing), warnings), handler);
         });
+    }
+
+    /** One handler run on a connection that exists, its metadata writes saved. */
+    private async runAndSave(ctx: RunContext, handler: DescribedHandler): Promise<RunResult> {
+        await this.runHandler(ctx, handler);
+        await this.saveConnection(ctx.connection);
+        return finishRun(ctx, 'ran', [handler.event], handler.event);
     }
 
     // ---- Lifecycle steps -------------------------------------------------------------------------
@@ -361,9 +354,8 @@ export class Emulator {
     /** The integration's handlers Nango would run (imported by index.ts, type-checked), and warnings for the rest. */
     private async handlersFor(integration: string, typeWarnings: string[]): Promise<{ handlers: DescribedHandler[]; warnings: string[] }> {
         requireIntegration(this.fixtures(), integration, this.fixturesFile);
-        const warnings = typeWarnings;
         const runnable = runnableHandlers(this.root, integration);
-        return { handlers: await this.describe(runnable.files), warnings: [...warnings, ...runnable.warnings] };
+        return { handlers: await this.describe(runnable.files), warnings: [...typeWarnings, ...runnable.warnings] };
     }
 
     private checkTypes(): string[] {
@@ -373,22 +365,15 @@ export class Emulator {
     /** Compiles handlers and asks the worker which event each handles (top-level code runs there, not here). */
     private async describe(files: HandlerFile[]): Promise<DescribedHandler[]> {
         const out: DescribedHandler[] = [];
-        for (const h of files) {
-            const compiled = await compileFile(this.root, h.file);
-            const described = await this.worker.describe(compiled.compiled, h.file, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-            if (!described.definition) {
-                const e = described.error;
-                // The emulator's own checks (and its timeout) name the file and the fix; anything else was thrown by the file's top-level code.
-                if (!e || e.message.startsWith(`${h.file}: `)) throw new EmulatorError('handler_invalid', e?.message ?? `${h.file}: could not be loaded`);
-                const where = e.location ? `${e.location.file}:${e.location.line}:${e.location.column}` : h.file;
-                throw new EmulatorError(
-                    'handler_invalid',
-                    `${where}: loading the file threw ${e.type}: ${e.message.replace(/\.$/, '')}. Top-level code runs when the file is loaded, before any event (in Nango too): fix it, or move it into exec.`
-                );
-            }
-            out.push({ ...h, compiled: compiled.compiled, event: described.definition.event });
-        }
+        for (const h of files) out.push(await this.describeOne(h));
         return out;
+    }
+
+    private async describeOne(h: HandlerFile): Promise<DescribedHandler> {
+        const { compiled } = await compileFile(this.root, h.file);
+        const described = await this.worker.describe(compiled, h.file, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        if (!described.definition) throw handlerLoadError(h.file, described.error);
+        return { ...h, compiled, event: described.definition.event };
     }
 
     /** `before`: the connection as it was before a reconnect upserted it (the metadata diff starts there). */
@@ -434,30 +419,15 @@ export class Emulator {
         }
     }
 
-    /**
-     * Re-reads the state and replaces just this connection, under the state lock: runs on other
-     * connections may have saved in the meantime, and their writes must not be lost.
-     */
     private async saveConnection(connection: ConnectionRecord): Promise<void> {
-        await withFileLock(path.join(this.lockDir, 'state.lock'), 10_000, () => {
-            const state = readState(this.root, this.fixtures(), this.options.stateDir);
-            const previous = state.connections[connection.id];
-            // A new connection takes its id here, under the lock: ids read before it could be another process's too.
-            if (!previous || previous.status === 'deleted') connection.numericId = state.nextNumericId++;
-            state.connections[connection.id] = connection;
-            writeState(this.root, state, this.options.stateDir);
-        });
-    }
-
-    private get lockDir(): string {
-        return path.join(this.options.stateDir ?? path.join(this.root, FIXTURES_DIR), 'locks');
+        await saveConnection(this.root, this.fixtures(), connection, this.options.stateDir);
     }
 
     /** Runs on one connection are serialized (across processes); runs on different connections overlap. */
     private async withConnectionLock<T>(connectionId: string, fn: () => Promise<T>): Promise<T> {
         const waitMs = (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 10_000;
         try {
-            return await withFileLock(path.join(this.lockDir, connectionLockFile(connectionId)), waitMs, fn);
+            return await withFileLock(path.join(lockDir(this.root, this.options.stateDir), connectionLockFile(connectionId)), waitMs, fn);
         } catch (err) {
             if (err instanceof LockTimeoutError) {
                 throw new EmulatorError(
@@ -470,7 +440,6 @@ export class Emulator {
     }
 
     private redactorFor(fixtures: Fixtures): Redactor {
-        const secrets = fixtureSecrets(fixtures);
-        return new Redactor(secrets);
+        return new Redactor(fixtureSecrets(fixtures));
     }
 }

@@ -11,3 +11,6 @@ export const DEFAULT_MEMORY_LIMIT_MB = 1024;
 
 /** The largest provider response body a run accepts. */
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** A run under the debugger may sit on a breakpoint for long: its limit is an hour. */
+export const DEBUG_TIMEOUT_MS = 60 * 60 * 1000;

@@ -43,7 +43,7 @@ export function isConnectionId(id: string): boolean {
 
 /** "a/b" → `"/"`; control characters and spaces by code, so the message stays on one line. */
 function describeChar(c: string): string {
-    const code = c.codePointAt(0)!;
+    const code = c.codePointAt(0) ?? 0;
     if (code < 0x20 || code === 0x7f) return `a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')}${c === '\n' ? ', a line break' : ''})`;
     if (c === ' ') return 'a space';
     return `"${c}"`;
@@ -53,6 +53,12 @@ function describeChar(c: string): string {
 export function quoteId(id: string): string {
     const shown = id.length > 60 ? `${id.slice(0, 40)}…(${id.length} characters)` : id;
     return JSON.stringify(shown);
+}
+
+/** One message for every entry point: `<where> <id>: not a valid connection id (<problem>). Use <rule>.` */
+export function connectionIdMessage(where: string, id: string): string | undefined {
+    const problem = connectionIdProblem(id);
+    return problem === undefined ? undefined : `${where} ${quoteId(id)}: not a valid connection id (${problem}). Use ${CONNECTION_ID_RULE}.`;
 }
 
 /** The zod form of the rule (fixtures, /_emulator/run bodies, scenario files); `what` names the field for a non-string. */

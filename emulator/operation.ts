@@ -4,10 +4,12 @@
 import * as z from 'zod';
 import { EmulatorError } from './errors';
 import type { Emulator } from './lifecycle';
-import { ConnectionIdSchema, nameSchema } from './names';
+import { ConnectionIdSchema, connectionIdMessage } from './names';
 import type { RunResult } from './result';
 
-const name = nameSchema;
+// Integrations and accounts are looked up in the fixtures (whose keys follow NAME_PATTERN): any other
+// name is answered as unknown, listing the defined ones, which says more than a pattern would.
+const name = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, `${what} must not be empty`);
 
 export const EmulatorOperationSchema = z.discriminatedUnion(
     'operation',
@@ -49,6 +51,10 @@ export type OperationResult = RunResult | ResetResult;
  * own spelling (the CLI says "--connection" where the body says "connectionId").
  */
 export function parseOperation(raw: unknown, source: string, fieldNames: Readonly<Record<string, string>> = {}): EmulatorOperation {
+    // A bad connection id is said the same way everywhere: the field, the value and the rule.
+    const connectionId = (raw as { connectionId?: unknown } | null)?.connectionId;
+    const idProblem = typeof connectionId === 'string' ? connectionIdMessage(fieldNames['connectionId'] ?? 'connectionId', connectionId) : undefined;
+    if (idProblem) throw new EmulatorError('bad_usage', idProblem);
     const parsed = EmulatorOperationSchema.safeParse(raw);
     if (parsed.success) return parsed.data;
     const details = parsed.error.issues
@@ -86,20 +92,5 @@ export async function performOperation(emulator: Emulator, op: EmulatorOperation
             const state = emulator.reset();
             return { ok: true, operation: 'reset', connections: Object.keys(state.connections).length, fixturesFile: emulator.fixturesFile };
         }
-    }
-}
-
-/** A one-line description of the operation for progress titles and logs. */
-export function describeOperation(op: EmulatorOperation): string {
-    switch (op.operation) {
-        case 'dryrun':
-            return `dry run ${op.function} on ${op.connectionId}${op.account ? ` as ${op.account}` : ''}${op.reconnect ? ' (reconnect)' : ''}`;
-        case 'connect':
-        case 'reconnect':
-            return `${op.operation} ${op.integration}/${op.connectionId} as ${op.account}`;
-        case 'delete':
-            return `delete ${op.integration}/${op.connectionId}`;
-        case 'reset':
-            return 'reset to the fixtures';
     }
 }

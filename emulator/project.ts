@@ -1,8 +1,20 @@
 // The nango-integrations project on disk, as the emulator needs it: where the root is, and which
-// handler files each integration has (<root>/<integration>/on-events/<name>.ts).
+// handler files each integration has. The rules themselves (what a root is, what a handler file
+// is) are in project-layout.ts, shared with the editor's workspace model.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { EmulatorError } from './errors';
+import {
+    INDEX_FILE_NAME,
+    ON_EVENTS_FOLDER,
+    PACKAGE_JSON,
+    classifyFile,
+    dependsOnNango,
+    handlerIdentity,
+    isSkippedFolder,
+    nangoRootKind
+} from './project-layout';
 import { NANGO_SOURCES, entryPointsOf } from './sandbox/rules';
 
 export interface HandlerFile {
@@ -12,16 +24,16 @@ export interface HandlerFile {
     file: string;
 }
 
+/** The facts nangoRootKind weighs, read from disk. */
 function isNangoRoot(dir: string): boolean {
-    if (existsSync(path.join(dir, 'index.ts')) && listHandlerFiles(dir).length > 0) return true;
-    const pkg = path.join(dir, 'package.json');
-    if (!existsSync(pkg)) return false;
-    try {
-        const json = JSON.parse(readFileSync(pkg, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-        return Boolean(json.dependencies?.['nango'] ?? json.devDependencies?.['nango']) && existsSync(path.join(dir, 'index.ts'));
-    } catch {
-        return false;
-    }
+    const entries = safeReaddir(dir);
+    return (
+        nangoRootKind({
+            hasIndexFile: entries.some((e) => e.isFile() && e.name === INDEX_FILE_NAME),
+            hasOnEventsFolder: entries.some((e) => e.isDirectory() && !isSkippedFolder(e.name) && isDirectory(path.join(dir, e.name, ON_EVENTS_FOLDER))),
+            dependsOnNango: dependsOnNango(readText(path.join(dir, PACKAGE_JSON)))
+        }) !== undefined
+    );
 }
 
 /** Walks up from `from` (a folder or a handler file), then looks in ./nango-integrations at each level. */
@@ -36,29 +48,46 @@ export function findRoot(from: string): string {
     }
     throw new EmulatorError(
         'bad_usage',
-        `no nango-integrations folder found from ${dir} (looked for index.ts with <integration>/on-events/*.ts, or a package.json depending on nango). Pass --root <path to nango-integrations>.`
+        `no nango-integrations folder found from ${dir} (looked for index.ts beside <integration>/on-events/ folders or a package.json depending on nango). Pass --root <path to nango-integrations>.`
     );
 }
 
+/** Every handler file of the project (classifyFile's 'handler'), sorted by path. */
 export function listHandlerFiles(root: string): HandlerFile[] {
     const out: HandlerFile[] = [];
     for (const integration of safeReaddir(root)) {
-        if (integration.startsWith('.') || integration === 'node_modules' || integration === 'dist') continue;
-        const onEvents = path.join(root, integration, 'on-events');
+        if (isSkippedFolder(integration.name)) continue;
+        const onEvents = path.join(root, integration.name, ON_EVENTS_FOLDER);
         for (const entry of safeReaddir(onEvents)) {
-            if (/\.(ts|mts|cts)$/.test(entry) && !entry.endsWith('.d.ts') && !/\.(test|spec)\.ts$/.test(entry)) {
-                out.push({ integration, name: entry.replace(/\.[^.]+$/, ''), file: path.join(onEvents, entry) });
-            }
+            const file = path.join(onEvents, entry.name);
+            if (classifyFile(root, file) === 'handler' && isFile(file)) out.push({ ...handlerIdentity(root, file), file });
         }
     }
     return out.sort((a, b) => a.file.localeCompare(b.file));
 }
 
-function safeReaddir(dir: string): string[] {
+function safeReaddir(dir: string): Dirent[] {
     try {
-        return readdirSync(dir);
+        return readdirSync(dir, { withFileTypes: true });
     } catch {
         return [];
+    }
+}
+
+/** Follows symbolic links, as the editor's file listing does for files. */
+function isFile(file: string): boolean {
+    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+function isDirectory(dir: string): boolean {
+    return statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function readText(file: string): string | undefined {
+    try {
+        return readFileSync(file, 'utf8');
+    } catch {
+        return undefined;
     }
 }
 
@@ -73,7 +102,8 @@ export function resolveHandler(root: string, ref: string, integrationHint?: stri
     }
     const [maybeIntegration, maybeName] = ref.includes('/') ? ref.split('/', 2) : [integrationHint, ref];
     const matches = handlers.filter((h) => h.name === maybeName && (!maybeIntegration || h.integration === maybeIntegration));
-    if (matches.length === 1) return matches[0]!;
+    const [only] = matches;
+    if (matches.length === 1 && only) return only;
     const names = handlers.map((h) => `${h.integration}/${h.name}`).join(', ') || '(none)';
     if (matches.length === 0) {
         throw new EmulatorError(
@@ -94,7 +124,7 @@ export function resolveHandler(root: string, ref: string, integrationHint?: stri
 export function importedFiles(root: string): Set<string> {
     let text: string;
     try {
-        text = readFileSync(path.join(root, 'index.ts'), 'utf8');
+        text = readFileSync(path.join(root, INDEX_FILE_NAME), 'utf8');
     } catch {
         return new Set();
     }

@@ -165,10 +165,10 @@ function formatDate(d: Date, format: string): string {
     const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
     const t: Record<string, string> = {
         YYYY: String(d.getUTCFullYear()),
-        MMM: MONTHS[d.getUTCMonth()]!,
+        MMM: MONTHS[d.getUTCMonth()] ?? '',
         MM: pad(d.getUTCMonth() + 1),
         DD: pad(d.getUTCDate()),
-        ddd: DAYS[d.getUTCDay()]!,
+        ddd: DAYS[d.getUTCDay()] ?? '',
         HH: pad(d.getUTCHours()),
         mm: pad(d.getUTCMinutes()),
         ss: pad(d.getUTCSeconds()),
@@ -176,20 +176,20 @@ function formatDate(d: Date, format: string): string {
         ZZ: '+0000',
         Z: '+00:00'
     };
-    return format.replace(/\[([^\]]*)]|YYYY|MMM|MM|DD|ddd|HH|mm|ss|SSS|ZZ|Z/g, (m, literal: string | undefined) => literal ?? t[m]!);
+    return format.replace(/\[([^\]]*)]|YYYY|MMM|MM|DD|ddd|HH|mm|ss|SSS|ZZ|Z/g, (m, literal: string | undefined) => literal ?? t[m] ?? m);
 }
 
 /** resolveNowExpression: ${now}, ${now:FORMAT}, ${now+N:unit:FORMAT}; null when `expr` is not one. */
 function nowExpression(expr: string, r: Replacers): string | null {
     const now = typeof r['now'] === 'string' ? new Date(r['now']) : new Date();
     if (expr === 'now') return now.toISOString();
-    const offset = /^now([+-]\d+):([a-zA-Z]+):(.+)$/.exec(expr);
-    if (offset) {
-        const unit = UNIT_MS[offset[2]!.replace(/s$/, '')] ?? UNIT_MS[offset[2]!];
-        return unit === undefined ? null : formatDate(new Date(now.getTime() + Number(offset[1]) * unit), offset[3]!);
+    const offset = /^now(?<amount>[+-]\d+):(?<name>[a-zA-Z]+):(?<format>.+)$/.exec(expr)?.groups;
+    if (offset?.['amount'] && offset['name'] && offset['format']) {
+        const unit = UNIT_MS[offset['name'].replace(/s$/, '')] ?? UNIT_MS[offset['name']];
+        return unit === undefined ? null : formatDate(new Date(now.getTime() + Number(offset['amount']) * unit), offset['format']);
     }
-    const format = /^now:(.+)$/.exec(expr);
-    return format ? formatDate(now, format[1]!) : null;
+    const format = /^now:(.+)$/.exec(expr)?.[1];
+    return format ? formatDate(now, format) : null;
 }
 
 function interpolateFromObject(str: string, r: Replacers): string {
@@ -347,13 +347,13 @@ function oauth1Header(o: {
         oauth_token: o.token
     };
     const params = sortedPairs([...Object.entries(oauth), ...(safeUrl(url)?.searchParams ?? [])]);
-    const base = `${method}&${enc(url.split('?')[0]!)}&${enc(params)}`;
+    const base = `${method}&${enc(url.split('?')[0] ?? url)}&${enc(params)}`;
     oauth['oauth_signature'] = createHmac(o.hash, `${enc(o.consumerSecret)}&${enc(o.tokenSecret)}`)
         .update(base)
         .digest('base64');
-    return `OAuth ${Object.keys(oauth)
-        .sort()
-        .map((k) => `${enc(k)}="${enc(oauth[k]!)}"`)
+    return `OAuth ${Object.entries(oauth)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => `${enc(k)}="${enc(v)}"`)
         .join(', ')}`;
 }
 
@@ -380,7 +380,8 @@ function sigV4Headers(c: AwsCredentials, headers: Record<string, string>, req: R
     const signed: Record<string, string> = { ...headers, host: u?.host ?? '', 'x-amz-date': amzDate };
     if (c.session_token) signed['x-amz-security-token'] = c.session_token;
     signed['x-amz-content-sha256'] = createHash('sha256').update(payload).digest('hex');
-    const names = Object.keys(signed).sort();
+    const signedEntries = Object.entries(signed).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const names = signedEntries.map(([n]) => n);
     const path = u?.pathname || '/';
     const uri = c.service === 's3' ? path : path.split('/').map(enc).join('/') || '/';
     const query = sortedPairs(u?.searchParams ?? []);
@@ -388,7 +389,7 @@ function sigV4Headers(c: AwsCredentials, headers: Record<string, string>, req: R
         req.method,
         uri,
         query,
-        names.map((n) => `${n}:${signed[n]!.trim().replace(/\s+/g, ' ')}\n`).join(''),
+        signedEntries.map(([n, v]) => `${n}:${v.trim().replace(/\s+/g, ' ')}\n`).join(''),
         names.join(';'),
         signed['x-amz-content-sha256']
     ].join('\n');

@@ -88,8 +88,7 @@ export function readTextFile(file: string, opts: ReadTextOptions): string | unde
  */
 export function tooDeepAt(value: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
     const stack: { value: unknown; depth: number; path: string[] }[] = [{ value, depth: 0, path: [] }];
-    while (stack.length) {
-        const item = stack.pop()!;
+    for (let item = stack.pop(); item; item = stack.pop()) {
         if (item.value === null || typeof item.value !== 'object') continue;
         if (item.depth >= maxDepth) return [...item.path, ...(item.depth > item.path.length ? ['…'] : [])].join('.') || '(top level)';
         for (const [key, child] of Object.entries(item.value)) {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { matchRequestUrl } from 'msw';
 import * as z from 'zod';
 import { EmulatorError } from './errors';
+import { own } from './names';
 import { describeIssues, fixturesPath, parseFixtures, ResponseSchema, type Fixtures, type ResponseFixture } from './fixtures';
 import { REDACTED, Redactor, fixtureSecrets } from './redact';
 import { writeFileAtomic } from './state';
@@ -411,8 +412,8 @@ export interface ImportResult extends ConvertedRecording {
 
 /** The integration of `<root>/<integration>/tests/<name>.test.json`, the path the nango CLI writes. */
 export function integrationOfRecording(file: string): string | undefined {
-    const parts = path.resolve(file).split(path.sep);
-    return parts.length >= 3 && parts[parts.length - 2] === 'tests' && /\.test\.json$/.test(parts[parts.length - 1]!) ? parts[parts.length - 3] : undefined;
+    const [integration, folder, name] = path.resolve(file).split(path.sep).slice(-3);
+    return folder === 'tests' && name !== undefined && /\.test\.json$/.test(name) ? integration : undefined;
 }
 
 /** JSON with object keys sorted, so equal fixtures compare equal whatever their key order. */
@@ -495,7 +496,9 @@ export function importRecording(root: string, recordingFile: string, options: Im
 
     // Edit the file as the user wrote it (not the parsed one with defaults filled in), keep its indentation.
     const raw = JSON.parse(fixturesText) as { integrations: Record<string, { responses?: unknown[] }> };
-    const rawIntegration = raw.integrations[integration]!;
+    const rawIntegration = own(raw.integrations, integration);
+    // The fixtures were just validated from this text: the integration is there.
+    if (!rawIntegration) throw new Error(`${fixturesFile}: integration "${integration}" disappeared while importing`);
     rawIntegration.responses = [...(rawIntegration.responses ?? []), ...fresh];
     const indent = /^[{[]\r?\n([ \t]+)/.exec(fixturesText)?.[1] ?? '    ';
     const next = JSON.stringify(raw, null, indent) + '\n';

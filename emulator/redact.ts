@@ -72,7 +72,8 @@ function charPattern(ch: string, fold: boolean): string {
         alternatives.add(escapeRegex(JSON.stringify(json).slice(1, -1)));
     }
     alternatives.add([...Array(ch.length).keys()].map((i) => `\\\\u${hexPattern(ch.charCodeAt(i), 4)}`).join(''));
-    const code = ch.codePointAt(0)!;
+    // Only an ASCII code is used below, where charCodeAt and codePointAt agree.
+    const code = ch.charCodeAt(0);
     if (XML_ENTITIES[ch]) alternatives.add(escapeRegex(XML_ENTITIES[ch]));
     if (code < 0x80 && !/[A-Za-z0-9]/.test(ch)) {
         alternatives.add(`&#${code};`);
@@ -141,7 +142,8 @@ export class Redactor {
                 for (const b64 of base64Forms(secret)) base64.push({ length: b64.length, source: stringPattern(b64, false) });
             }
             patterns = { plain: alternation(plain), base64: alternation(base64) };
-            if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+            const oldest = compiled.keys().next();
+            if (compiled.size >= MAX_COMPILED && !oldest.done) compiled.delete(oldest.value);
             compiled.set(cacheKey, patterns);
         }
         this.plain = patterns.plain;
@@ -164,8 +166,8 @@ export class Redactor {
         for (let m = re.exec(out); m; m = re.exec(out)) {
             let start = m.index;
             let end = start + m[0].length;
-            for (let n = 0; n < 3 && start > done && B64_CHAR.test(out[start - 1]!); n++) start--;
-            for (let n = 0; n < 3 && end < out.length && B64_CHAR.test(out[end]!); n++) end++;
+            for (let n = 0; n < 3 && start > done && B64_CHAR.test(out.charAt(start - 1)); n++) start--;
+            for (let n = 0; n < 3 && end < out.length && B64_CHAR.test(out.charAt(end)); n++) end++;
             while (end < out.length && out[end] === '=') end++;
             result += out.slice(done, start) + REDACTED;
             done = end;

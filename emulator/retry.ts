@@ -95,7 +95,7 @@ export function nangoRetryDecision(input: RetryInput): RetryDecision {
 
     if (conf.at || conf.after) {
         const type = conf.at ? 'at' : 'after';
-        const names = [(conf.at ?? conf.after)!].flat();
+        const names = [conf.at ?? conf.after ?? []].flat();
         let best: number | undefined;
         for (const name of names) {
             const wait = parseRetryValue(type, headers[name.toLowerCase()], input.now ?? Date.now());
@@ -198,34 +198,6 @@ export function proxyRetryStep(input: RetryStepInput): RetryStep {
         waitMs,
         message: `Retrying HTTP call (reason: ${decision.reason}). Waiting for ${waitMs}ms ${at} (${input.context}${note})`
     };
-}
-
-/** The message Node (through axios) gives a failed connection with this code, e.g. "read ECONNRESET". */
-export function networkErrorMessage(code: string, url: string): string {
-    let host = '';
-    let port = '';
-    try {
-        const u = new URL(url);
-        host = u.hostname;
-        port = u.port || (u.protocol === 'http:' ? '80' : '443');
-    } catch {
-        // keep the generic forms
-    }
-    switch (code) {
-        case 'ECONNRESET':
-            return 'read ECONNRESET';
-        case 'EPIPE':
-            return 'write EPIPE';
-        case 'ECONNABORTED':
-            return 'Request aborted';
-        case 'UND_ERR_SOCKET':
-            return 'other side closed';
-        case 'EAI_AGAIN':
-        case 'ENOTFOUND':
-            return `getaddrinfo ${code} ${host}`;
-        default:
-            return `connect ${code} ${host}:${port}`;
-    }
 }
 
 /** Milliseconds to wait from an "after" (seconds) or "at" (epoch seconds or ms, or a date) value; undefined if unusable. */

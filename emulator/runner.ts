@@ -87,7 +87,9 @@ export class HandlerWorker {
                 // The permission model's warnings would bury a crash's own message in the stderr tail.
                 '--no-warnings',
                 `--max-old-space-size=${this.memoryLimitMb}`,
-                ...sandboxWorkerFlags([path.dirname(workerScript()), cacheDir(this.options.projectRoot), path.join(this.options.projectRoot, 'node_modules')]),
+                ...sandboxWorkerFlags([path.dirname(workerScript()), cacheDir(this.options.projectRoot), path.join(this.options.projectRoot, 'node_modules')], {
+                    inspector: (this.options.execArgv ?? []).some((flag) => flag.startsWith('--inspect'))
+                }),
                 ...(this.options.execArgv ?? [])
             ],
             stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -220,6 +222,12 @@ export class HandlerWorker {
         onFailure: (error: HandlerErrorInfo) => T
     ): Promise<T> {
         await this.start();
+        const child = this.child;
+        if (!child)
+            return onFailure({
+                type: 'worker_exit',
+                message: `${'handlerFile' in request ? request.handlerFile : 'the handler'}: the worker process ended before the run started. The next run starts a fresh worker.`
+            });
         return new Promise<T>((resolve) => {
             let finished = false;
             const finish = (value: T): void => {
@@ -262,7 +270,7 @@ export class HandlerWorker {
             signal?.addEventListener('abort', onAbort);
             this.exitListeners.add(onExit);
             this.listeners.set(request.id, (m) => onMessage(m, finish));
-            this.child!.send(request);
+            child.send(request);
         });
     }
 

@@ -6,7 +6,8 @@ import path from 'node:path';
 import * as z from 'zod';
 import { EmulatorError } from './errors';
 import { CredentialsSchema, FIXTURES_DIR, describeIssues, jsonSyntaxError, type Fixtures } from './fixtures';
-import { nullPrototype } from './names';
+import { withFileLock } from './lock';
+import { nullPrototype, own } from './names';
 import { isStackOverflow, MAX_JSON_DEPTH, MAX_STATE_BYTES, readTextFile, tooDeepAt } from './read-file';
 
 export const STATE_FILE = 'state.json';
@@ -52,8 +53,10 @@ export function statePath(root: string, stateDir?: string): string {
 export function initialState(fixtures: Fixtures, now = new Date()): EmulatorState {
     const state: EmulatorState = { version: 1, nextNumericId: 1, connections: {} };
     for (const c of fixtures.connections) {
-        const integration = fixtures.integrations[c.integration]!;
-        const account = integration.accounts[c.account]!;
+        const integration = own(fixtures.integrations, c.integration);
+        const account = integration && own(integration.accounts, c.account);
+        // FixturesSchema checks that every connection names an integration and account it defines.
+        if (!integration || !account) throw new Error(`connection "${c.id}": integration "${c.integration}" or account "${c.account}" is not in the fixtures`);
         state.connections[c.id] = {
             id: c.id,
             numericId: state.nextNumericId++,
@@ -136,4 +139,24 @@ export function resetState(root: string, fixtures: Fixtures, stateDir?: string):
     const state = initialState(fixtures);
     writeState(root, state, stateDir);
     return state;
+}
+
+/** Where the run locks live: `locks/` next to the state file. */
+export function lockDir(root: string, stateDir?: string): string {
+    return path.join(stateDir ?? path.join(root, FIXTURES_DIR), 'locks');
+}
+
+/**
+ * Re-reads the state and replaces just this connection, under the state lock: runs on other
+ * connections may have saved in the meantime, and their writes must not be lost. A new connection
+ * takes its numeric id here, under the lock: ids read before it could be another process's too.
+ */
+export async function saveConnection(root: string, fixtures: Fixtures, connection: ConnectionRecord, stateDir?: string): Promise<void> {
+    await withFileLock(path.join(lockDir(root, stateDir), 'state.lock'), 10_000, () => {
+        const state = readState(root, fixtures, stateDir);
+        const previous = state.connections[connection.id];
+        if (!previous || previous.status === 'deleted') connection.numericId = state.nextNumericId++;
+        state.connections[connection.id] = connection;
+        writeState(root, state, stateDir);
+    });
 }

@@ -21,7 +21,7 @@ export function newConnectionRecord(
         id: c.connectionId,
         numericId: c.numericId,
         integration: c.integration,
-        provider: fixtures.integrations[c.integration]!.provider,
+        provider: requireIntegration(fixtures, c.integration, fixturesFile).provider,
         account: c.account,
         status: 'active',
         credentials: structuredClone(acct.credentials),

@@ -1,6 +1,7 @@
-// The heavy part of the extension (the TypeScript parser behind the workspace model, and the
-// emulator's fixtures/state code with zod), bundled as dist/core.js and loaded on first use so that
-// activation stays cheap. Adapters import types from here freely; values only through loadCore().
+// The heavy part of the extension (the TypeScript parser behind the workspace model, the scenario file
+// parser, result formatting), bundled as dist/core.js and loaded on first use so that activation stays
+// cheap. Adapters import types from here freely; values only through loadCore(). Nothing here runs an
+// emulator operation: those go to the emulator server (runs/client.ts).
 export {
     EVENT_FUNCTION_TEMPLATES,
     findNangoRoots,
@@ -13,8 +14,6 @@ export {
     validateIntegrationName,
     WorkspaceModel
 } from './workspace';
-export { loadFixtures } from '../emulator/fixtures';
 export { formatResult } from '../emulator/format';
 export { diffMetadata } from '../emulator/result';
-export { Emulator } from '../emulator/lifecycle';
-export { loadScenarios, runScenario } from '../emulator/scenarios';
+export { loadScenarios } from '../emulator/scenarios/load';

@@ -3,16 +3,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { emulatorTimeoutMs } from './settings';
-import { COMMAND_DEBUG_HANDLER, COMMAND_RUN_HANDLER, DryRunCodeLenses } from './codeLens';
-import { deploy } from './commands/deploy';
-import { DryRunController } from './commands/dryRun';
-import { newEventFunction } from './commands/newEventFunction';
-import { NangoDiagnostics, NangoQuickFixes } from './diagnostics';
-import { EmulatorView, type EmulatorNode } from './emulatorView';
-import { ScenarioTests } from './scenarioTests';
-import type { DryRunKind } from './plans/dryRun';
+import { COMMAND_DEBUG_HANDLER, COMMAND_RUN_HANDLER, DryRunCodeLenses } from './codelens/lenses';
+import { deploy } from './deploy/command';
+import { DryRunController } from './runs/controller';
+import { newEventFunction } from './scaffold/newEventFunction';
+import { NangoDiagnostics, NangoQuickFixes } from './diagnostics/diagnostics';
+import { EmulatorView, type EmulatorNode } from './view/emulatorView';
+import { ScenarioTests } from './testing/scenarioTests';
+import type { DryRunKind } from './runs/plan';
 import { NangoProjects } from './projects';
-import { loadCore } from './loadCore';
+import { EmulatorClient } from './runs/client';
 import { registerNangoTasks } from './tasks/provider';
 
 // Set by the bundle's first line (scripts/build.mjs), so the figure includes loading this module.
@@ -32,12 +32,16 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
     const output = vscode.window.createOutputChannel('Nango Emulator', { log: true });
     const projects = new NangoProjects();
     const diagnostics = new NangoDiagnostics(projects);
-    const runs = new DryRunController(context, projects, output);
-    const view = new EmulatorView(projects);
-    const scenarios = new ScenarioTests(projects, context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js')), emulatorTimeoutMs, () => view.refresh());
+    const cliPath = context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js'));
+    // The one way to the emulator: every run, reset, view read, scenario and debug session goes through it.
+    const client = new EmulatorClient(cliPath, emulatorTimeoutMs, (m) => output.info(m));
+    const runs = new DryRunController(context, projects, output, client);
+    const view = new EmulatorView(projects, client);
+    const scenarios = new ScenarioTests(projects, client, runs.emulatorDir, () => view.refresh());
 
     context.subscriptions.push(
         output,
+        client,
         projects,
         diagnostics,
         projects.onDidChange(() => diagnostics.refresh()),
@@ -47,10 +51,10 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
         vscode.commands.registerCommand(COMMAND_DEBUG_HANDLER, (file: string) => runs.debug(file)),
         vscode.commands.registerCommand('nango.dryRun', () => runs.pickHandlerAndRun()),
         vscode.commands.registerCommand('nango.newEventFunction', () => newEventFunction(projects)),
-        vscode.commands.registerCommand('nango.deploy', () => deploy(projects, context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js')))),
+        vscode.commands.registerCommand('nango.deploy', () => deploy(projects, cliPath)),
         vscode.commands.registerCommand('nango.showOutput', () => output.show()),
         vscode.commands.registerCommand('nango.resetEmulator', async (node?: EmulatorNode) => {
-            await resetEmulator(projects, output, node?.kind === 'project' ? node.root : undefined);
+            await runs.reset(node?.kind === 'project' ? node.root : undefined);
             view.refresh();
         }),
         vscode.window.createTreeView('nango.emulator', { treeDataProvider: view, showCollapseAll: true }),
@@ -121,26 +125,8 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
         );
     });
     ready.catch((err: unknown) => output.error(`Could not read the nango-integrations folders: ${err instanceof Error ? err.message : String(err)}`));
-    context.subscriptions.push(registerNangoTasks(projects, context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js')), ready));
+    context.subscriptions.push(registerNangoTasks(projects, cliPath, ready));
     return { ready, projects };
-}
-
-async function resetEmulator(projects: NangoProjects, output: vscode.LogOutputChannel, onlyRoot?: string): Promise<void> {
-    const { Emulator } = loadCore();
-    for (const model of projects.all().filter((m) => !onlyRoot || m.root === onlyRoot)) {
-        const emulator = new Emulator(model.root);
-        try {
-            const state = emulator.reset();
-            output.info(`Emulator state of ${model.root} reset from ${emulator.fixturesFile} (${Object.keys(state.connections).length} connections)`);
-        } catch (err) {
-            output.error((err as Error).message);
-            void vscode.window.showErrorMessage((err as Error).message.split('\n')[0]!, 'Show output').then((c) => c && output.show(true));
-            return;
-        } finally {
-            emulator.dispose();
-        }
-    }
-    void vscode.window.showInformationMessage('Nango emulator reset to the fixtures.');
 }
 
 export function deactivate(): void {

@@ -21,9 +21,13 @@ function readable(dir: string): string {
     return `--allow-fs-read=${path.join(path.resolve(dir), '*')}`;
 }
 
-export function sandboxWorkerFlags(readableDirs: readonly string[]): string[] {
+/**
+ * `inspector`: the run is under a debugger. Node's permission model turns the inspector off without a
+ * word, so a debugged worker goes without it; the vm context and the code generation block still hold.
+ */
+export function sandboxWorkerFlags(readableDirs: readonly string[], opts: { inspector?: boolean } = {}): string[] {
     const flags = ['--disallow-code-generation-from-strings'];
-    const permission = permissionFlag();
+    const permission = opts.inspector ? undefined : permissionFlag();
     if (permission) {
         // --allow-worker: the worker's watchdog thread (it ends the process when the parent is gone).
         flags.push(permission, '--allow-worker', ...readableDirs.map(readable));

@@ -9,7 +9,7 @@ import { Emulator, type EmulatorOptions } from '../lifecycle';
 import { LockTimeoutError, withFileLock } from '../lock';
 import { connectionLockFile } from '../names';
 import { Redactor, fixtureSecrets } from '../redact';
-import { DEFAULT_TIMEOUT_MS } from '../runner';
+import { DEBUG_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../limits';
 import { readState, writeState, type ConnectionRecord, type EmulatorState } from '../state';
 import type { Deployment } from './deploy-api';
 
@@ -156,13 +156,22 @@ export class ServerContext {
      */
     emulator(): Emulator {
         this.fixtures();
-        const key = this.fixturesCache!.key;
+        const key = this.fixturesKey();
         if (this.emulatorCache?.key !== key) {
             this.emulatorCache?.emulator.dispose();
-            const { log: _log, ...emulatorOptions } = this.options;
-            this.emulatorCache = { key, emulator: new Emulator(this.root, emulatorOptions) };
+            this.emulatorCache = { key, emulator: new Emulator(this.root, this.runOptions()) };
         }
         return this.emulatorCache.emulator;
+    }
+
+    /**
+     * The options of this server's runs. With an inspector port, the handler worker waits there for a
+     * debugger before running anything, under the debugger's time limit (the editor's Debug).
+     */
+    runOptions(inspectPort?: number): EmulatorOptions {
+        const { log: _log, ...emulatorOptions } = this.options;
+        if (inspectPort === undefined) return emulatorOptions;
+        return { ...emulatorOptions, timeoutMs: DEBUG_TIMEOUT_MS, workerExecArgv: [`--inspect-brk=127.0.0.1:${inspectPort}`] };
     }
 
     faultCountsFor(integration: string, connectionId: string): Map<number, number> {

@@ -1,15 +1,23 @@
 // /_emulator/*: what an editor (or a script) needs from a running emulator, so that one emulator can
 // be shared by the editor and a terminal. Run bodies and answers match the CLI's --json output.
+import { Emulator } from '../lifecycle';
 import { parseOperation, performOperation, type EmulatorOperation, type OperationResult } from '../operation';
 import type { ConnectionRecord } from '../state';
 import type { ServerContext } from './context';
+
+/** An integration as the editor's pickers and view show it. */
+export interface IntegrationSummary {
+    id: string;
+    provider: string;
+    accounts: { id: string; description?: string }[];
+}
 import { HttpError } from './http';
 
 /**
  * POST /_emulator/run: any operation of the model (a dry run, a lifecycle event, a reset); answers the
  * result `--json` prints. A reset also forgets what the server served (journal, fault counts).
  */
-export async function runOperation(ctx: ServerContext, raw: unknown): Promise<OperationResult> {
+export async function runOperation(ctx: ServerContext, raw: unknown, inspectPort?: number): Promise<OperationResult> {
     let op: EmulatorOperation;
     try {
         op = parseOperation(raw, 'POST /_emulator/run');
@@ -19,6 +27,17 @@ export async function runOperation(ctx: ServerContext, raw: unknown): Promise<Op
             'bad_usage',
             `${(err as Error).message}. Send e.g. { "operation": "dryrun", "function": "salesforce/validate-connection", "connectionId": "sf-acme" } or { "operation": "connect", "integration": "salesforce", "connectionId": "sf-new", "account": "acme" }.`
         );
+    }
+    if (inspectPort !== undefined) {
+        // Under the debugger: a worker of its own that waits for the debugger, ended with the run.
+        return ctx.serialize(async () => {
+            const emulator = new Emulator(ctx.root, ctx.runOptions(inspectPort));
+            try {
+                return await performOperation(emulator, op);
+            } finally {
+                emulator.dispose();
+            }
+        });
     }
     return ctx.serialize(async () => {
         const result = await performOperation(ctx.emulator(), op);
@@ -47,6 +66,20 @@ export function emulatedConnection(ctx: ServerContext, connectionId: string): { 
     }
     const { credentials: _credentials, ...rest } = found;
     return { ok: true, connection: rest };
+}
+
+/** GET /_emulator/integrations: the fixtures' integrations with their provider and accounts (what the editor offers to pick). */
+export function listIntegrations(ctx: ServerContext): { ok: true; fixturesFile: string; integrations: IntegrationSummary[] } {
+    const fixtures = ctx.fixtures();
+    return {
+        ok: true,
+        fixturesFile: ctx.fixturesFile,
+        integrations: Object.entries(fixtures.integrations).map(([id, integration]) => ({
+            id,
+            provider: integration.provider,
+            accounts: Object.entries(integration.accounts).map(([account, a]) => ({ id: account, ...(a.description ? { description: a.description } : {}) }))
+        }))
+    };
 }
 
 /** POST /_emulator/reset: the same as running { "operation": "reset" }. */

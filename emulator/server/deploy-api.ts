@@ -82,7 +82,10 @@ const flowConfig = z
         path: ['track_deletes']
     })
     .refine(
-        (d) => !d.models_json_schema || [...d.models, ...(typeof d.input === 'string' ? [d.input] : [])].every((m) => m in d.models_json_schema!.definitions),
+        (d) => {
+            const schema = d.models_json_schema;
+            return !schema || [...d.models, ...(typeof d.input === 'string' ? [d.input] : [])].every((m) => m in schema.definitions);
+        },
         {
             message: 'models_json_schema is missing definitions for some models or input',
             path: ['models_json_schema']
@@ -181,8 +184,9 @@ function current(context: ServerContext): Deployment['active'] {
 
 function bump(version: string): string {
     const parts = version.split('.').map(Number);
-    if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n))) return '0.0.1';
-    return `${parts[0]}.${parts[1]}.${parts[2]! + 1}`;
+    const [major, minor, patch] = parts;
+    if (parts.length !== 3 || patch === undefined || parts.some((n) => !Number.isInteger(n))) return '0.0.1';
+    return `${major}.${minor}.${patch + 1}`;
 }
 
 const scriptKey = (s: { providerConfigKey: string; name: string; event: string }): string => `${s.providerConfigKey}/${s.name}/${s.event}`;

@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { EmulatorError, type EmulatorErrorCode } from '../errors';
 import { ServerContext, type ServerContextOptions } from './context';
-import { emulatedConnection, journal, listEmulatedConnections, resetEmulator, runOperation } from './control';
+import { emulatedConnection, journal, listEmulatedConnections, listIntegrations, resetEmulator, runOperation } from './control';
+import { runScenarioStream } from './scenarios-api';
 import {
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -95,6 +96,16 @@ function notImplemented(method: string, path: string): HttpError {
     );
 }
 
+/** ?inspect=<port>: run the handlers' worker under the Node inspector on that loopback port (the editor's Debug). */
+function inspectPortOf(query: URLSearchParams): number | undefined {
+    const raw = query.get('inspect');
+    if (raw === null) return undefined;
+    const port = Number(raw);
+    if (!Number.isInteger(port) || port < 1024 || port > 65535)
+        throw new HttpError(400, 'bad_usage', `inspect: expected a port number from 1024 to 65535, got "${raw}"`);
+    return port;
+}
+
 function requireBearer(req: IncomingMessage): void {
     const header = req.headers.authorization;
     if (!header) {
@@ -164,7 +175,7 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
             }
             if (method === 'GET' && (m = /^\/connections?\/([^/]+)$/.exec(path))) {
                 requireBearer(req);
-                const connection = getConnection(context, decodeURIComponent(m[1]!), url.searchParams, `GET ${path}`);
+                const connection = getConnection(context, decodeURIComponent(m[1] ?? ''), url.searchParams, `GET ${path}`);
                 // `nango dryrun` starts with this lookup (the legacy singular path, flagged as a dry run).
                 if (path.startsWith('/connection/') && req.headers['nango-is-dry-run'] === 'true')
                     context.startedDryRun(String(connection['provider_config_key']), String(connection['connection_id']));
@@ -222,10 +233,16 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
         if (method === 'GET' && sub === '/health')
             return sendJson(res, 200, { ok: true, root: context.root, pid: process.pid, fixturesFile: context.fixturesFile });
         if (method === 'GET' && sub === '/connections') return sendJson(res, 200, listEmulatedConnections(context));
-        if (method === 'GET' && (m = /^\/connections\/([^/]+)$/.exec(sub))) return sendJson(res, 200, emulatedConnection(context, decodeURIComponent(m[1]!)));
+        if (method === 'GET' && (m = /^\/connections\/([^/]+)$/.exec(sub)))
+            return sendJson(res, 200, emulatedConnection(context, decodeURIComponent(m[1] ?? '')));
+        if (method === 'GET' && sub === '/integrations') return sendJson(res, 200, listIntegrations(context));
         if (method === 'POST' && sub === '/run') {
             const body = await readRequestBody(req, MAX_JSON_BODY_BYTES);
-            return sendJson(res, 200, await runOperation(context, parseJsonBody(body, `POST ${EMULATOR_PREFIX}/run`)));
+            return sendJson(res, 200, await runOperation(context, parseJsonBody(body, `POST ${EMULATOR_PREFIX}/run`), inspectPortOf(query)));
+        }
+        if (method === 'POST' && sub === '/scenarios/run') {
+            const body = await readRequestBody(req, MAX_JSON_BODY_BYTES);
+            return runScenarioStream(context, parseJsonBody(body, `POST ${EMULATOR_PREFIX}/scenarios/run`), req, res, inspectPortOf(query));
         }
         if (method === 'POST' && sub === '/reset') return sendJson(res, 200, await resetEmulator(context));
         if (method === 'GET' && sub === '/deployments') return sendJson(res, 200, listDeployments(context));
@@ -237,7 +254,7 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
         throw new HttpError(
             501,
             'not_implemented',
-            `nango-emulator does not implement ${method} ${EMULATOR_PREFIX}${sub}. Available: GET /_emulator/health, GET /_emulator/connections, GET /_emulator/connections/:id, POST /_emulator/run, POST /_emulator/reset, GET|DELETE /_emulator/requests, GET /_emulator/deployments.`
+            `nango-emulator does not implement ${method} ${EMULATOR_PREFIX}${sub}. Available: GET /_emulator/health, GET /_emulator/connections, GET /_emulator/connections/:id, GET /_emulator/integrations, POST /_emulator/run[?inspect=<port>], POST /_emulator/scenarios/run[?inspect=<port>], POST /_emulator/reset, GET|DELETE /_emulator/requests, GET /_emulator/deployments.`
         );
     };
 

@@ -16,6 +16,7 @@ import {
     type ApiPublicIntegration,
     type IntegrationInclude
 } from '../nango-shapes';
+import type { IntegrationFixture } from '../fixtures';
 import { own } from '../names';
 import { providerInfo } from '../providers';
 import type { ConnectionRecord } from '../state';
@@ -126,17 +127,17 @@ export function getConnection(ctx: ServerContext, connectionId: string, query: U
 export function getIntegration(ctx: ServerContext, key: string | undefined, query: URLSearchParams): { data: ApiPublicIntegration | ApiPublicIntegration[] } {
     const route = key === undefined ? 'GET /integrations' : `GET /integrations/${key}`;
     const fixtures = ctx.fixtures();
-    const shape = (k: string, include: IntegrationInclude[]): ApiPublicIntegration =>
+    const shape = (k: string, integration: IntegrationFixture, include: IntegrationInclude[]): ApiPublicIntegration =>
         publicIntegration({
             key: k,
-            integration: fixtures.integrations[k]!,
-            provider: providerInfo(fixtures.integrations[k]!.provider),
+            integration,
+            provider: providerInfo(integration.provider),
             since: ctx.startedAt,
             include
         });
     if (key === undefined) {
         strictQuery(query, [], route);
-        return { data: Object.keys(fixtures.integrations).map((k) => shape(k, [])) };
+        return { data: Object.entries(fixtures.integrations).map(([k, integration]) => shape(k, integration, [])) };
     }
     strictQuery(query, ['include', 'include[]'], route);
     const include = [...query.getAll('include'), ...query.getAll('include[]')];
@@ -151,14 +152,15 @@ export function getIntegration(ctx: ServerContext, key: string | undefined, quer
             }
         );
     }
-    if (!own(fixtures.integrations, key)) {
+    const integration = own(fixtures.integrations, key);
+    if (!integration) {
         throw new HttpError(
             404,
             'not_found',
             `Integration "${key}" does not exist in ${ctx.fixturesFile} (defined: ${Object.keys(fixtures.integrations).join(', ') || 'none'}). Add it under "integrations".`
         );
     }
-    return { data: shape(key, include as IntegrationInclude[]) };
+    return { data: shape(key, integration, include as IntegrationInclude[]) };
 }
 
 export const MetadataBodySchema = z.strictObject({

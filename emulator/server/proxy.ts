@@ -22,7 +22,8 @@ import { proxyRetryStep, type RetryInput } from '../retry';
 import { DEFAULT_MAX_BODY_BYTES } from '../lifecycle';
 import { HandlerWorker } from '../runner';
 import type { ConnectionRecord } from '../state';
-import { accountOfRequest, fixtureHandlers, markedNetworkFailure, TIMEOUT_MARKER, unmatchedRequestMessage } from '../worker/provider-fakes';
+import { markedNetworkFailure } from '../faults';
+import { accountOfRequest, fixtureHandlers, unmatchedRequestMessage } from '../worker/provider-fakes';
 import type { ProxyJournalEntry, ServerContext } from './context';
 
 type NewProxyEntry = Omit<ProxyJournalEntry, 'seq' | 'at' | 'status' | 'durationMs'>;
@@ -231,8 +232,11 @@ export class ProxyService {
             const answeredBy = matchedBy.get(request) ?? userHandlers?.file ?? 'msw handler';
             // A `timeout` or `networkError` fault: the provider never answered (the 504/502 is a stand-in).
             const network = markedNetworkFailure(response, url);
-            const timedOut = response.headers.get('x-nango-emulator') === TIMEOUT_MARKER;
-            const failedWith = network ? (timedOut ? 'timed out (fixture fault)' : `${network.message} (${network.code}, fixture fault)`) : undefined;
+            const failedWith = network
+                ? network.timeoutMs !== undefined
+                    ? 'timed out (fixture fault)'
+                    : `${network.message} (${network.code}, fixture fault)`
+                : undefined;
             this.ctx.journal.add({
                 ...journal,
                 status: network ? null : response.status,
@@ -318,8 +322,9 @@ function proxyHeaders(req: IncomingMessage): ProxyHeaders {
     }
     const forwarded: Record<string, string> = {};
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        const name = req.rawHeaders[i]!;
-        if (/^nango-proxy-/i.test(name)) forwarded[name.slice('nango-proxy-'.length).toLowerCase()] = req.rawHeaders[i + 1]!;
+        const name = req.rawHeaders[i];
+        const value = req.rawHeaders[i + 1];
+        if (name !== undefined && value !== undefined && /^nango-proxy-/i.test(name)) forwarded[name.slice('nango-proxy-'.length).toLowerCase()] = value;
     }
     return {
         connectionId,

@@ -9,7 +9,7 @@ import type { Redactor } from '../redact';
 import { createSandbox, type ConsoleLevel, type Sandbox } from '../sandbox/context';
 import { explainRuntimeError } from '../sandbox/explain';
 import type { CompiledSourceMap } from '../sandbox/source-map';
-import { ActionError } from './nango-shim';
+import { ActionError } from './sdk-errors';
 
 export interface LoadedDefinition {
     definition: HandlerDefinition;

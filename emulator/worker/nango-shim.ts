@@ -1,14 +1,7 @@
 // What `import … from 'nango'` gives a handler inside the emulator: the same three factories the real
 // package exports (nango/dist/sdkScripts.js re-exports them from @nangohq/runner-sdk), so handlers need
 // no node_modules of their own to run here.
-export class ActionError<T = Record<string, unknown>> extends Error {
-    type = 'action_script_runtime_error';
-    payload?: T;
-    constructor(payload?: T) {
-        super();
-        if (payload) this.payload = payload;
-    }
-}
+export { ActionError } from './sdk-errors';
 
 export function createOnEvent<T extends object>(params: T): T & { type: 'onEvent' } {
     return { type: 'onEvent', ...params };

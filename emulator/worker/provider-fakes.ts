@@ -1,14 +1,14 @@
 // Provider APIs faked with msw inside the worker: fixture responses become msw handlers, the user's
 // own msw handlers come first, and a final catch-all turns any other request into a clear error, so
 // nothing a handler sends (fetch, axios, node http/https) can reach the real network.
-import { STATUS_CODES } from 'node:http';
 import { http, HttpResponse, delay, type HttpHandler, type RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
-import { DEFAULT_FAULT_TIMEOUT_MS, type Fault, type ResponseFixture } from '../fixtures';
+import { answerDelayMs, faultResponse, markedNetworkFailure, passesToNextResponse, takeFault, type FaultCounts } from '../faults';
+import type { ResponseFixture } from '../fixtures';
 import type { AccountInfo, ProviderRequest } from '../protocol';
+import { isAbsolutePattern, patternUnder } from '../path-pattern';
 import { joinedAbsoluteEndpoint } from '../proxy-url';
 import { secretsOf } from '../redact';
-import { networkErrorMessage } from '../retry';
 import { renderTemplate } from './templates';
 
 export class UnmatchedRequestError extends Error {
@@ -74,12 +74,12 @@ async function readBody(request: Request | Response): Promise<unknown> {
     }
 }
 
+/** The msw URL patterns of a fixture's path: msw matches them itself, by the rule of ../path-pattern.ts. */
 function fixtureUrls(fixture: ResponseFixture, accounts: AccountInfo[]): string[] {
-    if (/^[a-z]+:\/\//i.test(fixture.path)) return [fixture.path];
-    const path = fixture.path.startsWith('/') ? fixture.path : `/${fixture.path}`;
+    if (isAbsolutePattern(fixture.path)) return [fixture.path];
     const restricted = fixture.account === undefined ? undefined : [fixture.account].flat();
     const bases = new Set(accounts.filter((a) => !restricted || restricted.includes(a.id)).map((a) => a.baseUrl));
-    return [...bases].map((base) => base + path);
+    return [...bases].map((base) => patternUnder(base, fixture.path));
 }
 
 /**
@@ -87,13 +87,13 @@ function fixtureUrls(fixture: ResponseFixture, accounts: AccountInfo[]): string[
  * credentials, query filters, templates). Shared with the emulator server's /proxy (server/proxy.ts).
  */
 export function fixtureHandlers(
-    ctx: Pick<FakeRunContext, 'accounts' | 'responses' | 'integration' | 'fixturesFile'> & { faultCounts?: Map<number, number> },
+    ctx: Pick<FakeRunContext, 'accounts' | 'responses' | 'integration' | 'fixturesFile'> & { faultCounts?: FaultCounts },
     matchedBy: Map<Request, string>
 ): HttpHandler[] {
     const handlers: HttpHandler[] = [];
     // How many requests each faulted fixture has failed so far (for `fault.times`); pass one map for
     // several handler builds to count across them.
-    const faultCounts = ctx.faultCounts ?? new Map<number, number>();
+    const faultCounts: FaultCounts = ctx.faultCounts ?? new Map();
     ctx.responses.forEach((fixture, index) => {
         const restricted = fixture.account === undefined ? undefined : [fixture.account].flat();
         for (const url of fixtureUrls(fixture, ctx.accounts)) {
@@ -104,21 +104,12 @@ export function fixtureHandlers(
                     if (restricted && (!account || !restricted.includes(account.id))) return undefined;
                     const query = Object.fromEntries(new URL(request.url).searchParams);
                     if (fixture.query && Object.entries(fixture.query).some(([k, v]) => query[k] !== v)) return undefined;
-                    matchedBy.set(request, `${ctx.fixturesFile} integrations.${ctx.integration}.responses[${index}]`);
                     const fault = takeFault(fixture.fault, index, faultCounts);
-                    if (fault) matchedBy.set(request, `${matchedBy.get(request)!} (fault ${fault.label})`);
-                    const wait = fault?.fault.delayMs ?? fixture.delayMs;
+                    const label = `${ctx.fixturesFile} integrations.${ctx.integration}.responses[${index}]`;
+                    matchedBy.set(request, fault ? `${label} (fault ${fault.label})` : label);
+                    const wait = answerDelayMs(fixture, fault);
                     if (wait) await delay(wait);
-                    const fails =
-                        fault !== undefined &&
-                        (fault.fault.timeout !== undefined ||
-                            fault.fault.networkError !== undefined ||
-                            fault.fault.status !== undefined ||
-                            fault.fault.malformedBody !== undefined);
-                    // A response that is only a fault (no body, status 200) is a layer in front of the
-                    // others: a request it does not fail (its `times` are spent, or it only delays) goes on
-                    // to the next matching response.
-                    if (!fails && fixture.fault && fixture.body === undefined && fixture.status === 200) return undefined;
+                    if (passesToNextResponse(fixture, fault)) return undefined;
                     const body =
                         fixture.body === undefined
                             ? undefined
@@ -129,11 +120,12 @@ export function fixtureHandlers(
                                   body: await readBody(request.clone())
                               });
                     // A fault with only delayMs answers normally, late.
-                    if (fault && fails) return faultResponse(fault.fault, fixture, body, request.url);
+                    if (fault?.fails) return faultResponse(fault.fault, fixture, body, request.url);
                     const headers = new Headers(fixture.headers);
                     if (body === undefined || fixture.status === 204 || fixture.status === 304)
                         return new HttpResponse(null, { status: fixture.status, headers });
-                    if (typeof body === 'string' && headers.has('content-type') && !headers.get('content-type')!.includes('json'))
+                    const contentType = headers.get('content-type');
+                    if (typeof body === 'string' && contentType !== null && !contentType.includes('json'))
                         return new HttpResponse(body, { status: fixture.status, headers });
                     return HttpResponse.json(body, { status: fixture.status, headers });
                 })
@@ -141,85 +133,6 @@ export function fixtureHandlers(
         }
     });
     return handlers;
-}
-
-/** Header on the stand-in answer of a request that timed out (a `timeout` fault); the SDK turns it into a timeout error. */
-export const TIMEOUT_MARKER = 'timeout';
-/** Header on the stand-in answer of a request whose connection failed (a `networkError` fault). */
-export const NETWORK_ERROR_MARKER = 'network-error';
-
-/**
- * The failure a marked stand-in answer stands for (a `timeout` or `networkError` fault): the code and
- * message axios gives it, with no response. Undefined for any other answer.
- */
-export function markedNetworkFailure(response: Response, url: string): { code: string; message: string } | undefined {
-    const marker = response.headers.get('x-nango-emulator');
-    if (marker === TIMEOUT_MARKER)
-        return { code: 'ECONNABORTED', message: `timeout of ${Number(response.headers.get('x-nango-emulator-timeout-ms'))}ms exceeded` };
-    if (marker === NETWORK_ERROR_MARKER) {
-        const code = response.headers.get('x-nango-emulator-network-error') ?? 'ECONNRESET';
-        return { code, message: networkErrorMessage(code, url) };
-    }
-    return undefined;
-}
-
-/** The fixture's fault, if this request gets it (the first `times` matches, or all); counts it. */
-function takeFault(fault: Fault | undefined, index: number, counts: Map<number, number>): { fault: Fault; label: string } | undefined {
-    if (!fault) return undefined;
-    const seen = counts.get(index) ?? 0;
-    if (fault.times !== undefined && seen >= fault.times) return undefined;
-    counts.set(index, seen + 1);
-    const what =
-        fault.timeout !== undefined
-            ? 'timeout'
-            : fault.networkError !== undefined
-              ? fault.networkError
-              : fault.status !== undefined
-                ? String(fault.status)
-                : fault.malformedBody !== undefined
-                  ? 'malformed body'
-                  : `delay ${fault.delayMs} ms`;
-    return { fault, label: `${what}${fault.times !== undefined ? `, ${seen + 1} of ${fault.times}` : ''}` };
-}
-
-/**
- * The faulted answer. A timeout holds the request, then answers with a marked 504 that the emulator's
- * SDK reports as a timeout error (with no answer, as axios does); other HTTP clients see the 504. A
- * network error answers with a marked 502 the SDK reports as axios' error with that code (no answer).
- */
-async function faultResponse(fault: Fault, fixture: ResponseFixture, normalBody: unknown, url: string): Promise<Response> {
-    if (fault.networkError !== undefined) {
-        const message = networkErrorMessage(fault.networkError, url);
-        return HttpResponse.json(
-            { error: `${message} (the emulator's stand-in for a failed connection: fixture fault networkError)` },
-            {
-                status: 502,
-                statusText: 'Bad Gateway',
-                headers: { 'x-nango-emulator': NETWORK_ERROR_MARKER, 'x-nango-emulator-network-error': fault.networkError }
-            }
-        );
-    }
-    if (fault.timeout !== undefined) {
-        const ms = fault.timeout === true ? DEFAULT_FAULT_TIMEOUT_MS : fault.timeout;
-        await delay(ms);
-        return new HttpResponse(null, {
-            status: 504,
-            statusText: 'Gateway Timeout',
-            headers: { 'x-nango-emulator': TIMEOUT_MARKER, 'x-nango-emulator-timeout-ms': String(ms) }
-        });
-    }
-    const status = fault.status ?? fixture.status;
-    const headers = new Headers(fault.status !== undefined ? fault.headers : { ...fixture.headers, ...fault.headers });
-    if (fault.retryAfter !== undefined) headers.set('retry-after', String(fault.retryAfter));
-    if (fault.malformedBody !== undefined) {
-        const full = JSON.stringify(fault.status !== undefined ? (fault.body ?? { error: STATUS_CODES[status] ?? 'Error' }) : (normalBody ?? {}));
-        headers.set('content-type', 'application/json');
-        return new HttpResponse(fault.malformedBody === true ? full.slice(0, Math.max(1, Math.floor(full.length / 2))) : fault.malformedBody, {
-            status,
-            headers
-        });
-    }
-    return HttpResponse.json(fault.body ?? { error: STATUS_CODES[status] ?? 'Error' }, { status, headers });
 }
 
 /** What an unmatched provider request fails with: the method, the URL and how to add a fixture. */

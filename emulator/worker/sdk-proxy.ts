@@ -5,7 +5,8 @@ import type { RunRequest } from '../protocol';
 import { buildProxyUrl } from '../proxy-url';
 import { authFor, interpolate, type ProviderPagination } from '../providers';
 import { proxyRetryStep, type RetryInput } from '../retry';
-import { markedNetworkFailure, TIMEOUT_MARKER, UnmatchedRequestError, type ProviderFakes } from './provider-fakes';
+import { markedNetworkFailure } from '../faults';
+import { UnmatchedRequestError, type ProviderFakes } from './provider-fakes';
 import type { SdkHooks } from './sdk';
 
 export interface ProxyConfiguration {
@@ -183,10 +184,10 @@ export class ProviderClient {
             if (network) {
                 // A `timeout` or `networkError` fault: no answer came; the call fails as axios does.
                 await res.arrayBuffer().catch(() => undefined);
-                const timedOut = res.headers.get('x-nango-emulator') === TIMEOUT_MARKER;
-                failure = timedOut
-                    ? new ProviderTimeoutError(Number(res.headers.get('x-nango-emulator-timeout-ms')), fullConfig)
-                    : new ProviderNetworkError(network.code, network.message, fullConfig);
+                failure =
+                    network.timeoutMs !== undefined
+                        ? new ProviderTimeoutError(network.timeoutMs, fullConfig)
+                        : new ProviderNetworkError(network.code, network.message, fullConfig);
                 input = { networkCode: network.code };
                 what = `${network.message} (${network.code})`;
             } else {

@@ -6,18 +6,11 @@ import { answerAction, checkSyncs, type NangoAnswer, type SyncRef } from '../int
 import { publicConnectionFull, publicIntegration, type IntegrationInclude } from '../nango-shapes';
 import type { RunRequest, LogEntry } from '../protocol';
 import type { ConnectionRecord } from '../state';
-import { ActionError } from './nango-shim';
+import { ActionError, EventFunctionRestrictionError, MetadataValidationError } from './sdk-errors';
+import { UnavailableInEventFunctions } from './sdk-unavailable';
 import { CONSOLE_DROPPED, NangoLogger } from './sdk-logger';
 import type { ProviderFakes } from './provider-fakes';
 import { ProviderClient, ProviderHttpError, type AxiosLikeResponse, type ProxyConfiguration } from './sdk-proxy';
-
-export class EventFunctionRestrictionError extends Error {
-    override readonly name = 'EventFunctionRestrictionError';
-}
-
-export class MetadataValidationError extends Error {
-    override readonly name = 'MetadataValidationError';
-}
 
 interface ZodLike {
     safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
@@ -54,14 +47,13 @@ export const EMULATED_NANGO_INTERNALS = [
     'validateMetadata',
     'writeMetadata',
     'metadataResponse',
-    'cannotSaveRecords',
     'assertOwnConnection',
     'noteCall',
     'answered',
     'answeredResponse'
 ] as const;
 
-export class EmulatedNango {
+export class EmulatedNango extends UnavailableInEventFunctions {
     readonly ActionError = ActionError;
     readonly connectionId: string;
     readonly providerConfigKey: string;
@@ -80,6 +72,7 @@ export class EmulatedNango {
         private readonly fakes: ProviderFakes,
         private readonly hooks: SdkHooks
     ) {
+        super();
         this.connectionId = req.connection.id;
         this.providerConfigKey = req.connection.integration;
         this.provider = req.connection.provider;
@@ -144,7 +137,7 @@ export class EmulatedNango {
      * `include: ['webhook', 'credentials']` reaches Nango as `include=credentials` alone.
      */
     async getIntegration(queries?: { include?: IntegrationInclude[] }): Promise<Record<string, unknown>> {
-        const include = queries?.include?.length ? [queries.include[queries.include.length - 1]!] : [];
+        const include = queries?.include?.length ? queries.include.slice(-1) : [];
         const view = publicIntegration({
             key: this.providerConfigKey,
             integration: this.req.integration,
@@ -166,11 +159,6 @@ export class EmulatedNango {
 
     getVariant(): string {
         return 'base';
-    }
-
-    /** Nango: only a sync has attributes; an event function's call throws (runner-sdk/lib/action.ts getFlowAttributes). */
-    getFlowAttributes<A = object>(): A | null {
-        throw new Error('There is no current sync to get attributes from');
     }
 
     // ---- Metadata --------------------------------------------------------------------------------
@@ -316,17 +304,7 @@ export class EmulatedNango {
         this.checkpoint = null;
     }
 
-    // ---- What event functions cannot do ----------------------------------------------------------
-
-    batchSave(): never {
-        throw this.cannotSaveRecords('batchSave');
-    }
-    batchUpdate(): never {
-        throw this.cannotSaveRecords('batchUpdate');
-    }
-    batchDelete(): never {
-        throw this.cannotSaveRecords('batchDelete');
-    }
+    // ---- Actions and syncs (answered from fixtures; batchSave & co.: sdk-unavailable.ts) ------------
 
     /**
      * Actions do not run in the emulator: the answer is the fixture's `actions.<name>` (integration-calls.ts),
@@ -384,12 +362,6 @@ export class EmulatedNango {
         };
         if (!answer.ok) throw new ProviderHttpError(response, config);
         return response;
-    }
-
-    private cannotSaveRecords(method: string): EventFunctionRestrictionError {
-        return new EventFunctionRestrictionError(
-            `nango.${method} is not available in event functions: event functions cannot save, update or delete records (only syncs can). Store per-connection state with nango.setMetadata, or move the record writes to a sync.`
-        );
     }
 
     private assertOwnConnection(config: { connectionId?: string | undefined; providerConfigKey?: string | undefined }, method: string): void {

@@ -12,8 +12,8 @@ function resolve(ctx: TemplateContext, expr: string): unknown {
 
 export function renderTemplate(value: unknown, ctx: TemplateContext): unknown {
     if (typeof value === 'string') {
-        const whole = /^\{\{([^}]+)\}\}$/.exec(value);
-        if (whole) return resolve(ctx, whole[1]!) ?? null;
+        const whole = /^\{\{([^}]+)\}\}$/.exec(value)?.[1];
+        if (whole !== undefined) return resolve(ctx, whole) ?? null;
         return value.replace(/\{\{([^}]+)\}\}/g, (_, expr: string) => {
             const v = resolve(ctx, expr);
             return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);

@@ -103,7 +103,7 @@ export function emulatorDeployOutcome(exitCode: number | undefined, stdout: stri
         ok: true,
         summary,
         lines: [
-            `✓ ${summary[0]!.toUpperCase()}${summary.slice(1)}${json.hostport ? ` (${json.hostport})` : ''}`,
+            `✓ ${summary.charAt(0).toUpperCase()}${summary.slice(1)}${json.hostport ? ` (${json.hostport})` : ''}`,
             ...scripts.map((s) => `  + ${s.providerConfigKey ?? '?'} → ${s.name ?? '?'}${s.version ? `@v${s.version}` : ''}${s.event ? ` (${s.event})` : ''}`)
         ]
     };

@@ -4,7 +4,7 @@
 // error line. Keystrokes go to the process's stdin (nango asks before destructive changes).
 import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
-import { forTerminal, quote, spawnTool } from './tool-process';
+import { forTerminal, quote, runTool } from './tool-process';
 
 export const TASK_TYPE = 'nango';
 
@@ -56,34 +56,21 @@ export async function runDeployTask(spec: DeployTaskSpec): Promise<DeployTaskRun
             open: () => {
                 for (const line of spec.header) write.fire(forTerminal(`${line}\n`));
                 write.fire(forTerminal(`> ${[spec.command, ...spec.args].map(quote).join(' ')}\n\n`));
-                try {
-                    child = spawnTool(spec);
-                } catch (err) {
-                    run.stderr = run.output = err instanceof Error ? err.message : String(err);
-                    write.fire(forTerminal(`${run.output}\n`));
-                    return finish();
-                }
-                child.stdout!.on('data', (chunk: Buffer) => {
-                    const text = chunk.toString();
-                    run.stdout += text;
-                    run.output += text;
-                    if (!spec.quietStdout) write.fire(forTerminal(text));
-                });
-                child.stderr!.on('data', (chunk: Buffer) => {
-                    const text = chunk.toString();
-                    run.stderr += text;
-                    run.output += text;
-                    write.fire(forTerminal(text));
-                });
-                child.on('error', (err) => {
-                    run.stderr += err.message;
-                    run.output += err.message;
-                    write.fire(forTerminal(`${err.message}\n`));
-                    finish();
-                });
-                child.on('close', (code) => {
-                    run.exitCode = code ?? undefined;
-                    finish();
+                child = runTool(spec, {
+                    stdout: (text) => {
+                        run.stdout += text;
+                        run.output += text;
+                        if (!spec.quietStdout) write.fire(forTerminal(text));
+                    },
+                    stderr: (text) => {
+                        run.stderr += text;
+                        run.output += text;
+                        write.fire(forTerminal(text));
+                    },
+                    end: (code) => {
+                        run.exitCode = code;
+                        finish();
+                    }
                 });
             },
             handleInput: (data) => {

@@ -5,7 +5,7 @@
 // confirmation (prod, the emulator CLI) is asked in the terminal: type y.
 import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
-import { forTerminal, quote, spawnTool } from '../deploy/tool-process';
+import { forTerminal, quote, runTool } from '../deploy/tool-process';
 import { emulatorDeployOutcome } from '../deploy/outcome';
 import type { NangoProjects } from '../projects';
 import { countFunctions } from '../workspace/function-kinds';
@@ -43,10 +43,7 @@ function taskTerminal(root: string, run: () => TaskRun | TaskRunFailure | { ok: 
         const err = new ErrorPathRewriter(root);
         let stdout = '';
         let stderr = '';
-        let ended = false;
         const end = (code: number | undefined): void => {
-            if (ended) return;
-            ended = true;
             print(out.end() + err.end());
             if (spec.emulatorJson) {
                 for (const line of emulatorDeployOutcome(code, stdout, stderr, spec.environment ?? '').lines)
@@ -54,27 +51,17 @@ function taskTerminal(root: string, run: () => TaskRun | TaskRunFailure | { ok: 
             }
             finish(code ?? 1);
         };
-        try {
-            child = spawnTool(spec);
-        } catch (e) {
-            print(`${e instanceof Error ? e.message : String(e)}\n`);
-            return end(undefined);
-        }
-        child.stdout!.on('data', (chunk: Buffer) => {
-            const text = chunk.toString();
-            stdout += text;
-            if (!spec.emulatorJson) print(out.push(text));
+        child = runTool(spec, {
+            stdout: (text) => {
+                stdout += text;
+                if (!spec.emulatorJson) print(out.push(text));
+            },
+            stderr: (text) => {
+                stderr += text;
+                print(err.push(text));
+            },
+            end
         });
-        child.stderr!.on('data', (chunk: Buffer) => {
-            const text = chunk.toString();
-            stderr += text;
-            print(err.push(text));
-        });
-        child.on('error', (e) => {
-            print(`${e.message}\n`);
-            end(undefined);
-        });
-        child.on('close', (code) => end(code ?? undefined));
     };
     return {
         onDidWrite: write.event,
@@ -155,13 +142,14 @@ export class NangoTaskProvider implements vscode.TaskProvider {
     async provideTasks(): Promise<vscode.Task[]> {
         await this.ready.catch(() => undefined);
         const projects = this.taskProjects();
-        return providedTasks(projects).map((t) => {
+        return providedTasks(projects).flatMap((t) => {
             const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(t.root));
-            const project = projects.find((p) => p.root === t.root)!;
+            const project = projects.find((p) => p.root === t.root);
+            if (!project) return [];
             const task = this.task(t.definition, folder ?? vscode.TaskScope.Workspace, t.name, project);
             task.detail = t.detail;
             if (t.build) task.group = vscode.TaskGroup.Build;
-            return task;
+            return [task];
         });
     }
 

@@ -8,7 +8,7 @@
 // Pure: no vscode import (fs only for the probe).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEPLOY_ENVIRONMENTS, findNangoCli, planDeploy, type DeployConfirmation, type DeployEnvironmentProbe, type DeployRequest } from '../plans/deploy';
+import { DEPLOY_ENVIRONMENTS, findNangoCli, planDeploy, type DeployConfirmation, type DeployEnvironmentProbe, type DeployRequest } from '../deploy/plan';
 import type { FunctionCounts } from '../workspace/function-kinds';
 
 export const NANGO_TASK_TYPE = 'nango';
@@ -86,15 +86,16 @@ export function matchProblems(output: string): MatchedProblem[] {
     const lines = output.split('\n').map(terminalLine);
     const problems: MatchedProblem[] = [];
     for (let i = 0; i < lines.length - 1; i++) {
-        const head = location.exec(lines[i]!) ?? fileOnly.exec(lines[i]!);
-        const body = head && message.exec(lines[i + 1]!);
-        if (!head || !body) continue;
-        const [, file, line, column] = head;
+        const text = lines[i] ?? '';
+        const head = location.exec(text) ?? fileOnly.exec(text);
+        const body = head && message.exec(lines[i + 1] ?? '');
+        const [, file, line, column] = head ?? [];
+        if (!file || !body?.[1]) continue;
         problems.push({
-            file: file!,
+            file,
             ...(line ? { line: Number(line) } : {}),
             ...(column ? { column: Number(column) } : {}),
-            message: body[1]!,
+            message: body[1],
             severity: 'error'
         });
         i++;
@@ -149,8 +150,9 @@ export class ErrorPathRewriter {
         const eol = /\r?\n$/.exec(line)?.[0] ?? '';
         const plain = terminalLine(line.slice(0, line.length - eol.length));
         const m = /^err - (.+?)((?::\d+){0,2})\s*$/.exec(plain);
-        if (!m || path.isAbsolute(m[1]!)) return line;
-        return `err - ${path.join(this.root, m[1]!)}${m[2]} ${eol}`;
+        const file = m?.[1];
+        if (!file || path.isAbsolute(file)) return line;
+        return `err - ${path.join(this.root, file)}${m[2]} ${eol}`;
     }
 }
 
@@ -225,8 +227,8 @@ export function resolveDefinition(raw: Readonly<Record<string, unknown>>, folder
                 message: `${where}: "project": "${projectPath}" is not a nango-integrations folder of ${folder ?? 'this workspace'}${known ? ` (there: ${known})` : ''}.`
             };
         }
-    } else if (candidates.length === 1) {
-        project = candidates[0]!;
+    } else if (candidates.length === 1 && candidates[0]) {
+        project = candidates[0];
     } else if (!candidates.length) {
         return {
             ok: false,

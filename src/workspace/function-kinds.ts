@@ -22,10 +22,12 @@ const BY_FOLDER: Record<string, FunctionKind> = { syncs: 'sync', actions: 'actio
 export function functionKind(root: string, file: string, text: string | undefined): FunctionKind | undefined {
     if (text !== undefined) {
         const call = CREATE_CALL.exec(text);
-        return call ? BY_CALL[call[1]!] : undefined;
+        const name = call?.[1];
+        return name === undefined ? undefined : BY_CALL[name];
     }
     const segments = segmentsUnder(root, file);
-    return segments && segments.length === 3 ? BY_FOLDER[segments[1]!] : undefined;
+    const folder = segments?.length === 3 ? segments[1] : undefined;
+    return folder === undefined ? undefined : BY_FOLDER[folder];
 }
 
 /** How many syncs, actions and event functions the files index.ts imports define (each file once). */

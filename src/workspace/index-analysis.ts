@@ -124,18 +124,18 @@ export function parseIndex(text: string, previous?: IndexParse): IndexParse {
         const shift = !edit ? undefined : start >= edit.newEnd ? edit.newEnd - edit.oldEnd : statement.end <= edit.start ? 0 : undefined;
         if (edit && previous && shift !== undefined) {
             const oldStart = start - shift;
-            while (cursor < oldSpans.length && oldSpans[cursor]!.start < oldStart) cursor++;
+            while ((oldSpans[cursor]?.start ?? oldStart) < oldStart) cursor++;
             const span = oldSpans[cursor];
+            const carried = previous.facts.imports[cursor];
             if (
                 span &&
                 span.start === oldStart &&
                 span.end === statement.end - shift &&
                 span.literalStart === literalStart - shift &&
                 (start >= edit.newEnd ? span.contextStart > edit.oldEnd : span.contextEnd <= edit.start) &&
-                previous.facts.imports[cursor]!.specifier === moduleSpecifier.text
+                carried?.specifier === moduleSpecifier.text
             ) {
                 origin = cursor;
-                const carried = previous.facts.imports[cursor]!;
                 const lineDelta = start >= edit.newEnd ? edit.lineDelta : 0;
                 imports.push(lineDelta === 0 ? carried : shiftImport(carried, lineDelta));
                 spans.push(

@@ -220,7 +220,7 @@ function tokenizeSnippet(body: string): SnippetToken[] {
     };
     let i = 0;
     while (i < body.length) {
-        const c = body[i]!;
+        const c = body.charAt(i);
         const next = body[i + 1];
         if (c === '\\' && (next === '$' || next === '}' || next === '\\')) {
             literal += next;

@@ -8,7 +8,7 @@ function lowerBound(list: readonly string[], value: string): number {
     let high = list.length;
     while (low < high) {
         const mid = (low + high) >>> 1;
-        if (list[mid]! < value) low = mid + 1;
+        if ((list[mid] ?? value) < value) low = mid + 1;
         else high = mid;
     }
     return low;

@@ -31,22 +31,22 @@ export class LineMap {
         let high = this.lineStarts.length - 1;
         while (low < high) {
             const mid = (low + high + 1) >> 1;
-            if (this.lineStarts[mid]! <= clamped) low = mid;
+            if ((this.lineStarts[mid] ?? 0) <= clamped) low = mid;
             else high = mid - 1;
         }
-        return { line: low, character: clamped - this.lineStarts[low]! };
+        return { line: low, character: clamped - (this.lineStarts[low] ?? 0) };
     }
 
     offsetAt(position: Position): number {
         if (position.line < 0) return 0;
         if (position.line >= this.lineStarts.length) return this.text.length;
-        const start = this.lineStarts[position.line]!;
+        const start = this.lineStarts[position.line] ?? 0;
         return Math.min(start + Math.max(0, position.character), this.lineEndOffset(position.line));
     }
 
     /** Offset of the first character of `line`. */
     lineStartOffset(line: number): number {
-        return this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))]!;
+        return this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))] ?? 0;
     }
 
     /** Offset just before the line break that ends `line` (or the end of the text). */

@@ -4,7 +4,7 @@
 // JUnit) must carry none of these forms. Real runs, a real server, a real report.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { scenariosJunitXml } from '../../../emulator/junit';
+import { scenariosJunitXml } from '../../../emulator/scenarios/junit';
 import { Emulator } from '../../../emulator/lifecycle';
 import { REDACTED, Redactor, secretsOf } from '../../../emulator/redact';
 import { parseScenarioText, runScenario, type ScenarioResult } from '../../../emulator/scenarios';

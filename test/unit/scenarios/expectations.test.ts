@@ -165,7 +165,7 @@ describe('scenario expectations', () => {
         );
     });
 
-    it('requests: method, path (a suffix of the URL path, ":x" and "*" segments, or a whole URL), status, account, count', () => {
+    it('requests: method, path (a suffix of the URL path, ":x" one segment and "*" anything, or a whole URL), status, account, count', () => {
         passes({ requests: [{ method: 'GET', path: '/services/oauth2/userinfo', status: 200, account: 'acme', count: 1 }] });
         passes({ requests: [{ method: 'post', path: '/webhooks' }, { path: '/webhooks/:id', status: 204 }, { path: '/services/*/userinfo' }] });
         passes({ requests: [{ path: 'https://acme.my.salesforce.com/webhooks/wh-1' }, { path: '/hang', status: null }, { method: 'PUT', count: 0 }] });
@@ -276,5 +276,8 @@ describe('scenario expectations', () => {
         assert.equal(pathMatches('/webhooks/:id', 'https://x.test/webhooks'), false);
         assert.equal(pathMatches('https://x.test/a', 'https://x.test/b/a'), false);
         assert.equal(pathMatches('https://x.test/b/*', 'https://x.test/b/a'), true);
+        // "*" as in fixtures (msw): anything, slashes included (path-pattern.test.ts pins both sides).
+        assert.equal(pathMatches('/b/*', 'https://x.test/b/a/c'), true);
+        assert.equal(pathMatches('/b/:id', 'https://x.test/b/a/c'), false);
     });
 });

@@ -1,7 +1,7 @@
 // JUnit XML for CI: structure, counts, escaping.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { scenariosJunitXml } from '../../../emulator/junit';
+import { scenariosJunitXml } from '../../../emulator/scenarios/junit';
 import { parseScenarioText, type ScenarioResult, type Scenario, type SourceLocation } from '../../../emulator/scenarios';
 import { FIXTURES, handlerSource, makeProject, salesforceFixtures, type TestProject } from './helpers';
 

@@ -19,7 +19,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import os from 'node:os';
 import path from 'node:path';
 import { emulatorDeployOutcome } from '../../../src/deploy/outcome';
-import { planDeploy, type DeployEnvironmentProbe } from '../../../src/plans/deploy';
+import { planDeploy, type DeployEnvironmentProbe } from '../../../src/deploy/plan';
 import {
     COMPILE_FILE_REGEXP,
     COMPILE_LOCATION_REGEXP,

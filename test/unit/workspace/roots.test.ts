@@ -17,9 +17,19 @@ describe('findNangoRoots', () => {
         assert.deepEqual(await findNangoRoots('/ws', fs), ['/ws/nango-integrations']);
     });
 
-    it('finds a folder whose package.json depends on nango, even without functions yet', async () => {
-        const fs = createMemoryFileSystem({ '/ws/integrations/package.json': NANGO_PACKAGE, '/ws/app/package.json': '{"dependencies":{"react":"18"}}' });
+    it('finds a folder with index.ts whose package.json depends on nango, even without functions yet', async () => {
+        const fs = createMemoryFileSystem({
+            '/ws/integrations/package.json': NANGO_PACKAGE,
+            '/ws/integrations/index.ts': '',
+            '/ws/app/package.json': '{"dependencies":{"react":"18"}}',
+            '/ws/app/index.ts': ''
+        });
         assert.deepEqual(await findNangoRoots('/ws', fs), ['/ws/integrations']);
+    });
+
+    it('needs index.ts, as the nango CLI does: a package.json depending on nango alone is no root', async () => {
+        const fs = createMemoryFileSystem({ '/ws/integrations/package.json': NANGO_PACKAGE, '/ws/integrations/salesforce/syncs/x.ts': '' });
+        assert.deepEqual(await findNangoRoots('/ws', fs), []);
     });
 
     it('prefers the nested nango-integrations folder over a monorepo package.json that depends on nango', async () => {
@@ -35,6 +45,7 @@ describe('findNangoRoots', () => {
         const fs = createMemoryFileSystem({
             '/ws/b/index.ts': '',
             '/ws/b/x/on-events/a.ts': '',
+            '/ws/a/index.ts': '',
             '/ws/a/package.json': NANGO_PACKAGE
         });
         assert.deepEqual(await findNangoRoots('/ws', fs), ['/ws/a', '/ws/b']);

@@ -1,9 +1,9 @@
 // "▶ Dry run" (and per event "▶ First connect", "▶ Reconnect…", "▶ Delete") plus "Debug" above each
 // createOnEvent(...) call. In an untrusted workspace the lens says why runs are off.
 import * as vscode from 'vscode';
-import { toRange } from './convert';
-import { LENS_TITLES, lensKinds } from './plans/dryRun';
-import type { NangoProjects } from './projects';
+import { toRange } from '../convert';
+import { LENS_TITLES, lensKinds } from '../runs/plan';
+import type { NangoProjects } from '../projects';
 
 export const COMMAND_RUN_HANDLER = 'nango.runHandler';
 export const COMMAND_DEBUG_HANDLER = 'nango.debugHandler';

@@ -1,56 +1,32 @@
-// Dry run / first connect / reconnect / delete a handler in the emulator, from a code lens or the
-// palette: pick the connection (and account), run the CLI with progress and cancellation, show the
+// Dry run / first connect / reconnect / delete / debug a handler in the emulator, from a code lens, the
+// palette or the Emulator view: pick the connection (and account), send the operation to the folder's
+// emulator server (the one way to the emulator, client.ts) with progress and cancellation, show the
 // result in the "Nango Emulator" output channel, and notify on failure.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { emulatorTimeoutMs } from '../settings';
+import type { EmulatorOperation, OperationResult, RunOperation } from '../../emulator/operation';
 import type { RunResult } from '../../emulator/result';
-import { runEmulatorCli } from '../emulatorProcess';
 import { loadCore } from '../loadCore';
-import { DEBUG_TIMEOUT_MS, emulatorDebugConfig } from '../debugConfig';
-import { EmulatorServers } from '../emulatorServer';
-import {
-    accountItems,
-    cliArgs,
-    connectionItems,
-    emulatorArgs,
-    freshConnectionId,
-    LENS_TITLES,
-    operationFor,
-    type DryRunKind,
-    type DryRunRequest,
-    type EmulatorOperation,
-    type PickItem
-} from '../plans/dryRun';
 import type { NangoProjects } from '../projects';
 import type { HandlerInfo } from '../workspace';
+import type { EmulatorClient, IntegrationSummary } from './client';
+import { attachConfiguration, freePort, whileDebugging } from './debug';
+import { accountItems, connectionItems, freshConnectionId, LENS_TITLES, operationFor, type DryRunKind, type DryRunRequest, type PickItem } from './plan';
 
 const LAST_CONNECTION = 'nango.lastConnection';
 const LAST_ACCOUNT = 'nango.lastAccount';
 
 export class DryRunController {
-    private readonly didRun = new vscode.EventEmitter<{ root: string; result: RunResult }>();
+    private readonly didRun = new vscode.EventEmitter<{ root: string; result: OperationResult }>();
     /** Fires after every run that produced a result (the emulator view refreshes on it). */
     readonly onDidRun = this.didRun.event;
-
-    private readonly servers: EmulatorServers;
 
     constructor(
         private readonly context: vscode.ExtensionContext,
         private readonly projects: NangoProjects,
-        private readonly output: vscode.LogOutputChannel
-    ) {
-        this.servers = new EmulatorServers(this.cliPath, (m) => this.output.info(m));
-        context.subscriptions.push(this.servers);
-    }
-
-    private get cliPath(): string {
-        return this.context.asAbsolutePath(path.join('dist', 'emulator', 'cli.js'));
-    }
-
-    private timeoutMs(root: string): number {
-        return emulatorTimeoutMs(root);
-    }
+        private readonly output: vscode.LogOutputChannel,
+        private readonly client: EmulatorClient
+    ) {}
 
     /** From the palette: pick a handler of the workspace first (the active editor's, if it is one). */
     async pickHandlerAndRun(): Promise<void> {
@@ -85,28 +61,22 @@ export class DryRunController {
 
     /** Asks for what the run needs; undefined when the user cancelled or nothing fits. */
     private async buildRequest(kind: DryRunKind, handler: HandlerInfo, root: string): Promise<DryRunRequest | undefined> {
-        const { Emulator, loadFixtures } = loadCore();
-        const emulator = new Emulator(root);
         let connections;
-        let accounts: Record<string, { description?: string | undefined }>;
+        let accounts: Record<string, { description?: string }>;
+        let fixturesFile: string;
         try {
-            connections = emulator.connections();
-            const integration = loadFixtures(root).integrations[handler.integration];
-            if (!integration)
-                throw new Error(
-                    `${emulator.fixturesFile}: no integration "${handler.integration}" under "integrations". Add it with its provider and accounts (see the README's "Fixtures" section).`
-                );
-            accounts = integration.accounts;
+            const [list, fixtures] = await Promise.all([this.client.connections(root), this.client.integrations(root)]);
+            connections = list;
+            fixturesFile = fixtures.fixturesFile;
+            accounts = this.accountsOf(fixtures.integrations, handler.integration, fixturesFile);
         } catch (err) {
             this.reportProblem((err as Error).message);
             return undefined;
-        } finally {
-            emulator.dispose();
         }
         const state = this.context.workspaceState;
         const lastConnection = state.get<string>(`${LAST_CONNECTION}:${handler.integration}`);
         const lastAccount = state.get<string>(`${LAST_ACCOUNT}:${handler.integration}`);
-        const base = { kind, root, handlerFile: handler.file, integration: handler.integration, timeoutMs: this.timeoutMs(root) };
+        const base = { kind, root, handlerFile: handler.file, integration: handler.integration };
         const title = `${LENS_TITLES[kind].replace('▶ ', '').replace('…', '')}: ${handler.integration}/${handler.name}`;
 
         let connectionId: string | undefined;
@@ -124,7 +94,7 @@ export class DryRunController {
                     'Open fixtures'
                 );
                 if (choice === 'First connect') return this.buildRequest('first-connect', handler, root);
-                if (choice === 'Open fixtures') await vscode.window.showTextDocument(vscode.Uri.file(emulator.fixturesFile));
+                if (choice === 'Open fixtures') await vscode.window.showTextDocument(vscode.Uri.file(fixturesFile));
                 return undefined;
             }
             connectionId = await this.pick(items, title, 'Run against which emulated connection?');
@@ -144,68 +114,106 @@ export class DryRunController {
         return { ...base, connectionId, ...(account ? { account } : {}) };
     }
 
-    async run(file: string, kind: DryRunKind): Promise<RunResult | undefined> {
-        if (!vscode.workspace.isTrusted) {
-            void vscode.window
-                .showWarningMessage('Dry runs execute your event function code, so they are off until you trust this workspace.', 'Manage Workspace Trust')
-                .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
-            return undefined;
+    private accountsOf(integrations: readonly IntegrationSummary[], id: string, fixturesFile: string): Record<string, { description?: string }> {
+        const integration = integrations.find((i) => i.id === id);
+        if (!integration) {
+            throw new Error(
+                `${fixturesFile}: no integration "${id}" under "integrations". Add it with its provider and accounts (see the README's "Fixtures" section).`
+            );
         }
+        return Object.fromEntries(integration.accounts.map((a) => [a.id, a]));
+    }
+
+    private trusted(what: string): boolean {
+        if (vscode.workspace.isTrusted) return true;
+        void vscode.window
+            .showWarningMessage(`${what} execute your event function code, so they are off until you trust this workspace.`, 'Manage Workspace Trust')
+            .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+        return false;
+    }
+
+    async run(file: string, kind: DryRunKind): Promise<RunResult | undefined> {
+        if (!this.trusted('Dry runs')) return undefined;
         const found = this.handler(file);
         if (!found) return undefined;
         const request = await this.buildRequest(kind, found.handler, found.root);
         if (!request) return undefined;
-        const label = `${LENS_TITLES[kind].replace('▶ ', '')} ${found.handler.integration}/${found.handler.name} on ${request.connectionId}${request.account ? ` as ${request.account}` : ''}`;
-        return this.runOperation(found.root, operationFor(request), label);
+        return this.runOperation(found.root, operationFor(request), this.label(request, found.handler));
     }
 
-    /**
-     * Runs an operation with progress and cancellation, on the folder's warm emulator server (or, if
-     * that cannot be used, by spawning the CLI), then shows and announces the result.
-     */
-    async runOperation(root: string, op: EmulatorOperation, label: string): Promise<RunResult | undefined> {
-        if (!vscode.workspace.isTrusted) {
-            void vscode.window
-                .showWarningMessage('Emulator runs execute your event function code, so they are off until you trust this workspace.', 'Manage Workspace Trust')
-                .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
-            return undefined;
-        }
+    private label(request: DryRunRequest, handler: HandlerInfo): string {
+        return `${LENS_TITLES[request.kind].replace('▶ ', '')} ${handler.integration}/${handler.name} on ${request.connectionId}${request.account ? ` as ${request.account}` : ''}`;
+    }
+
+    /** Sends an operation to the folder's emulator with progress and cancellation, then shows and announces the result. */
+    async runOperation(root: string, op: RunOperation, label: string, inspectPort?: number, debugSignal?: AbortSignal): Promise<RunResult | undefined>;
+    async runOperation(
+        root: string,
+        op: EmulatorOperation,
+        label: string,
+        inspectPort?: number,
+        debugSignal?: AbortSignal
+    ): Promise<OperationResult | undefined>;
+    async runOperation(
+        root: string,
+        op: EmulatorOperation,
+        label: string,
+        inspectPort?: number,
+        debugSignal?: AbortSignal
+    ): Promise<OperationResult | undefined> {
+        if (!this.trusted('Emulator runs')) return undefined;
         return vscode.window.withProgress(
             { location: vscode.ProgressLocation.Notification, title: `Nango emulator: ${label}`, cancellable: true },
             async (_progress, token) => {
                 const abort = new AbortController();
-                token.onCancellationRequested(() => abort.abort());
-                const timeoutMs = this.timeoutMs(root);
-                const outcome =
-                    (await this.servers.run(root, op, timeoutMs, abort.signal)) ??
-                    (await runEmulatorCli({ cliPath: this.cliPath, args: cliArgs(op, root, timeoutMs), cwd: root, signal: abort.signal }));
-                if (outcome.kind === 'cancelled') {
-                    this.output.warn(`${label}: cancelled`);
-                    return undefined;
+                const cancel = token.onCancellationRequested(() => abort.abort());
+                const onDebugEnd = (): void => abort.abort();
+                debugSignal?.addEventListener('abort', onDebugEnd, { once: true });
+                try {
+                    const outcome = await this.client.run(root, op, { signal: abort.signal, ...(inspectPort === undefined ? {} : { inspectPort }) });
+                    if (outcome.kind === 'cancelled') {
+                        this.output.warn(`${label}: cancelled`);
+                        return undefined;
+                    }
+                    if (outcome.kind === 'failure') {
+                        this.reportProblem(outcome.error.message);
+                        return undefined;
+                    }
+                    const result = outcome.result;
+                    if (result.operation === 'reset') {
+                        this.output.info(`Emulator state of ${root} reset from ${result.fixturesFile} (${result.connections} connections)`);
+                    } else {
+                        this.show(result);
+                    }
+                    this.didRun.fire({ root, result });
+                    return result;
+                } finally {
+                    cancel.dispose();
+                    debugSignal?.removeEventListener('abort', onDebugEnd);
                 }
-                if (outcome.kind === 'failure') {
-                    this.reportProblem(outcome.failure.error.message);
-                    return undefined;
-                }
-                this.show(outcome.result);
-                this.didRun.fire({ root, result: outcome.result });
-                return outcome.result;
             }
         );
     }
 
     /** Lifecycle runs of a whole integration (every handler of the event), from the emulator view. */
-    lifecycle(root: string, op: EmulatorOperation & { operation: 'connect' | 'reconnect' | 'delete' }): Promise<RunResult | undefined> {
+    lifecycle(root: string, op: RunOperation & { operation: 'connect' | 'reconnect' | 'delete' }): Promise<RunResult | undefined> {
         return this.runOperation(root, op, `${op.operation} ${op.integration}/${op.connectionId}${'account' in op ? ` as ${op.account}` : ''}`);
+    }
+
+    /** Back to the fixtures' connections: one folder, or every folder of the workspace. */
+    async reset(onlyRoot?: string): Promise<void> {
+        for (const model of this.projects.all().filter((m) => !onlyRoot || m.root === onlyRoot)) {
+            if (!(await this.runOperation(model.root, { operation: 'reset' }, `reset ${path.basename(model.root)}`))) return;
+        }
+        void vscode.window.showInformationMessage('Nango emulator reset to the fixtures.');
     }
 
     /** The account pick the lenses use, for the view's connect and reconnect actions. */
     async pickAccount(root: string, integration: string, current: string | undefined, title: string): Promise<string | undefined> {
-        let accounts: Record<string, { description?: string | undefined }>;
+        let accounts: Record<string, { description?: string }>;
         try {
-            const found = loadCore().loadFixtures(root).integrations[integration];
-            if (!found) throw new Error(`no integration "${integration}" in the fixtures of ${root}`);
-            accounts = found.accounts;
+            const fixtures = await this.client.integrations(root);
+            accounts = this.accountsOf(fixtures.integrations, integration, fixtures.fixturesFile);
         } catch (err) {
             this.reportProblem((err as Error).message);
             return undefined;
@@ -216,19 +224,24 @@ export class DryRunController {
         return account;
     }
 
-    /** Runs the same dry run with the Node inspector attached (js-debug follows the CLI into its worker). */
-    async debug(file: string): Promise<void> {
-        if (!vscode.workspace.isTrusted) return void (await this.run(file, 'dryrun'));
+    /** The same dry run, with the debugger attached to the worker that runs the handler. */
+    async debug(file: string): Promise<RunResult | undefined> {
+        if (!this.trusted('Debug runs')) return undefined;
         const found = this.handler(file);
-        if (!found) return;
+        if (!found) return undefined;
         const request = await this.buildRequest('dryrun', found.handler, found.root);
-        if (!request) return;
+        if (!request) return undefined;
+        const port = await freePort();
+        const name = `Nango: debug ${found.handler.integration}/${found.handler.name}`;
         const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(found.root));
-        const args = emulatorArgs({ ...request, timeoutMs: DEBUG_TIMEOUT_MS }).filter((a) => a !== '--json');
-        await vscode.debug.startDebugging(
-            folder,
-            emulatorDebugConfig(`Nango: debug ${found.handler.integration}/${found.handler.name}`, this.cliPath, args, found.root)
+        return whileDebugging(folder, attachConfiguration(name, port, this.emulatorDir), (signal) =>
+            this.runOperation(found.root, operationFor(request), `Debug ${this.label(request, found.handler)}`, port, signal)
         );
+    }
+
+    /** Where the emulator's own code is (the debugger steps over it). */
+    get emulatorDir(): string {
+        return this.context.asAbsolutePath(path.join('dist', 'emulator'));
     }
 
     show(result: RunResult): void {
@@ -251,6 +264,6 @@ export class DryRunController {
 
     private reportProblem(message: string): void {
         this.output.error(message);
-        void vscode.window.showErrorMessage(message.split('\n')[0]!, 'Show output').then((c) => c && this.output.show(true));
+        void vscode.window.showErrorMessage(message.split('\n')[0] ?? message, 'Show output').then((c) => c && this.output.show(true));
     }
 }

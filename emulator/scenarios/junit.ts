@@ -5,9 +5,11 @@
 // report, so the fixtures' credentials are redacted from it, in every encoding (XML entities included).
 import path from 'node:path';
 import junit from 'junit-report-builder';
-import { loadFixtures } from './fixtures';
-import { Redactor, fixtureSecrets } from './redact';
-import { describeStep, type ScenarioProblem, type ScenarioResult, type SourceLocation } from './scenarios';
+import { loadFixtures } from '../fixtures';
+import { Redactor, fixtureSecrets } from '../redact';
+import { describeStep } from './describe';
+import type { ScenarioProblem, SourceLocation } from './locations';
+import type { ScenarioResult } from './run';
 
 function where(l: SourceLocation): string {
     return `${l.file}:${l.line}:${l.column}`;
@@ -51,13 +53,15 @@ export function scenariosJunitXml(results: ScenarioResult[], problems: ScenarioP
     const problemsByFile = new Map<string, ScenarioProblem[]>();
     for (const p of problems) problemsByFile.set(p.file, [...(problemsByFile.get(p.file) ?? []), p]);
     for (const [file, list] of problemsByFile) {
+        const first = list[0];
+        if (!first) continue;
         suite(file)
             .testCase()
             .className(rel(file))
             .name('scenario file')
             .file(rel(file))
             .error(
-                `${list.length} problem${list.length === 1 ? '' : 's'} in ${rel(file)}: ${list[0]!.field}: ${list[0]!.message}`,
+                `${list.length} problem${list.length === 1 ? '' : 's'} in ${rel(file)}: ${first.field}: ${first.message}`,
                 'scenario_invalid',
                 list.map((p) => `${where(p.location)}: ${p.field}: ${p.message}`).join('\n')
             );

@@ -86,7 +86,7 @@ export interface DeployPlan {
     scoped: boolean;
 }
 
-export type DeployPreflight = { ok: true; tool: DeployTool; secretFrom: string; cli: string | undefined } | DeployFailure;
+export type DeployPreflight = { ok: true; tool: 'nango'; secretFrom: string; cli: string } | { ok: true; tool: 'emulator'; secretFrom: string } | DeployFailure;
 
 function findOnPath(name: string, probe: DeployEnvironmentProbe): string | undefined {
     const sep = probe.platform === 'win32' ? ';' : ':';
@@ -180,8 +180,8 @@ export function preflightDeploy(request: DeployRequest, probe: DeployEnvironment
         };
     }
     const errors = projectErrors(request.root, request.diagnostics ?? []);
-    if (errors.length && !request.ignoreErrors) {
-        const first = errors[0]!;
+    const [first] = errors;
+    if (first && !request.ignoreErrors) {
         const files = new Set(errors.map((e) => e.file)).size;
         return {
             ok: false,
@@ -191,7 +191,7 @@ export function preflightDeploy(request: DeployRequest, probe: DeployEnvironment
             fix: 'Fix them first: nango deploy compiles the whole project and stops at the first error.'
         };
     }
-    return { ok: true, tool, secretFrom, cli };
+    return tool === 'nango' && cli ? { ok: true, tool, secretFrom, cli } : { ok: true, tool: 'emulator', secretFrom };
 }
 
 function confirmation(request: DeployRequest, tool: DeployTool, environment: string, label: string, secretFrom: string): DeployConfirmation | undefined {
@@ -229,7 +229,7 @@ export function planDeploy(request: DeployRequest, probe: DeployEnvironmentProbe
     return {
         ok: true,
         tool: 'nango',
-        command: checked.cli!,
+        command: checked.cli,
         args: ['deploy', environment, ...(request.integration ? ['--integration', request.integration] : [])],
         cwd: request.root,
         // Colours in the terminal, and the red error line stays recognisable in the captured output.

@@ -6,9 +6,9 @@
 // else the bundled `nango-emulator deploy --json` (nango 0.71.10 refuses event functions alone).
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { emulatorDeployOutcome, nangoDeployOutcome } from '../deploy/outcome';
-import { runDeployTask, TASK_TYPE } from '../deploy/task';
-import { planDeploy, preflightDeploy, type DeployDiagnostic, type DeployEnvironmentProbe, type DeployFailure, type DeployRequest } from '../plans/deploy';
+import { emulatorDeployOutcome, nangoDeployOutcome } from './outcome';
+import { runDeployTask, TASK_TYPE } from './task';
+import { planDeploy, preflightDeploy, type DeployDiagnostic, type DeployEnvironmentProbe, type DeployFailure, type DeployRequest } from './plan';
 import type { NangoProjects } from '../projects';
 import type { WorkspaceModel } from '../workspace';
 import { countFunctions } from '../workspace/function-kinds';
@@ -72,9 +72,10 @@ export async function deploy(projects: NangoProjects, emulatorCli: string): Prom
         void vscode.window.showErrorMessage('No nango-integrations folder in this workspace to deploy. Open one, or set "nango.integrationsPath".');
         return;
     }
+    const [only] = models;
     const model =
-        models.length === 1
-            ? models[0]!
+        models.length === 1 && only
+            ? only
             : (
                   await vscode.window.showQuickPick(
                       models.map((m) => ({ label: vscode.workspace.asRelativePath(m.root), model: m })),

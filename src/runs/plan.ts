@@ -1,6 +1,7 @@
-// What a dry-run code lens or command runs, decided without VS Code: the nango-emulator CLI arguments
-// for each kind of run, and the choices offered in the pickers. Pure: no vscode import.
+// What a dry-run code lens or command runs, decided without VS Code: the operation of each kind of
+// run (in the emulator's own operation model), and the choices offered in the pickers. Pure: no vscode import.
 import type { EventName } from '../../emulator/fixtures';
+import type { RunOperation } from '../../emulator/operation';
 
 export type DryRunKind = 'dryrun' | 'first-connect' | 'reconnect' | 'delete';
 
@@ -11,7 +12,6 @@ export interface DryRunRequest {
     integration: string;
     connectionId: string;
     account?: string;
-    timeoutMs: number;
 }
 
 /** The code lenses above a handler of this event, in order. */
@@ -33,14 +33,8 @@ export const LENS_TITLES: Record<DryRunKind, string> = {
     delete: '▶ Delete'
 };
 
-/** One emulator operation: the body of the server's POST /_emulator/run, and the CLI command. */
-export type EmulatorOperation =
-    | { operation: 'dryrun'; function: string; connectionId: string; account?: string; reconnect?: boolean }
-    | { operation: 'connect' | 'reconnect'; integration: string; connectionId: string; account: string }
-    | { operation: 'delete'; integration: string; connectionId: string };
-
 /** What a lens run does: a dry run of the handler (first connect and reconnect are dry runs with an account). */
-export function operationFor(r: DryRunRequest): EmulatorOperation {
+export function operationFor(r: DryRunRequest): RunOperation {
     switch (r.kind) {
         case 'dryrun':
             return { operation: 'dryrun', function: r.handlerFile, connectionId: r.connectionId };
@@ -53,33 +47,6 @@ export function operationFor(r: DryRunRequest): EmulatorOperation {
         case 'delete':
             return { operation: 'delete', integration: r.integration, connectionId: r.connectionId };
     }
-}
-
-/** Arguments for `nango-emulator` (the CLI bundle) that perform the operation and print JSON. */
-export function cliArgs(op: EmulatorOperation, root: string, timeoutMs: number): string[] {
-    const common = ['--root', root, '--json', '--timeout', String(timeoutMs)];
-    switch (op.operation) {
-        case 'dryrun':
-            return [
-                'dryrun',
-                op.function,
-                '--connection',
-                op.connectionId,
-                ...(op.account ? ['--account', op.account] : []),
-                ...(op.reconnect ? ['--reconnect'] : []),
-                ...common
-            ];
-        case 'connect':
-        case 'reconnect':
-            return [op.operation, op.integration, '--connection', op.connectionId, '--account', op.account, ...common];
-        case 'delete':
-            return ['delete', op.integration, '--connection', op.connectionId, ...common];
-    }
-}
-
-/** Arguments for `nango-emulator` (the CLI bundle) that perform a lens run and print JSON. */
-export function emulatorArgs(r: DryRunRequest): string[] {
-    return cliArgs(operationFor(r), r.root, r.timeoutMs);
 }
 
 /** A connection id for a first connect that no live connection uses: "<integration>-<account>[-n]". */

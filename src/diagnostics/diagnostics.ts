@@ -1,7 +1,7 @@
 // Publishes the workspace model's problems as diagnostics and offers their fixes as quick fixes.
 import * as vscode from 'vscode';
-import { NangoDiagnostic, toRange, toWorkspaceEdit } from './convert';
-import type { NangoProjects } from './projects';
+import { NangoDiagnostic, toRange, toWorkspaceEdit } from '../convert';
+import type { NangoProjects } from '../projects';
 
 export class NangoDiagnostics implements vscode.Disposable {
     private readonly collection = vscode.languages.createDiagnosticCollection('nango');

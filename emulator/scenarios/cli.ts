@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { EmulatorError } from './errors';
-import { findRoot } from './project';
-import type { ScenarioFileInfo, ScenarioProblem, ScenarioResult } from './scenarios';
+import { EmulatorError } from '../errors';
+import { findRoot } from '../project';
+import type { ScenarioFileInfo, ScenarioProblem, ScenarioResult } from './index';
 
 interface TestOptions {
     junit?: string;
@@ -51,7 +51,7 @@ export function formatScenarioResult(r: ScenarioResult, describeStep: (s: Scenar
     for (const step of r.steps) {
         const [head, ...rest] = describeStep(step);
         const paint = step.status === 'passed' ? c.green : step.status === 'failed' ? c.red : c.dim;
-        lines.push(`      ${paint(head!)}`);
+        lines.push(`      ${paint(head ?? '')}`);
         for (const line of rest) lines.push(line.trimStart().startsWith('at ') ? c.dim(`      ${line}`) : c.red(`      ${line}`));
         if (step.status === 'failed' && step.result) {
             const logs = step.result.logs.slice(-8);
@@ -91,10 +91,9 @@ export function registerTestCommand(program: Command): Command {
             const c = pc.createColors(color);
             const out = (text: string): void => void process.stdout.write(text + '\n');
             const root = rootFor(opts, targets);
-            const { describeProblem, describeStep, loadScenarios, parseScenarioText, runScenarios, scenariosDir, selectScenarios } =
-                await import('./scenarios');
-            const { loadFixtures, fixturesPath } = await import('./fixtures');
-            const { writeFileAtomic } = await import('./state');
+            const { describeProblem, describeStep, loadScenarios, parseScenarioText, runScenarios, scenariosDir, selectScenarios } = await import('./index');
+            const { loadFixtures, fixturesPath } = await import('../fixtures');
+            const { writeFileAtomic } = await import('../state');
             const writeJunit = async (results: ScenarioResult[], problems: ScenarioProblem[]): Promise<void> => {
                 if (!o.junit) return;
                 const { scenariosJunitXml } = await import('./junit');

@@ -1,12 +1,14 @@
 // The "Nango Emulator" view: emulated integrations and their connections with status and metadata,
 // refreshed after each run, with actions (connect, reconnect as…, delete, reset, open fixtures) and
-// the metadata change of the last run.
+// the metadata change of the last run. It reads through the folder's emulator server, like every run.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunResult } from '../emulator/result';
-import { loadCore } from './loadCore';
-import type { ConnectionSummary } from './plans/dryRun';
-import type { NangoProjects } from './projects';
+import type { OperationResult } from '../../emulator/operation';
+import type { RunResult } from '../../emulator/result';
+import type { EmulatorClient } from '../runs/client';
+import { loadCore } from '../loadCore';
+import type { ConnectionSummary } from '../runs/plan';
+import type { NangoProjects } from '../projects';
 
 export type EmulatorNode =
     | { kind: 'project'; root: string }
@@ -26,7 +28,10 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
     readonly onDidChangeTreeData = this.changed.event;
     private readonly lastRuns = new Map<string, RunResult>();
 
-    constructor(private readonly projects: NangoProjects) {
+    constructor(
+        private readonly projects: NangoProjects,
+        private readonly client: EmulatorClient
+    ) {
         projects.onDidChange((model) => {
             if (!model) this.refresh();
         });
@@ -37,8 +42,9 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
     }
 
     /** Called after every run so the view shows the new state and the metadata change. */
-    recordRun(root: string, result: RunResult): void {
-        this.lastRuns.set(root, result);
+    recordRun(root: string, result: OperationResult): void {
+        if (result.operation === 'reset') this.lastRuns.delete(root);
+        else this.lastRuns.set(root, result);
         this.refresh();
     }
 
@@ -97,7 +103,7 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
                 return item;
             }
             case 'problem': {
-                const item = new vscode.TreeItem(node.message.split('\n')[0]!);
+                const item = new vscode.TreeItem(node.message.split('\n')[0] ?? node.message);
                 item.iconPath = new vscode.ThemeIcon('error');
                 item.tooltip = node.message;
                 item.command = { command: 'nango.openFixtures', title: 'Open fixtures', arguments: [{ kind: 'project', root: node.root }] };
@@ -106,40 +112,38 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
         }
     }
 
-    getChildren(node?: EmulatorNode): EmulatorNode[] {
+    async getChildren(node?: EmulatorNode): Promise<EmulatorNode[]> {
         if (!node) return this.projects.all().map((m) => ({ kind: 'project', root: m.root }));
-        const core = loadCore();
         switch (node.kind) {
             case 'project': {
-                const emulator = new core.Emulator(node.root);
                 try {
-                    const fixtures = emulator.fixtures();
+                    const { integrations } = await this.client.integrations(node.root);
                     const last = this.lastRuns.get(node.root);
-                    const integrations: EmulatorNode[] = Object.entries(fixtures.integrations).map(([integration, i]) => ({
-                        kind: 'integration',
-                        root: node.root,
-                        integration,
-                        provider: i.provider,
-                        accounts: Object.keys(i.accounts)
-                    }));
-                    return [...(last ? [{ kind: 'lastRun', root: node.root, result: last } as EmulatorNode] : []), ...integrations];
+                    return [
+                        ...(last ? [{ kind: 'lastRun', root: node.root, result: last } as EmulatorNode] : []),
+                        ...integrations.map((i): EmulatorNode => ({
+                            kind: 'integration',
+                            root: node.root,
+                            integration: i.id,
+                            provider: i.provider,
+                            accounts: i.accounts.map((a) => a.id)
+                        }))
+                    ];
                 } catch (err) {
                     return [{ kind: 'problem', root: node.root, message: (err as Error).message }];
-                } finally {
-                    emulator.dispose();
                 }
             }
             case 'integration': {
-                const emulator = new core.Emulator(node.root);
                 try {
-                    return emulator
-                        .connections()
+                    return (await this.client.connections(node.root))
                         .filter((c) => c.integration === node.integration)
-                        .map((connection) => ({ kind: 'connection', root: node.root, connection }));
+                        .map((c): EmulatorNode => ({
+                            kind: 'connection',
+                            root: node.root,
+                            connection: { id: c.id, integration: c.integration, account: c.account, status: c.status, metadata: c.metadata }
+                        }));
                 } catch (err) {
                     return [{ kind: 'problem', root: node.root, message: (err as Error).message }];
-                } finally {
-                    emulator.dispose();
                 }
             }
             case 'connection':

@@ -10,7 +10,7 @@ import {
     projectErrors,
     type DeployEnvironmentProbe,
     type DeployRequest
-} from '../../../src/plans/deploy';
+} from '../../../src/deploy/plan';
 import { countFunctions, functionKind } from '../../../src/workspace/function-kinds';
 
 const root = '/w/nango-integrations';

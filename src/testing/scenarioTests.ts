@@ -1,13 +1,14 @@
 // Scenarios (.nango-emulator/scenarios/*.json) in VS Code's Testing view: one test per scenario, one
-// child per step; run them (the emulator orchestrates here, handler code runs in its worker process),
-// or debug them (the CLI under the Node debugger, breakpoints in handlers hit); failures show at the
-// expectation that failed.
+// child per step. The files are read here (parsing only, for the tree and its diagnostics); running and
+// debugging go to the folder's emulator server, which streams each step's result back. Failures show
+// at the expectation that failed.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Scenario, ScenarioProblem, ScenarioResult, SourceLocation, StepResult } from '../emulator/scenarios';
-import { DEBUG_TIMEOUT_MS, emulatorDebugConfig } from './debugConfig';
-import { loadCore } from './loadCore';
-import type { NangoProjects } from './projects';
+import type { Scenario, ScenarioProblem, ScenarioResult, SourceLocation, StepResult } from '../../emulator/scenarios';
+import { loadCore } from '../loadCore';
+import type { NangoProjects } from '../projects';
+import type { EmulatorClient, ScenarioEvent } from '../runs/client';
+import { attachConfiguration, freePort, whileDebugging } from '../runs/debug';
 
 function toRange(l: SourceLocation): vscode.Range {
     return new vscode.Range(l.line - 1, l.column - 1, l.endLine - 1, l.endColumn - 1);
@@ -25,14 +26,14 @@ export class ScenarioTests implements vscode.Disposable {
 
     constructor(
         private readonly projects: NangoProjects,
-        private readonly cliPath: string,
-        private readonly timeoutMs: (root: string) => number,
+        private readonly client: EmulatorClient,
+        private readonly emulatorDir: string,
         private readonly onDidRun: (root: string) => void
     ) {
         this.controller.resolveHandler = async () => this.reload();
         this.controller.refreshHandler = async () => this.reload();
         this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
-        this.controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => this.debug(request, token), true);
+        this.controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => this.run(request, token, true), true);
         const watcher = vscode.workspace.createFileSystemWatcher('**/.nango-emulator/{scenarios/**/*.json,fixtures.json}');
         this.disposables.push(
             watcher,
@@ -103,38 +104,84 @@ export class ScenarioTests implements vscode.Disposable {
         return [...out.values()];
     }
 
-    private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, debug = false): Promise<void> {
         if (!vscode.workspace.isTrusted) {
             void vscode.window.showWarningMessage('Scenarios execute your event function code, so they are off until you trust this workspace.');
             return;
         }
         const run = this.controller.createTestRun(request);
         const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        const { runScenario } = loadCore();
-        for (const item of this.selected(request)) {
-            if (token.isCancellationRequested) {
-                run.skipped(item);
-                continue;
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        try {
+            for (const [root, items] of this.byRoot(this.selected(request))) {
+                if (abort.signal.aborted) break;
+                if (!debug) {
+                    await this.runItems(run, root, items, abort.signal);
+                    continue;
+                }
+                // Each scenario runs in a worker of its own: one debug session each, attached to it.
+                for (const item of items) {
+                    if (abort.signal.aborted) break;
+                    const port = await freePort();
+                    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root));
+                    await whileDebugging(folder, attachConfiguration(`Nango: debug ${item.label}`, port, this.emulatorDir), (ended) =>
+                        this.runItems(run, root, [item], AbortSignal.any([abort.signal, ended]), port)
+                    );
+                }
             }
-            const { root, scenario } = this.scenarios.get(item.id)!;
-            run.started(item);
-            const steps = new Map<number, vscode.TestItem>();
-            item.children.forEach((c) => steps.set(Number(c.id.split('/').pop()), c));
-            const result = await runScenario(root, scenario, {
-                timeoutMs: this.timeoutMs(root),
-                signal: abort.signal,
-                onStepStart: (step) => {
-                    const s = steps.get(step.index);
-                    if (s) run.started(s);
-                },
-                onStep: (step) => this.reportStep(run, steps.get(step.index), step),
-                onLog: (entry) => run.appendOutput(`[${entry.level}] ${entry.message}\r\n`, undefined, item)
-            });
-            this.reportScenario(run, item, result);
-            this.onDidRun(root);
+        } finally {
+            cancel.dispose();
+            run.end();
         }
-        run.end();
+    }
+
+    private byRoot(items: vscode.TestItem[]): Map<string, vscode.TestItem[]> {
+        const out = new Map<string, vscode.TestItem[]>();
+        for (const item of items) {
+            const entry = this.scenarios.get(item.id);
+            if (entry) out.set(entry.root, [...(out.get(entry.root) ?? []), item]);
+        }
+        return out;
+    }
+
+    /** Sends the scenarios to the root's emulator server and reports its stream as it comes. */
+    private async runItems(run: vscode.TestRun, root: string, items: vscode.TestItem[], signal: AbortSignal, inspectPort?: number): Promise<void> {
+        const byId = new Map(items.map((i) => [i.id, i]));
+        const stepItem = (id: string, index: number): vscode.TestItem | undefined => byId.get(id)?.children.get(`${id}/${index}`);
+        const onEvent = (e: ScenarioEvent): void => {
+            switch (e.type) {
+                case 'scenario-start': {
+                    const item = byId.get(e.id);
+                    if (item) run.started(item);
+                    return;
+                }
+                case 'step-start': {
+                    const item = stepItem(e.id, e.index);
+                    if (item) run.started(item);
+                    return;
+                }
+                case 'step':
+                    return this.reportStep(run, stepItem(e.id, e.step.index), e.step);
+                case 'log':
+                    return run.appendOutput(`[${e.entry.level}] ${e.entry.message}\r\n`, undefined, byId.get(e.id));
+                case 'scenario': {
+                    const item = byId.get(e.id);
+                    if (item) this.reportScenario(run, item, e.result);
+                    return;
+                }
+                case 'error':
+                    for (const item of items) run.errored(item, new vscode.TestMessage(`${e.error.type}: ${e.error.message}`));
+                    return;
+                case 'end':
+                    return;
+            }
+        };
+        try {
+            await this.client.runScenarios(root, [...byId.keys()], { signal, onEvent, ...(inspectPort === undefined ? {} : { inspectPort }) });
+        } catch (err) {
+            if (!signal.aborted) for (const item of items) run.errored(item, new vscode.TestMessage((err as Error).message));
+        }
+        this.onDidRun(root);
     }
 
     private reportStep(run: vscode.TestRun, item: vscode.TestItem | undefined, step: StepResult): void {
@@ -177,28 +224,6 @@ export class ScenarioTests implements vscode.Disposable {
             if (failed) m.location = locationOf(failed.failures[0]?.location ?? failed.location);
             run.failed(item, m, result.durationMs);
         }
-    }
-
-    /** Debug: the CLI's test command under the Node debugger, following it into the handler worker. */
-    private async debug(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
-        const items = this.selected(request);
-        if (!items.length) return;
-        const { root } = this.scenarios.get(items[0]!.id)!;
-        const session = new Promise<void>((resolve) => {
-            const ended = vscode.debug.onDidTerminateDebugSession(() => {
-                ended.dispose();
-                resolve();
-            });
-        });
-        const args = ['test', ...items.map((i) => this.scenarios.get(i.id)!.scenario.id), '--root', root, '--timeout', String(DEBUG_TIMEOUT_MS)];
-        const started = await vscode.debug.startDebugging(
-            vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)),
-            emulatorDebugConfig('Nango: debug scenarios', this.cliPath, args, root)
-        );
-        if (!started) return;
-        token.onCancellationRequested(() => void vscode.debug.stopDebugging());
-        await session;
-        this.onDidRun(root);
     }
 
     dispose(): void {
