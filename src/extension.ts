@@ -37,15 +37,19 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
     const client = new EmulatorClient(cliPath, emulatorTimeoutMs, (m) => output.info(m));
     const runs = new DryRunController(context, projects, output, client);
     const view = new EmulatorView(projects, client);
+    const lenses = new DryRunCodeLenses(projects);
     const scenarios = new ScenarioTests(projects, client, runs.emulatorDir, () => view.refresh());
 
     context.subscriptions.push(
         output,
         client,
+        runs,
+        view,
         projects,
         diagnostics,
         projects.onDidChange(() => diagnostics.refresh()),
-        vscode.languages.registerCodeLensProvider(TS_FILES, new DryRunCodeLenses(projects)),
+        lenses,
+        vscode.languages.registerCodeLensProvider(TS_FILES, lenses),
         vscode.languages.registerCodeActionsProvider(TS_FILES, new NangoQuickFixes(projects), NangoQuickFixes.metadata),
         vscode.commands.registerCommand(COMMAND_RUN_HANDLER, (file: string, kind: DryRunKind) => runs.run(file, kind)),
         vscode.commands.registerCommand(COMMAND_DEBUG_HANDLER, (file: string) => runs.debug(file)),

@@ -8,13 +8,21 @@ import type { NangoProjects } from '../projects';
 export const COMMAND_RUN_HANDLER = 'nango.runHandler';
 export const COMMAND_DEBUG_HANDLER = 'nango.debugHandler';
 
-export class DryRunCodeLenses implements vscode.CodeLensProvider {
+export class DryRunCodeLenses implements vscode.CodeLensProvider, vscode.Disposable {
     private readonly changed = new vscode.EventEmitter<void>();
     readonly onDidChangeCodeLenses = this.changed.event;
+    private readonly subscriptions: vscode.Disposable[];
 
     constructor(private readonly projects: NangoProjects) {
-        projects.onDidChange(() => this.changed.fire());
-        vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire());
+        this.subscriptions = [
+            this.changed,
+            projects.onDidChange(() => this.changed.fire()),
+            vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire())
+        ];
+    }
+
+    dispose(): void {
+        for (const s of this.subscriptions) s.dispose();
     }
 
     provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {

@@ -2,7 +2,7 @@
 // something to deploy, the tool and errors in the Problems panel ("Deploy anyway"), then the scope
 // (one integration, for the real CLI), confirm (prod, and the emulator CLI's deploy), and run it as a
 // task whose terminal shows the output. The notification quotes the tool's own error line.
-// The tool (src/plans/deploy.ts): the project's `nango deploy` when index.ts imports syncs or actions,
+// The tool (src/deploy/plan.ts): the project's `nango deploy` when index.ts imports syncs or actions,
 // else the bundled `nango-emulator deploy --json` (nango 0.71.10 refuses event functions alone).
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';

@@ -48,6 +48,8 @@ export async function runDeployTask(spec: DeployTaskSpec): Promise<DeployTaskRun
             finished = true;
             for (const line of spec.render?.(run) ?? []) write.fire(forTerminal(`${line}\n`));
             close.fire(run.exitCode ?? 1);
+            write.dispose();
+            close.dispose();
             settle(run);
         };
         const pty: vscode.Pseudoterminal = {

@@ -24,7 +24,6 @@ export type RunOutcome = { kind: 'result'; result: OperationResult } | { kind: '
 interface RunningServer {
     child: ChildProcess;
     url: string;
-    timeoutMs: number;
 }
 
 /** A failed request: the emulator's own { type, message }, or why it could not be reached. */
@@ -35,7 +34,7 @@ export class EmulatorRequestError extends Error {
 }
 
 export class EmulatorClient {
-    private readonly servers = new Map<string, Promise<RunningServer>>();
+    private readonly servers = new Map<string, { timeoutMs: number; server: Promise<RunningServer> }>();
 
     constructor(
         private readonly cliPath: string,
@@ -105,16 +104,23 @@ export class EmulatorClient {
         }
     }
 
-    /** The root's server, started (or restarted with the current time limit) when needed. */
-    private async server(root: string): Promise<RunningServer> {
+    /**
+     * The root's server, started (or restarted with the current time limit) when needed. Decided
+     * synchronously, so requests made at the same moment share one server instead of racing to start two.
+     */
+    private server(root: string): Promise<RunningServer> {
         const timeoutMs = this.timeoutMs(root);
-        const running = await this.servers.get(root)?.catch(() => undefined);
-        if (running && running.timeoutMs === timeoutMs && running.child.exitCode === null) return running;
+        const current = this.servers.get(root);
+        if (current && current.timeoutMs === timeoutMs) return current.server;
         this.stop(root);
-        const fresh = this.start(root, timeoutMs);
-        this.servers.set(root, fresh);
-        fresh.catch(() => this.servers.delete(root));
-        return fresh;
+        const server = this.start(root, timeoutMs);
+        const entry = { timeoutMs, server };
+        this.servers.set(root, entry);
+        const forget = (): void => {
+            if (this.servers.get(root) === entry) this.servers.delete(root);
+        };
+        server.then((s) => s.child.once('exit', forget), forget);
+        return server;
     }
 
     private start(root: string, timeoutMs: number): Promise<RunningServer> {
@@ -137,14 +143,13 @@ export class EmulatorClient {
                 if (info?.ok && info.url) {
                     started = true;
                     this.log(`emulator server for ${root} listening on ${info.url}`);
-                    resolve({ child, url: info.url, timeoutMs });
+                    resolve({ child, url: info.url });
                 }
             });
             child.once('error', (err) =>
                 reject(new EmulatorRequestError({ type: 'emulator_failed', message: `the emulator server did not start: ${err.message}` }))
             );
             child.once('close', (code) => {
-                this.servers.delete(root);
                 const error = parseJson<{ error?: EmulatorFailure }>(stdout)?.error;
                 const message = stderr.trim().replace(/^nango-emulator: /, '') || `the emulator server exited (code ${code})`;
                 reject(new EmulatorRequestError(error?.message ? error : { type: 'emulator_failed', message }));
@@ -155,7 +160,7 @@ export class EmulatorClient {
     stop(root: string): void {
         const running = this.servers.get(root);
         this.servers.delete(root);
-        void running?.then((s) => s.child.kill()).catch(() => undefined);
+        void running?.server.then((s) => s.child.kill()).catch(() => undefined);
     }
 
     dispose(): void {

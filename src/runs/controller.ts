@@ -16,7 +16,7 @@ import { accountItems, connectionItems, freshConnectionId, LENS_TITLES, operatio
 const LAST_CONNECTION = 'nango.lastConnection';
 const LAST_ACCOUNT = 'nango.lastAccount';
 
-export class DryRunController {
+export class DryRunController implements vscode.Disposable {
     private readonly didRun = new vscode.EventEmitter<{ root: string; result: OperationResult }>();
     /** Fires after every run that produced a result (the emulator view refreshes on it). */
     readonly onDidRun = this.didRun.event;
@@ -27,6 +27,10 @@ export class DryRunController {
         private readonly output: vscode.LogOutputChannel,
         private readonly client: EmulatorClient
     ) {}
+
+    dispose(): void {
+        this.didRun.dispose();
+    }
 
     /** From the palette: pick a handler of the workspace first (the active editor's, if it is one). */
     async pickHandlerAndRun(): Promise<void> {

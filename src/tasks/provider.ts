@@ -36,6 +36,8 @@ function taskTerminal(root: string, run: () => TaskRun | TaskRunFailure | { ok: 
         if (closed) return;
         closed = true;
         close.fire(code);
+        write.dispose();
+        close.dispose();
     };
     const start = (spec: TaskRun): void => {
         print(`> ${[spec.command, ...spec.args].map(quote).join(' ')}\n\n`);

@@ -2,7 +2,7 @@
 // folder offers, what a tasks.json entry `{ "type": "nango", "command": "compile" | "deploy", … }`
 // runs, and the `$nango-compile` problem matchers applied to text, so all of it is unit-tested.
 // - `nango: compile` runs the project's own `nango compile` (the CLI findNangoCli finds).
-// - `nango: deploy <env>` runs src/plans/deploy.ts's planDeploy, non-interactively: no Problems panel
+// - `nango: deploy <env>` runs src/deploy/plan.ts's planDeploy, non-interactively: no Problems panel
 //   check (the tool compiles and the matchers report its errors), no scope picker (the definition's
 //   `integration`); the plan's confirmation (prod, the emulator CLI) is asked in the task's terminal.
 // Pure: no vscode import (fs only for the probe).

@@ -23,7 +23,7 @@ function show(value: unknown): string {
     return JSON.stringify(value) ?? 'undefined';
 }
 
-export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
+export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode>, vscode.Disposable {
     private readonly changed = new vscode.EventEmitter<EmulatorNode | undefined>();
     readonly onDidChangeTreeData = this.changed.event;
     private readonly lastRuns = new Map<string, RunResult>();
@@ -32,9 +32,18 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode> {
         private readonly projects: NangoProjects,
         private readonly client: EmulatorClient
     ) {
-        projects.onDidChange((model) => {
-            if (!model) this.refresh();
-        });
+        this.subscriptions = [
+            this.changed,
+            projects.onDidChange((model) => {
+                if (!model) this.refresh();
+            })
+        ];
+    }
+
+    private readonly subscriptions: vscode.Disposable[];
+
+    dispose(): void {
+        for (const s of this.subscriptions) s.dispose();
     }
 
     refresh(): void {
