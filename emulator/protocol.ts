@@ -25,12 +25,23 @@ export interface ProviderRequest {
     account?: string;
     /** Set when no fixture matched; the run fails. */
     unmatched?: boolean;
-    /** Which fixture answered: "responses[3]" or "handlers.ts". */
+    /** Which fixture answered, for people: "<fixtures file> integrations.<x>.responses[3]" or "handlers.ts". */
     matchedBy?: string;
+    /** The same, as data for code (how the orchestrator names a scenario's responses without parsing matchedBy). */
+    matched?: MatchedResponse;
     requestHeaders?: Record<string, string>;
     requestBody?: unknown;
     responseBody?: unknown;
 }
+
+/**
+ * The response that answered a provider request. In the worker, `fixtures` indexes the run's responses
+ * (RunRequest.responses: a scenario's overlay first, then the integration's own); relabelRequest
+ * (run-request.ts) splits them into `overlay` (the scenario's, by their index there) and `fixtures` (the
+ * integration's, by their index in fixtures.json). `fault`: the taken fault's label ("503, 1 of 2").
+ * `handlers`: the user's msw handlers (.nango-emulator/handlers.ts).
+ */
+export type MatchedResponse = { source: 'fixtures' | 'overlay'; index: number; fault?: string } | { source: 'handlers' };
 
 export interface HandlerErrorInfo {
     /** 'ActionError', 'AxiosError', 'TypeError', 'timeout', 'process_exit', … */

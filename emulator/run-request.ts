@@ -71,13 +71,24 @@ export function buildRunRequest(input: RunRequestInput): Omit<RunRequest, 'type'
     };
 }
 
-/** With an overlay, response indexes are shifted: name the overlay's responses by their own labels. */
+/**
+ * With an overlay, the run's response indexes are shifted (the overlay's come first): name the overlay's
+ * responses by their own labels, and the integration's by their index in the fixtures. Works from the
+ * worker's structured `matched`; the text `matchedBy` is rebuilt in the worker's words, never parsed.
+ */
 export function relabelRequest(entry: ProviderRequest, fixturesFile: string, integration: string, overlay: ResponseOverlay): ProviderRequest {
-    const prefix = `${fixturesFile} integrations.${integration}.responses[`;
-    if (!entry.matchedBy?.startsWith(prefix)) return entry;
-    const rest = entry.matchedBy.slice(prefix.length);
-    const index = Number(rest.slice(0, rest.indexOf(']')));
-    const tail = rest.slice(rest.indexOf(']') + 1);
+    const m = entry.matched;
+    if (m?.source !== 'fixtures') return entry;
+    const tail = m.fault === undefined ? '' : ` (fault ${m.fault})`;
+    const fault = m.fault === undefined ? {} : { fault: m.fault };
     const own = overlay.responses.length;
-    return { ...entry, matchedBy: index < own ? `${overlay.labels[index] ?? `overlay response ${index}`}${tail}` : `${prefix}${index - own}]${tail}` };
+    if (m.index < own) {
+        return {
+            ...entry,
+            matchedBy: `${overlay.labels[m.index] ?? `overlay response ${m.index}`}${tail}`,
+            matched: { source: 'overlay', index: m.index, ...fault }
+        };
+    }
+    const index = m.index - own;
+    return { ...entry, matchedBy: `${fixturesFile} integrations.${integration}.responses[${index}]${tail}`, matched: { source: 'fixtures', index, ...fault } };
 }

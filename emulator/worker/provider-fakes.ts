@@ -5,7 +5,7 @@ import { http, HttpResponse, delay, type HttpHandler, type RequestHandler } from
 import { setupServer } from 'msw/node';
 import { answerDelayMs, faultResponse, markedNetworkFailure, passesToNextResponse, takeFault, type FaultCounts } from '../faults';
 import type { ResponseFixture } from '../fixtures';
-import type { AccountInfo, ProviderRequest } from '../protocol';
+import type { AccountInfo, MatchedResponse, ProviderRequest } from '../protocol';
 import { isAbsolutePattern, patternUnder } from '../path-pattern';
 import { joinedAbsoluteEndpoint } from '../proxy-url';
 import { secretsOf } from '../redact';
@@ -85,10 +85,12 @@ function fixtureUrls(fixture: ResponseFixture, accounts: AccountInfo[]): string[
 /**
  * The msw handlers that answer provider requests from fixture responses (account matching by
  * credentials, query filters, templates). Shared with the emulator server's /proxy (server/proxy.ts).
+ * Each answered request is recorded in `matchedBy` (the text people read) and `matched` (the same as data).
  */
 export function fixtureHandlers(
     ctx: Pick<FakeRunContext, 'accounts' | 'responses' | 'integration' | 'fixturesFile'> & { faultCounts?: FaultCounts },
-    matchedBy: Map<Request, string>
+    matchedBy: Map<Request, string>,
+    matched?: Map<Request, MatchedResponse>
 ): HttpHandler[] {
     const handlers: HttpHandler[] = [];
     // How many requests each faulted fixture has failed so far (for `fault.times`); pass one map for
@@ -107,6 +109,7 @@ export function fixtureHandlers(
                     const fault = takeFault(fixture.fault, index, faultCounts);
                     const label = `${ctx.fixturesFile} integrations.${ctx.integration}.responses[${index}]`;
                     matchedBy.set(request, fault ? `${label} (fault ${fault.label})` : label);
+                    matched?.set(request, { source: 'fixtures', index, ...(fault ? { fault: fault.label } : {}) });
                     const wait = answerDelayMs(fixture, fault);
                     if (wait) await delay(wait);
                     if (passesToNextResponse(fixture, fault)) return undefined;
@@ -168,6 +171,7 @@ export class ProviderFakes {
     >();
     private readonly pending = new Set<Promise<void>>();
     private matchedBy = new Map<Request, string>();
+    private matched = new Map<Request, MatchedResponse>();
     private unmatched = new Set<Request>();
     readonly unmatchedErrors: string[] = [];
 
@@ -208,7 +212,12 @@ export class ProviderFakes {
             status: unmatched || timedOut ? null : response.status,
             durationMs: Math.round((performance.now() - started.at) * 100) / 100,
             ...(started.account ? { account: started.account } : {}),
-            ...(unmatched ? { unmatched: true } : { matchedBy: this.matchedBy.get(request) ?? ctx.userHandlersFile ?? 'msw handler' })
+            ...(unmatched
+                ? { unmatched: true }
+                : {
+                      matchedBy: this.matchedBy.get(request) ?? ctx.userHandlersFile ?? 'msw handler',
+                      matched: this.matched.get(request) ?? { source: 'handlers' }
+                  })
         };
         if (ctx.captureBodies) {
             entry.requestHeaders = started.headers;
@@ -226,6 +235,7 @@ export class ProviderFakes {
     use(ctx: FakeRunContext): void {
         this.ctx = ctx;
         this.matchedBy = new Map();
+        this.matched = new Map();
         this.unmatched = new Set();
         this.unmatchedErrors.length = 0;
         const catchAll = http.all('*', ({ request }) => {
@@ -234,7 +244,7 @@ export class ProviderFakes {
             this.unmatchedErrors.push(message);
             return HttpResponse.json({ error: { code: 'emulator_unmatched_request', message } }, { status: 501, headers: { 'x-nango-emulator': 'unmatched' } });
         });
-        this.server.resetHandlers(...ctx.userHandlers, ...fixtureHandlers(ctx, this.matchedBy), catchAll);
+        this.server.resetHandlers(...ctx.userHandlers, ...fixtureHandlers(ctx, this.matchedBy, this.matched), catchAll);
     }
 
     /** Caps response bodies so a runaway fixture cannot flood the editor. */
