@@ -32,10 +32,13 @@ export interface Sandbox {
     dispose(): void;
 }
 
-// Nango's wrapper, with line breaks around the code so its lines keep their numbers (plus one).
-const WRAPPER_HEAD = '(function() { var module = { exports: {} }; var exports = module.exports;\n';
+// Nango's wrapper. Its head shares the first line with the code (esbuild's prelude, which maps to none
+// of the user's code), so every line of the code keeps its number in the compiled file: positions V8
+// reports (stack traces, and the debugger's breakpoints and paused locations, which a debugger maps
+// through the inline source map as they are) are positions in the compiled file. Only the first line's
+// columns move, by the head's length. The tail starts on a line of its own: the code ends with a comment.
+const WRAPPER_HEAD = '(function() { var module = { exports: {} }; var exports = module.exports; ';
 const WRAPPER_TAIL = '\n    return module.exports;\n})();\n';
-const WRAPPER_LINES = 1;
 
 // Shared with every run: Nango passes the same host objects into every context. Error cannot be
 // changed through the context: Error.prepareStackTrace would hand a handler the worker's own frames.
@@ -114,7 +117,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     Object.setPrototypeOf(sandbox, null);
     const context = vm.createContext(sandbox, { codeGeneration: { strings: false, wasm: false } });
     const script = new vm.Script(`${WRAPPER_HEAD}${options.code}${WRAPPER_TAIL}`, { filename: options.compiledFile });
-    const sourceMap = CompiledSourceMap.fromCode(options.code, options.compiledFile, WRAPPER_LINES);
+    const sourceMap = CompiledSourceMap.fromCode(options.code, options.compiledFile, WRAPPER_HEAD.length);
     const dispose = (): void => {
         open = false;
         for (const timer of timers) clearTimeout(timer);

@@ -10,24 +10,26 @@ export class CompiledSourceMap {
     private constructor(
         private readonly compiledFile: string,
         private readonly map: SourceMap,
-        /** Lines the sandbox's wrapper adds above the compiled code. */
-        private readonly lineOffset: number
+        /** Characters the sandbox's wrapper adds before the compiled code on its first line. */
+        private readonly firstLineColumnOffset: number
     ) {}
 
-    static fromCode(code: string, compiledFile: string, lineOffset: number): CompiledSourceMap | undefined {
+    static fromCode(code: string, compiledFile: string, firstLineColumnOffset = 0): CompiledSourceMap | undefined {
         const match = INLINE_MAP.exec(code);
         if (!match?.[1]) return undefined;
         try {
             const payload = JSON.parse(Buffer.from(match[1], 'base64').toString('utf8')) as ConstructorParameters<typeof SourceMap>[0];
-            return new CompiledSourceMap(compiledFile, new SourceMap(payload), lineOffset);
+            return new CompiledSourceMap(compiledFile, new SourceMap(payload), firstLineColumnOffset);
         } catch {
             return undefined;
         }
     }
 
-    /** `file:line:column` (1-based) in the user's source, or undefined outside the map. */
+    /** `file:line:column` (1-based) in the user's source for a (1-based) position V8 reports, or undefined outside the map. */
     original(line: number, column: number): { file: string; line: number; column: number } | undefined {
-        const entry = this.map.findEntry(line - 1 - this.lineOffset, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+        const generatedColumn = column - 1 - (line === 1 ? this.firstLineColumnOffset : 0);
+        if (generatedColumn < 0) return undefined;
+        const entry = this.map.findEntry(line - 1, generatedColumn) as { originalSource?: string; originalLine?: number; originalColumn?: number };
         if (!entry.originalSource || entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
         const source = entry.originalSource.startsWith('file://')
             ? new URL(entry.originalSource).pathname

@@ -38,7 +38,12 @@ export function attachConfiguration(name: string, port: number, emulatorDir: str
 
 /**
  * Runs `work` with a debug session attached on `port`. `work` gets a signal that aborts when the user
- * ends the session; the session is ended when `work` is done.
+ * ends the session (or it could not start); the session is ended when `work` is done.
+ *
+ * Both start together: the attach completes only once the worker listens on the port, and the worker
+ * starts with the run that `work` sends (startDebugging resolves after the attach). The target ending
+ * on its own is the run's end (the emulator stops the worker before it answers), not a cancellation:
+ * only a disconnect or terminate request the user sends to one of the run's sessions cancels it.
  */
 export async function whileDebugging<T>(
     folder: vscode.WorkspaceFolder | undefined,
@@ -46,20 +51,46 @@ export async function whileDebugging<T>(
     work: (signal: AbortSignal) => Promise<T>
 ): Promise<T | undefined> {
     const abort = new AbortController();
-    let session: vscode.DebugSession | undefined;
+    /** The session started with `configuration` and the child sessions js-debug starts under it. */
+    const sessions = new Set<vscode.DebugSession>();
+    const live = new Set<vscode.DebugSession>();
+    let done = false;
+    const isOurs = (s: vscode.DebugSession): boolean =>
+        (s.configuration.name === configuration.name && s.configuration['port'] === configuration['port']) ||
+        (s.parentSession !== undefined && sessions.has(s.parentSession));
+    const stopAll = async (): Promise<void> => {
+        const roots = [...live].filter((s) => !s.parentSession || !sessions.has(s.parentSession));
+        await Promise.all(roots.map((s) => Promise.resolve(vscode.debug.stopDebugging(s)).catch(() => undefined)));
+    };
     const subscriptions = [
-        vscode.debug.onDidStartDebugSession((s) => {
-            if (s.configuration.name === configuration.name && s.configuration.port === configuration['port']) session ??= s;
+        vscode.debug.registerDebugAdapterTrackerFactory('*', {
+            createDebugAdapterTracker(s) {
+                if (!isOurs(s)) return undefined;
+                sessions.add(s);
+                live.add(s);
+                if (done) void stopAll();
+                return {
+                    onWillReceiveMessage(message: { type?: string; command?: string }) {
+                        if (!done && message.type === 'request' && (message.command === 'disconnect' || message.command === 'terminate')) abort.abort();
+                    }
+                };
+            }
         }),
-        vscode.debug.onDidTerminateDebugSession((s) => {
-            if (s === session) abort.abort();
-        })
+        vscode.debug.onDidTerminateDebugSession((s) => live.delete(s))
     ];
+    const started = Promise.resolve(vscode.debug.startDebugging(folder, configuration)).then(
+        (ok) => ok || abort.abort(),
+        () => abort.abort()
+    );
+    // A session that starts after the run ended is stopped as soon as it shows up.
+    void started.finally(() => {
+        for (const s of subscriptions) s.dispose();
+        if (done) void stopAll();
+    });
     try {
-        if (!(await vscode.debug.startDebugging(folder, configuration))) return undefined;
         return await work(abort.signal);
     } finally {
-        for (const s of subscriptions) s.dispose();
-        if (session && !abort.signal.aborted) await vscode.debug.stopDebugging(session);
+        done = true;
+        await stopAll();
     }
 }

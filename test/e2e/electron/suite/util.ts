@@ -65,3 +65,57 @@ export async function runAcceptingFirstPick<T>(command: string, ...args: unknown
     }
     return run;
 }
+
+/**
+ * Starts a command that asks with showQuickPick and answers each pick with its first (preselected)
+ * item, as Enter would, until `stopAnswering()` holds or the command settles (for a command that goes
+ * on after its picks, e.g. a debug run waiting at a breakpoint). Resolves with the command's result.
+ */
+export function startAcceptingFirstPicks<T>(stopAnswering: () => boolean, command: string, ...args: unknown[]): Promise<T> {
+    let settled = false;
+    const run = Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)).finally(() => (settled = true));
+    void (async () => {
+        const end = Date.now() + 60_000;
+        while (!settled && !stopAnswering() && Date.now() < end) {
+            await sleep(300);
+            if (!settled && !stopAnswering()) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        }
+    })();
+    return run;
+}
+
+/** A Debug Adapter Protocol message (request, response or event) as a tracker sees it. */
+export interface DapMessage {
+    type: string;
+    seq?: number;
+    command?: string;
+    event?: string;
+    success?: boolean;
+    body?: Record<string, unknown> | undefined;
+}
+
+export interface RecordedDapMessage {
+    session: vscode.DebugSession;
+    /** `toAdapter`: VS Code's request; `fromAdapter`: the adapter's response or event. */
+    direction: 'toAdapter' | 'fromAdapter';
+    message: DapMessage;
+}
+
+/** Records every DAP message of every debug session (all types), and which sessions are running, until disposed. */
+export function recordDebugAdapterMessages(): vscode.Disposable & { messages: RecordedDapMessage[]; live: Set<vscode.DebugSession> } {
+    const messages: RecordedDapMessage[] = [];
+    const live = new Set<vscode.DebugSession>();
+    const subscriptions = [
+        vscode.debug.registerDebugAdapterTrackerFactory('*', {
+            createDebugAdapterTracker: (session) => {
+                live.add(session);
+                return {
+                    onWillReceiveMessage: (message: DapMessage) => messages.push({ session, direction: 'toAdapter', message }),
+                    onDidSendMessage: (message: DapMessage) => messages.push({ session, direction: 'fromAdapter', message })
+                };
+            }
+        }),
+        vscode.debug.onDidTerminateDebugSession((session) => live.delete(session))
+    ];
+    return { messages, live, dispose: () => subscriptions.forEach((s) => s.dispose()) };
+}
