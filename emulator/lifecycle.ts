@@ -371,7 +371,7 @@ export class Emulator {
 
     private async describeOne(h: HandlerFile): Promise<DescribedHandler> {
         const { compiled } = await compileFile(this.root, h.file);
-        const described = await this.worker.describe(compiled, h.file, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        const described = await this.worker.describe(compiled, h.file, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.options.signal);
         if (!described.definition) throw handlerLoadError(h.file, described.error);
         return { ...h, compiled, event: described.definition.event };
     }

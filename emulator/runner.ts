@@ -148,14 +148,15 @@ export class HandlerWorker {
     async describe(
         compiledFile: string,
         handlerFile: string,
-        timeoutMs = DEFAULT_TIMEOUT_MS
+        timeoutMs = DEFAULT_TIMEOUT_MS,
+        signal?: AbortSignal
     ): Promise<{ definition?: HandlerDefinition; error?: HandlerErrorInfo }> {
         const id = this.nextId++;
         const request: DescribeRequest = { type: 'describe', id, compiledFile, handlerFile, projectRoot: this.options.projectRoot };
         return this.exchange(
             request,
             timeoutMs,
-            undefined,
+            signal,
             (m, resolve) => {
                 if (m.type === 'described' && m.retire) this.kill();
                 if (m.type === 'described') resolve({ ...(m.definition ? { definition: m.definition } : {}), ...(m.error ? { error: m.error } : {}) });
@@ -221,7 +222,26 @@ export class HandlerWorker {
         onMessage: (m: WorkerMessage, resolve: (v: T) => void) => void,
         onFailure: (error: HandlerErrorInfo) => T
     ): Promise<T> {
-        await this.start();
+        // A worker under --inspect-brk starts only when a debugger attaches: cancelling must not wait for it.
+        const cancelled = await new Promise<boolean>((resolve, reject) => {
+            if (signal?.aborted) return resolve(true);
+            const onAbort = (): void => resolve(true);
+            signal?.addEventListener('abort', onAbort, { once: true });
+            this.start().then(
+                () => {
+                    signal?.removeEventListener('abort', onAbort);
+                    resolve(false);
+                },
+                (err: unknown) => {
+                    signal?.removeEventListener('abort', onAbort);
+                    reject(err instanceof Error ? err : new Error(String(err)));
+                }
+            );
+        });
+        if (cancelled) {
+            this.kill();
+            return onFailure({ type: 'cancelled', message: `${'handlerFile' in request ? request.handlerFile : 'the handler'}: the run was cancelled.` });
+        }
         const child = this.child;
         if (!child)
             return onFailure({

@@ -17,7 +17,7 @@ import { HttpError } from './http';
  * POST /_emulator/run: any operation of the model (a dry run, a lifecycle event, a reset); answers the
  * result `--json` prints. A reset also forgets what the server served (journal, fault counts).
  */
-export async function runOperation(ctx: ServerContext, raw: unknown, inspectPort?: number): Promise<OperationResult> {
+export async function runOperation(ctx: ServerContext, raw: unknown, inspectPort?: number, signal?: AbortSignal): Promise<OperationResult> {
     let op: EmulatorOperation;
     try {
         op = parseOperation(raw, 'POST /_emulator/run');
@@ -29,9 +29,10 @@ export async function runOperation(ctx: ServerContext, raw: unknown, inspectPort
         );
     }
     if (inspectPort !== undefined) {
-        // Under the debugger: a worker of its own that waits for the debugger, ended with the run.
+        // Under the debugger: a worker of its own that waits for the debugger, ended with the run, or
+        // when the editor goes away (a worker waiting on a debugger that never comes would hold the queue).
         return ctx.serialize(async () => {
-            const emulator = new Emulator(ctx.root, ctx.runOptions(inspectPort));
+            const emulator = new Emulator(ctx.root, { ...ctx.runOptions(inspectPort), ...(signal ? { signal } : {}) });
             try {
                 return await performOperation(emulator, op);
             } finally {

@@ -238,7 +238,11 @@ export function createEmulatorServer(options: ServerOptions): { server: Server; 
         if (method === 'GET' && sub === '/integrations') return sendJson(res, 200, listIntegrations(context));
         if (method === 'POST' && sub === '/run') {
             const body = await readRequestBody(req, MAX_JSON_BODY_BYTES);
-            return sendJson(res, 200, await runOperation(context, parseJsonBody(body, `POST ${EMULATOR_PREFIX}/run`), inspectPortOf(query)));
+            const left = new AbortController();
+            res.on('close', () => {
+                if (!res.writableFinished) left.abort();
+            });
+            return sendJson(res, 200, await runOperation(context, parseJsonBody(body, `POST ${EMULATOR_PREFIX}/run`), inspectPortOf(query), left.signal));
         }
         if (method === 'POST' && sub === '/scenarios/run') {
             const body = await readRequestBody(req, MAX_JSON_BODY_BYTES);
