@@ -53,11 +53,11 @@ export default tseslint.config(
                     patterns: [
                         {
                             group: [
-                                '**/emulator/lifecycle',
-                                '**/emulator/runner',
+                                '**/emulator/core/lifecycle',
+                                '**/emulator/core/runner',
                                 '**/emulator/worker',
                                 '**/emulator/worker/*',
-                                '**/emulator/operation',
+                                '**/emulator/core/operation',
                                 '**/emulator/server',
                                 '**/emulator/server/*',
                                 '**/emulator/scenarios/run*',

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Emulator } from '../emulator/lifecycle';
+import { Emulator } from '../emulator/core/lifecycle';
 import { dropWarmState } from '../emulator/typecheck';
 
 interface Figures {

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerTestCommand } from './scenarios/cli';
 import { registerDeployCommand } from './deploy/cli';
-import { EmulatorError } from './errors';
-import { formatConnections, formatResult } from './format';
-import { Emulator } from './lifecycle';
-import { parseOperation, performOperation } from './operation';
-import { findRoot } from './project';
-import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from './limits';
+import { EmulatorError } from './core/errors';
+import { formatConnections, formatResult } from './core/format';
+import { Emulator } from './core/lifecycle';
+import { parseOperation, performOperation } from './core/operation';
+import { findRoot } from './project/project';
+import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from './core/limits';
 // The server and recordings (msw and friends) load only for the commands that use them: the CLI starts fast.
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from './server/http';
 

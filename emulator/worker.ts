@@ -19,9 +19,9 @@ import type {
     RunRequest,
     WorkerMessage,
     WorkerRequest
-} from './protocol';
-import { integrationSecretsOf } from './nango-shapes';
-import { Redactor, secretsOf } from './redact';
+} from './core/protocol';
+import { integrationSecretsOf } from './fakes/nango-shapes';
+import { Redactor, secretsOf } from './core/redact';
 import { sdkFacade } from './sandbox/facade';
 import { SharedSurfaceGuard } from './sandbox/surface-guard';
 import { describeError, describeValue, InvalidHandlerError, loadHandler, type LoadedHandler } from './worker/handler-module';

@@ -14,6 +14,6 @@ export {
     validateIntegrationName,
     WorkspaceModel
 } from './workspace';
-export { formatResult } from '../emulator/format';
-export { diffMetadata } from '../emulator/result';
+export { formatResult } from '../emulator/core/format';
+export { diffMetadata } from '../emulator/core/result';
 export { loadScenarios } from '../emulator/scenarios/load';

@@ -1,6 +1,6 @@
 // The extension's settings, read in one place. Defaults come from the emulator's own limits.
 import * as vscode from 'vscode';
-import { DEFAULT_TIMEOUT_MS } from '../emulator/limits';
+import { DEFAULT_TIMEOUT_MS } from '../emulator/core/limits';
 
 /** `nango.emulator.timeoutMs` for the project at `root` (default: Nango's own 300 s limit). */
 export function emulatorTimeoutMs(root: string): number {

@@ -6,8 +6,8 @@
 // { ok: false, error: { type, message, status? }, plan? }.
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { EmulatorError } from '../errors';
-import { findRoot } from '../project';
+import { EmulatorError } from '../core/errors';
+import { findRoot } from '../project/project';
 import { DeployError, deployEventFunctions, resolveHostport, type DeployPlan, type DeployResult } from './client';
 
 interface GlobalOptions {

@@ -11,7 +11,7 @@
 // also has a sync or action: shared/lib/services/sync/config/deploy.service.ts deploy() returns `[]`
 // before onEventScriptService.update when no flow config was compiled. The deploy's answer lists what
 // was stored (type 'on-event'); an answer without the scripts sent is reported as not deployed.
-import { EmulatorError } from '../errors';
+import { EmulatorError } from '../core/errors';
 import { runNangoCompile } from './nango-compile';
 import {
     buildOnEventScriptsByProvider,

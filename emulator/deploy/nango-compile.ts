@@ -1,11 +1,11 @@
 // Runs the project's own `nango compile` (what `nango deploy` runs before packaging, nango 0.71.10
 // dist/index.js 'deploy' command: compileAllFunctions, then deploy). The emulator's own compile
-// (emulator/compile.ts) mirrors it for running handlers, but a deploy must ship exactly the bundles
+// (emulator/project/compile.ts) mirrors it for running handlers, but a deploy must ship exactly the bundles
 // Nango's CLI builds (esbuild options, inline source maps, .nango/nango.json), so the real CLI runs.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { EmulatorError } from '../errors';
+import { EmulatorError } from '../core/errors';
 
 export const COMPILE_FLAGS = ['--no-interactive', '--no-dependency-update', '--no-telemetry'];
 

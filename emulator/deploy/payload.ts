@@ -18,7 +18,7 @@
 // on-event-scripts.service.ts update(): version 0.0.1, then bumped; sdk_version from body.sdkVersion).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EmulatorError } from '../errors';
+import { EmulatorError } from '../core/errors';
 
 export const ON_EVENT_TYPES = ['post-connection-creation', 'pre-connection-deletion', 'validate-connection'] as const;
 export type OnEventType = (typeof ON_EVENT_TYPES)[number];

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { EmulatorError } from '../errors';
-import { findRoot } from '../project';
+import { EmulatorError } from '../core/errors';
+import { findRoot } from '../project/project';
 import type { ScenarioFileInfo, ScenarioProblem, ScenarioResult } from './index';
 
 interface TestOptions {
@@ -92,8 +92,8 @@ export function registerTestCommand(program: Command): Command {
             const out = (text: string): void => void process.stdout.write(text + '\n');
             const root = rootFor(opts, targets);
             const { describeProblem, describeStep, loadScenarios, parseScenarioText, runScenarios, scenariosDir, selectScenarios } = await import('./index');
-            const { loadFixtures, fixturesPath } = await import('../fixtures');
-            const { writeFileAtomic } = await import('../state');
+            const { loadFixtures, fixturesPath } = await import('../fixtures/fixtures');
+            const { writeFileAtomic } = await import('../state/state');
             const writeJunit = async (results: ScenarioResult[], problems: ScenarioProblem[]): Promise<void> => {
                 if (!o.junit) return;
                 const { scenariosJunitXml } = await import('./junit');

@@ -1,7 +1,7 @@
 // Expectations: checks one step's result against what the scenario file expects of it, one failure
 // (with message and source location) per expectation that does not hold.
-import type { RunResult } from '../result';
-import { matchesPathTail } from '../path-pattern';
+import type { RunResult } from '../core/result';
+import { matchesPathTail } from '../fakes/path-pattern';
 import type { RequestExpectation, ScenarioStep } from './format';
 import { pointer, type SourceLocation } from './locations';
 
@@ -198,7 +198,7 @@ export function compilePattern(pattern: string): { test(text: string): boolean; 
 /**
  * A request path pattern against a URL: an absolute URL pattern must match origin and whole path; a
  * path must match the end of the URL's path. The syntax and matching are the fixtures' (msw's: ":x"
- * one segment, "*" anything), from emulator/path-pattern.ts.
+ * one segment, "*" anything), from emulator/fakes/path-pattern.ts.
  */
 export function pathMatches(pattern: string, url: string): boolean {
     return matchesPathTail(pattern, url);

@@ -1,9 +1,9 @@
 // The scenario file format (zod schemas with messages that say how to fix a mistake), and the
 // in-memory scenarios a valid file loads into.
 import * as z from 'zod';
-import { connectionIdSchema, nameSchema } from '../names';
-import { ResponseSchema, type ResponseFixture } from '../fixtures';
-import type { Outcome } from '../result';
+import { connectionIdSchema, nameSchema } from '../core/names';
+import { ResponseSchema, type ResponseFixture } from '../fixtures/fixtures';
+import type { Outcome } from '../core/result';
 import type { SourceLocation } from './locations';
 
 /** A strict object whose unknown fields are reported with the fields that are allowed. */
@@ -20,7 +20,7 @@ function strict<T extends z.ZodRawShape>(shape: T, what: string) {
     });
 }
 
-// Integration ids and account names: the rule fixtures and operations share (emulator/names.ts).
+// Integration ids and account names: the rule fixtures and operations share (emulator/core/names.ts).
 const id = nameSchema;
 
 /** A text pattern: a substring to look for, or "/regex/flags". */
@@ -49,7 +49,7 @@ const RequestExpectationSchema = strict(
     {
         method: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), enumOf(HTTP_METHODS, 'method')).optional(),
         // Matched against the end of the request URL's path, in the fixtures' (msw's) path syntax (":id"
-        // one segment, "*" anything: emulator/path-pattern.ts), so the base URL's own path need not be
+        // one segment, "*" anything: emulator/fakes/path-pattern.ts), so the base URL's own path need not be
         // written; or a whole absolute URL.
         path: z.string().min(1, 'path must not be empty').optional(),
         // The provider's status; null: no answer (a timeout, or an unmatched request).

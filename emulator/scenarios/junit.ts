@@ -5,8 +5,8 @@
 // report, so the fixtures' credentials are redacted from it, in every encoding (XML entities included).
 import path from 'node:path';
 import junit from 'junit-report-builder';
-import { loadFixtures } from '../fixtures';
-import { Redactor, fixtureSecrets } from '../redact';
+import { loadFixtures } from '../fixtures/fixtures';
+import { Redactor, fixtureSecrets } from '../core/redact';
 import { describeStep } from './describe';
 import type { ScenarioProblem, SourceLocation } from './locations';
 import type { ScenarioResult } from './run';

@@ -3,9 +3,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser/lib/esm/main.js';
-import { MAX_FIXTURES_BYTES, MAX_JSON_DEPTH, readTextFile, tooDeepAt } from '../read-file';
-import { FIXTURES_DIR, jsonSyntaxError, loadFixtures, type Fixtures, type ResponseFixture } from '../fixtures';
-import { resolveHandler } from '../project';
+import { MAX_FIXTURES_BYTES, MAX_JSON_DEPTH, readTextFile, tooDeepAt } from '../fixtures/read-file';
+import { FIXTURES_DIR, jsonSyntaxError, loadFixtures, type Fixtures, type ResponseFixture } from '../fixtures/fixtures';
+import { resolveHandler } from '../project/project';
 import { DEFAULT_SCENARIO_CONNECTION, ScenarioFileSchema, type Expectations, type Scenario, type ScenarioStep, type StepDefinition } from './format';
 import { LineIndex, indexLocations, nodeAt, type ScenarioProblem, type SourceLocation } from './locations';
 

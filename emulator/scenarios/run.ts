@@ -3,10 +3,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EmulatorError } from '../errors';
-import { Emulator, type EmulatorOptions } from '../lifecycle';
-import { parseOperation, performOperation, type EmulatorOperation } from '../operation';
-import type { RunResult } from '../result';
+import { EmulatorError } from '../core/errors';
+import { Emulator, type EmulatorOptions } from '../core/lifecycle';
+import { parseOperation, performOperation, type EmulatorOperation } from '../core/operation';
+import type { RunResult } from '../core/result';
 import { evaluateExpectations, type ExpectationFailure } from './expectations';
 import type { Scenario, ScenarioStep, StepAction } from './format';
 import type { SourceLocation } from './locations';

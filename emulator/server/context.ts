@@ -3,14 +3,14 @@
 // runs take), one warm Emulator for /_emulator runs, and a journal of what the server did.
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { EmulatorError } from '../errors';
-import { FIXTURES_DIR, fixturesPath, loadFixtures, type Fixtures } from '../fixtures';
-import { Emulator, type EmulatorOptions } from '../lifecycle';
-import { LockTimeoutError, withFileLock } from '../lock';
-import { connectionLockFile } from '../names';
-import { Redactor, fixtureSecrets } from '../redact';
-import { DEBUG_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../limits';
-import { readState, writeState, type ConnectionRecord, type EmulatorState } from '../state';
+import { EmulatorError } from '../core/errors';
+import { FIXTURES_DIR, fixturesPath, loadFixtures, type Fixtures } from '../fixtures/fixtures';
+import { Emulator, type EmulatorOptions } from '../core/lifecycle';
+import { LockTimeoutError, withFileLock } from '../state/lock';
+import { connectionLockFile } from '../core/names';
+import { Redactor, fixtureSecrets } from '../core/redact';
+import { DEBUG_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../core/limits';
+import { readState, writeState, type ConnectionRecord, type EmulatorState } from '../state/state';
 import type { Deployment } from './deploy-api';
 
 export interface ProxyJournalEntry {

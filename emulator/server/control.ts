@@ -1,8 +1,8 @@
 // /_emulator/*: what an editor (or a script) needs from a running emulator, so that one emulator can
 // be shared by the editor and a terminal. Run bodies and answers match the CLI's --json output.
-import { Emulator } from '../lifecycle';
-import { parseOperation, performOperation, type EmulatorOperation, type OperationResult } from '../operation';
-import type { ConnectionRecord } from '../state';
+import { Emulator } from '../core/lifecycle';
+import { parseOperation, performOperation, type EmulatorOperation, type OperationResult } from '../core/operation';
+import type { ConnectionRecord } from '../state/state';
 import type { ServerContext } from './context';
 
 /** An integration as the editor's pickers and view show it. */

@@ -5,8 +5,8 @@
 // answered from the fixtures by integration-calls.ts, the same functions the worker's SDK uses.
 import type { IncomingHttpHeaders } from 'node:http';
 import * as z from 'zod';
-import { own } from '../names';
-import { answerAction, checkSyncs, syncLabel, type NangoAnswer, type SyncRef } from '../integration-calls';
+import { own } from '../core/names';
+import { answerAction, checkSyncs, syncLabel, type NangoAnswer, type SyncRef } from '../fakes/integration-calls';
 import type { FlowJournalEntry, ServerContext } from './context';
 import { HttpError } from './http';
 

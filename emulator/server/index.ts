@@ -6,7 +6,7 @@
 // Nango's routes; the key is never printed.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EmulatorError, type EmulatorErrorCode } from '../errors';
+import { EmulatorError, type EmulatorErrorCode } from '../core/errors';
 import { ServerContext, type ServerContextOptions } from './context';
 import { emulatedConnection, journal, listEmulatedConnections, listIntegrations, resetEmulator, runOperation } from './control';
 import { runScenarioStream } from './scenarios-api';

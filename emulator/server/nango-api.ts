@@ -3,9 +3,9 @@
 // Nango's server (ApiPublicConnection(Full), ApiPublicIntegration, metadata and environment routes);
 // the shapes themselves live in ../nango-shapes.ts, which the worker's SDK uses too.
 import * as z from 'zod';
-import { EmulatorError } from '../errors';
+import { EmulatorError } from '../core/errors';
 // publicCredentials (ApiPublicAllAuthCredentials of every auth mode) lives with the credential shapes.
-import { publicCredentials } from '../credentials';
+import { publicCredentials } from '../fixtures/credentials';
 import {
     INTEGRATION_INCLUDES,
     publicConnection,
@@ -15,11 +15,11 @@ import {
     type ApiPublicConnectionFull,
     type ApiPublicIntegration,
     type IntegrationInclude
-} from '../nango-shapes';
-import type { IntegrationFixture } from '../fixtures';
-import { own } from '../names';
+} from '../fakes/nango-shapes';
+import type { IntegrationFixture } from '../fixtures/fixtures';
+import { own } from '../core/names';
 import { providerInfo } from '../providers';
-import type { ConnectionRecord } from '../state';
+import type { ConnectionRecord } from '../state/state';
 import type { ServerContext } from './context';
 import { HttpError } from './http';
 

@@ -1,8 +1,8 @@
 // /proxy/*: Nango's proxy, answered by the emulator's provider fakes. The request is rebuilt the way
 // Nango's proxy (and the emulator's own SDK, worker/sdk-proxy.ts) builds it, with the same code
-// (emulator/proxy-url.ts): the connection's base URL (or Base-Url-Override) joined with the endpoint,
+// (emulator/fakes/proxy-url.ts): the connection's base URL (or Base-Url-Override) joined with the endpoint,
 // the provider's auth headers/query for the connection's credentials, the script's Nango-Proxy-*
-// headers. Failures are retried by the same rule as the SDK's (emulator/retry.ts), without the runner's
+// headers. Failures are retried by the same rule as the SDK's (emulator/fakes/retry.ts), without the runner's
 // 401 rule, as Nango's server does (packages/server/lib/services/proxy.service.ts gives ProxyRequest no
 // onError). A network failure answers 500 with axios' message, code and method, as Nango's
 // axiosErrorResponse does. Then the SAME msw handlers the worker uses answer
@@ -11,18 +11,18 @@
 // filters, templates) with msw's getResponse. Nothing reaches the network.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as msw from 'msw';
-import { compileFile } from '../compile';
-import { EmulatorError } from '../errors';
-import { accountInfos } from '../accounts';
-import { userMswHandlersPath } from '../fixtures';
-import type { AnsweredResponse } from '../protocol';
-import { buildProxyUrl } from '../proxy-url';
+import { compileFile } from '../project/compile';
+import { EmulatorError } from '../core/errors';
+import { accountInfos } from '../fixtures/accounts';
+import { userMswHandlersPath } from '../fixtures/fixtures';
+import type { AnsweredResponse } from '../core/protocol';
+import { buildProxyUrl } from '../fakes/proxy-url';
 import { authFor, baseUrlTemplate, providerInfo, resolveBaseUrl } from '../providers';
-import { proxyRetryStep, type RetryInput } from '../retry';
-import { DEFAULT_MAX_BODY_BYTES } from '../lifecycle';
-import { HandlerWorker } from '../runner';
-import type { ConnectionRecord } from '../state';
-import { markedNetworkFailure } from '../faults';
+import { proxyRetryStep, type RetryInput } from '../fakes/retry';
+import { DEFAULT_MAX_BODY_BYTES } from '../core/lifecycle';
+import { HandlerWorker } from '../core/runner';
+import type { ConnectionRecord } from '../state/state';
+import { markedNetworkFailure } from '../fakes/faults';
 import { accountOfRequest, fixtureHandlers, unmatchedRequestMessage } from '../worker/provider-fakes';
 import type { ProxyJournalEntry, ServerContext } from './context';
 

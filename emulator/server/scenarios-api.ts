@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { loadScenarios, runScenarios, selectScenarios, type Scenario, type ScenarioResult, type ScenarioStep, type StepResult } from '../scenarios';
-import type { LogEntry } from '../protocol';
+import type { LogEntry } from '../core/protocol';
 import type { ServerContext } from './context';
 import { HttpError } from './http';
 

@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURES_DIR } from '../fixtures';
-import { writeFileAtomic } from '../state';
+import { FIXTURES_DIR } from '../fixtures/fixtures';
+import { writeFileAtomic } from '../state/state';
 import type { TypeDiagnostic } from './program';
 
 export const CACHE_FILE = 'typecheck.json';

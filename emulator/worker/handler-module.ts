@@ -3,9 +3,9 @@
 // one of Nango's runtime rules refused it).
 import { readFileSync } from 'node:fs';
 import { types } from 'node:util';
-import { EVENT_NAMES, type EventName } from '../fixtures';
-import type { HandlerDefinition, HandlerErrorInfo } from '../protocol';
-import type { Redactor } from '../redact';
+import { EVENT_NAMES, type EventName } from '../fixtures/fixtures';
+import type { HandlerDefinition, HandlerErrorInfo } from '../core/protocol';
+import type { Redactor } from '../core/redact';
 import { createSandbox, type ConsoleLevel, type Sandbox } from '../sandbox/context';
 import { explainRuntimeError } from '../sandbox/explain';
 import type { CompiledSourceMap } from '../sandbox/source-map';

@@ -3,12 +3,12 @@
 // nothing a handler sends (fetch, axios, node http/https) can reach the real network.
 import { http, HttpResponse, delay, type HttpHandler, type RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
-import { answerDelayMs, faultResponse, markedNetworkFailure, passesToNextResponse, takeFault, type FaultCounts } from '../faults';
-import type { ResponseFixture } from '../fixtures';
-import type { AccountInfo, MatchedResponse, ProviderRequest } from '../protocol';
-import { isAbsolutePattern, patternUnder } from '../path-pattern';
-import { joinedAbsoluteEndpoint } from '../proxy-url';
-import { secretsOf } from '../redact';
+import { answerDelayMs, faultResponse, markedNetworkFailure, passesToNextResponse, takeFault, type FaultCounts } from '../fakes/faults';
+import type { ResponseFixture } from '../fixtures/fixtures';
+import type { AccountInfo, MatchedResponse, ProviderRequest } from '../core/protocol';
+import { isAbsolutePattern, patternUnder } from '../fakes/path-pattern';
+import { joinedAbsoluteEndpoint } from '../fakes/proxy-url';
+import { secretsOf } from '../core/redact';
 import { renderTemplate } from './templates';
 
 export class UnmatchedRequestError extends Error {
@@ -29,7 +29,7 @@ export interface FakeRunContext {
 
 /**
  * The account whose credentials the request carries, where the proxy puts them: every auth header of
- * the account (AccountInfo.auth, from emulator/accounts.ts) with exactly its value, and every auth query
+ * the account (AccountInfo.auth, from emulator/fixtures/accounts.ts) with exactly its value, and every auth query
  * parameter equal once URL-decoded. So with tokens "tok-acme" and "tok-acme-2", a request carrying
  * tok-acme-2 is the second account's, and a URL-encoded API key in the query is recognised. An account
  * with no fixed placement (only signed headers) or none given: one of its secrets, whole, in a header
@@ -140,7 +140,7 @@ export function fixtureHandlers(
 
 /** What an unmatched provider request fails with: the method, the URL and how to add a fixture. */
 export function unmatchedRequestMessage(method: string, url: string, ctx: Pick<FakeRunContext, 'accounts' | 'integration' | 'fixturesFile'>): string {
-    // An absolute URL passed as endpoint, joined to the base URL (emulator/proxy-url.ts): say why.
+    // An absolute URL passed as endpoint, joined to the base URL (emulator/fakes/proxy-url.ts): say why.
     const absolute = joinedAbsoluteEndpoint(url);
     const joined = absolute
         ? `The endpoint was an absolute URL (${absolute}…): Nango's proxy joins it to the provider's base URL like any endpoint ` +

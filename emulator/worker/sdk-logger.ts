@@ -3,7 +3,7 @@
 // (packages/shared/lib/services/environment.service.ts getSdkLogger); nango.setLogger changes it for
 // the run, except when it is "off" (packages/runner-sdk/lib/action.ts setLogger; runner/lib/sdk/sdk.ts
 // log() and its oldLevelToNewLevel). The emulator shows every line and marks the ones Nango drops.
-import type { LogLevel } from '../protocol';
+import type { LogLevel } from '../core/protocol';
 
 export type LoggerLevel = LogLevel | 'off';
 

@@ -1,11 +1,11 @@
 // Provider calls made through `nango.proxy` and `nango.paginate`: real HTTP requests built the way
-// Nango's proxy builds them (emulator/proxy-url.ts), answered by msw (provider-fakes.ts), retried by
-// Nango's retry rule as its runner applies it (emulator/retry.ts, proxyRetryStep with runnerSdk).
-import type { RunRequest } from '../protocol';
-import { buildProxyUrl } from '../proxy-url';
+// Nango's proxy builds them (emulator/fakes/proxy-url.ts), answered by msw (provider-fakes.ts), retried by
+// Nango's retry rule as its runner applies it (emulator/fakes/retry.ts, proxyRetryStep with runnerSdk).
+import type { RunRequest } from '../core/protocol';
+import { buildProxyUrl } from '../fakes/proxy-url';
 import { authFor, interpolate, type ProviderPagination } from '../providers';
-import { proxyRetryStep, type RetryInput } from '../retry';
-import { markedNetworkFailure } from '../faults';
+import { proxyRetryStep, type RetryInput } from '../fakes/retry';
+import { markedNetworkFailure } from '../fakes/faults';
 import { UnmatchedRequestError, type ProviderFakes } from './provider-fakes';
 import type { SdkHooks } from './sdk';
 

@@ -1,11 +1,11 @@
 // The `nango` object given to an event function's exec: the surface of @nangohq/runner-sdk's
 // NangoActionBase, answered from the emulated connection instead of Nango's API. Provider calls are
 // real HTTP requests built like Nango's proxy builds them; msw (provider-fakes.ts) answers them.
-import { publicCredentials, tokenOf } from '../credentials';
-import { answerAction, checkSyncs, type NangoAnswer, type SyncRef } from '../integration-calls';
-import { publicConnectionFull, publicIntegration, type IntegrationInclude } from '../nango-shapes';
-import type { RunRequest, LogEntry } from '../protocol';
-import type { ConnectionRecord } from '../state';
+import { publicCredentials, tokenOf } from '../fixtures/credentials';
+import { answerAction, checkSyncs, type NangoAnswer, type SyncRef } from '../fakes/integration-calls';
+import { publicConnectionFull, publicIntegration, type IntegrationInclude } from '../fakes/nango-shapes';
+import type { RunRequest, LogEntry } from '../core/protocol';
+import type { ConnectionRecord } from '../state/state';
 import { ActionError, EventFunctionRestrictionError, MetadataValidationError } from './sdk-errors';
 import { UnavailableInEventFunctions } from './sdk-unavailable';
 import { CONSOLE_DROPPED, NangoLogger } from './sdk-logger';

@@ -7,10 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import type { EmulatorOperation, OperationResult } from '../../emulator/operation';
+import type { EmulatorOperation, OperationResult } from '../../emulator/core/operation';
 import type { IntegrationSummary } from '../../emulator/server/control';
 import type { ScenarioEvent } from '../../emulator/server/scenarios-api';
-import type { ConnectionRecord } from '../../emulator/state';
+import type { ConnectionRecord } from '../../emulator/state/state';
 
 export type { IntegrationSummary, ScenarioEvent };
 

@@ -4,8 +4,8 @@
 // result in the "Nango Emulator" output channel, and notify on failure.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EmulatorOperation, OperationResult, RunOperation } from '../../emulator/operation';
-import type { RunResult } from '../../emulator/result';
+import type { EmulatorOperation, OperationResult, RunOperation } from '../../emulator/core/operation';
+import type { RunResult } from '../../emulator/core/result';
 import { loadCore } from '../loadCore';
 import type { NangoProjects } from '../projects';
 import type { HandlerInfo } from '../workspace';

@@ -1,7 +1,7 @@
 // What a dry-run code lens or command runs, decided without VS Code: the operation of each kind of
 // run (in the emulator's own operation model), and the choices offered in the pickers. Pure: no vscode import.
-import type { EventName } from '../../emulator/fixtures';
-import type { RunOperation } from '../../emulator/operation';
+import type { EventName } from '../../emulator/fixtures/fixtures';
+import type { RunOperation } from '../../emulator/core/operation';
 
 export type DryRunKind = 'dryrun' | 'first-connect' | 'reconnect' | 'delete';
 

@@ -3,8 +3,8 @@
 // the metadata change of the last run. It reads through the folder's emulator server, like every run.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OperationResult } from '../../emulator/operation';
-import type { RunResult } from '../../emulator/result';
+import type { OperationResult } from '../../emulator/core/operation';
+import type { RunResult } from '../../emulator/core/result';
 import type { EmulatorClient } from '../runs/client';
 import { loadCore } from '../loadCore';
 import type { ConnectionSummary } from '../runs/plan';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { INDEX_FILE_NAME, ON_EVENTS_FOLDER } from '../../emulator/project-layout';
+import { INDEX_FILE_NAME, ON_EVENTS_FOLDER } from '../../emulator/project/layout';
 
 // What a root and a handler file are is decided once, for the emulator and the editor alike.
 export {
@@ -11,8 +11,8 @@ export {
     isSkippedFolder,
     isUnder,
     segmentsUnder
-} from '../../emulator/project-layout';
-export type { FileRole } from '../../emulator/project-layout';
+} from '../../emulator/project/layout';
+export type { FileRole } from '../../emulator/project/layout';
 
 export function handlerFilePath(root: string, integration: string, name: string): string {
     return path.join(root, integration, ON_EVENTS_FOLDER, `${name}.ts`);

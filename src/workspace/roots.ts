@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { DirectoryEntry, WorkspaceFileSystem } from './file-system';
-import { INDEX_FILE_NAME, ON_EVENTS_FOLDER, PACKAGE_JSON, dependsOnNango, isSkippedFolder, nangoRootKind } from '../../emulator/project-layout';
+import { INDEX_FILE_NAME, ON_EVENTS_FOLDER, PACKAGE_JSON, dependsOnNango, isSkippedFolder, nangoRootKind } from '../../emulator/project/layout';
 
 export { dependsOnNango };
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import type { RunResult } from '../../emulator/result';
+import type { RunResult } from '../../emulator/core/result';
 import type { JournalEntry } from '../../emulator/server/context';
 import { cli, copyExample, editJson, exampleSecrets, readJson, SECRET_KEY } from '../unit/server/helpers';
 import { applyOnEventDryrunWorkaround, describeRun, ensureNango, nangoEnv, OFFLINE_FLAGS, peerDir, runNango, type NangoRun } from './nango';

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { withFileLock } from '../../emulator/lock';
+import { withFileLock } from '../../emulator/state/lock';
 
 export const NANGO_VERSION = '0.71.10';
 export const peerDir = __dirname;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunResult } from '../../emulator/result';
+import type { RunResult } from '../../emulator/core/result';
 import { copyExample, editJson, SECRET_KEY } from '../unit/server/helpers';
 import { applyOnEventDryrunWorkaround, describeRun, ensureNango, nangoEnv, OFFLINE_FLAGS, peerDir, runNango } from './nango';
 import { serve, stopServing, type Served } from './serve';

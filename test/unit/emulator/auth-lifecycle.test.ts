@@ -1,7 +1,7 @@
-// The lifecycle answers that depend on how a connection authenticates (emulator/auth-modes.ts), each
+// The lifecycle answers that depend on how a connection authenticates (emulator/core/auth-modes.ts), each
 // as the Nango controller named in the test title has it.
 import assert from 'node:assert/strict';
-import { Emulator } from '../../../emulator/lifecycle';
+import { Emulator } from '../../../emulator/core/lifecycle';
 import { FIXTURES, makeProject, type TestProject } from './project';
 
 const LOG_METADATA = (event: string) => `import { createOnEvent } from 'nango';

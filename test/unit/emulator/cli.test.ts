@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunResult } from '../../../emulator/result';
+import type { RunResult } from '../../../emulator/core/result';
 
 const repo = path.resolve(__dirname, '../../..');
 const cli = path.join(repo, 'dist/emulator/cli.js');

@@ -4,7 +4,7 @@
 // getToken (@nangohq/node getToken) and the lifecycle rules that depend on the auth mode.
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { metadataOnUpsert, runsValidateConnection } from '../../../emulator/auth-modes';
+import { metadataOnUpsert, runsValidateConnection } from '../../../emulator/core/auth-modes';
 import {
     CREDENTIAL_TYPES,
     CREDENTIAL_TYPES_BY_AUTH_MODE,
@@ -12,9 +12,9 @@ import {
     publicCredentials,
     tokenOf,
     type Credentials
-} from '../../../emulator/credentials';
-import { EmulatorError } from '../../../emulator/errors';
-import { parseFixtures } from '../../../emulator/fixtures';
+} from '../../../emulator/fixtures/credentials';
+import { EmulatorError } from '../../../emulator/core/errors';
+import { parseFixtures } from '../../../emulator/fixtures/fixtures';
 import { authFor, providerInfo, providersCatalogue, type InterpolationContext, type ProviderInfo } from '../../../emulator/providers';
 
 const FILE = '/p/.nango-emulator/fixtures.json';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseFixtures } from '../../../emulator/fixtures';
-import { EmulatorError } from '../../../emulator/errors';
+import { parseFixtures } from '../../../emulator/fixtures/fixtures';
+import { EmulatorError } from '../../../emulator/core/errors';
 import { salesforceFixtures } from './project';
 
 const FILE = '/p/.nango-emulator/fixtures.json';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { jsonSyntaxError } from '../../../emulator/fixtures';
+import { jsonSyntaxError } from '../../../emulator/fixtures/fixtures';
 
 function problem(text: string): string {
     let err: unknown;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { Emulator } from '../../../emulator/lifecycle';
-import { readState } from '../../../emulator/state';
-import { loadFixtures } from '../../../emulator/fixtures';
+import { Emulator } from '../../../emulator/core/lifecycle';
+import { readState } from '../../../emulator/state/state';
+import { loadFixtures } from '../../../emulator/fixtures/fixtures';
 import { FIXTURES, POST_CREATE_WEBHOOK, PRE_DELETE_CLEANUP, VALIDATE_SAME_ACCOUNT, makeProject, salesforceFixtures, type TestProject } from './project';
 
 describe('lifecycle', () => {
@@ -204,7 +204,7 @@ export default createOnEvent({ description: 'd', event: 'validate-connection', e
             assert.equal(r0.ok, true);
             const s = state();
             s.connections['with-hook']!.metadata = { webhookId: 'wh-acme' };
-            (await import('../../../emulator/state')).writeState(project.root, s);
+            (await import('../../../emulator/state/state')).writeState(project.root, s);
             const r = await emulator.delete('salesforce', 'with-hook');
             assert.equal(r.ok, true);
             assert.equal(r.outcome, 'deleted');
@@ -220,7 +220,7 @@ export default createOnEvent({ description: 'd', event: 'validate-connection', e
             open({ 'salesforce/on-events/cleanup.ts': PRE_DELETE_CLEANUP });
             const s = state();
             s.connections['sf-1']!.metadata = { webhookId: 'wh-gone' };
-            (await import('../../../emulator/state')).writeState(project.root, s);
+            (await import('../../../emulator/state/state')).writeState(project.root, s);
             const r = await emulator.delete('salesforce', 'sf-1');
             assert.equal(r.ok, true);
             assert.equal(r.requests[0]!.status, 404);

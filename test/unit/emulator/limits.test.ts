@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_TIMEOUT_MS } from '../../../emulator/limits';
+import { DEFAULT_TIMEOUT_MS } from '../../../emulator/core/limits';
 
 const repo = path.resolve(__dirname, '../../..');
 

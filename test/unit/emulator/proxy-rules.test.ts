@@ -1,12 +1,12 @@
-// One proxy rule for the emulator's SDK and its server (emulator/proxy-url.ts, emulator/retry.ts,
-// emulator/accounts.ts), as Nango's source has it (NangoHQ/nango at 2f4c0af). These tests go through the
+// One proxy rule for the emulator's SDK and its server (emulator/fakes/proxy-url.ts, emulator/fakes/retry.ts,
+// emulator/fixtures/accounts.ts), as Nango's source has it (NangoHQ/nango at 2f4c0af). These tests go through the
 // SDK of a real emulator run; test/unit/server/proxy-rules.test.ts checks the server's /proxy.
 import assert from 'node:assert/strict';
-import { accountInfos } from '../../../emulator/accounts';
-import { parseFixtures } from '../../../emulator/fixtures';
+import { accountInfos } from '../../../emulator/fixtures/accounts';
+import { parseFixtures } from '../../../emulator/fixtures/fixtures';
 import { providerInfo } from '../../../emulator/providers';
-import { buildProxyUrl, ProxyError } from '../../../emulator/proxy-url';
-import { NETWORK_ERROR_CODES, proxyRetryStep } from '../../../emulator/retry';
+import { buildProxyUrl, ProxyError } from '../../../emulator/fakes/proxy-url';
+import { NETWORK_ERROR_CODES, proxyRetryStep } from '../../../emulator/fakes/retry';
 import { accountOfRequest } from '../../../emulator/worker/provider-fakes';
 import { messages, notes, runBody, salesforceFixtures } from '../scenarios/helpers';
 
@@ -177,7 +177,7 @@ describe("retries as Nango's runner does them (packages/shared/lib/services/prox
     });
 });
 
-describe('which account a request carries (accountOfRequest, emulator/accounts.ts)', function () {
+describe('which account a request carries (accountOfRequest, emulator/fixtures/accounts.ts)', function () {
     this.timeout(30_000);
 
     it('tok-acme-2 is not tok-acme: a response restricted to one account answers only that account', async () => {

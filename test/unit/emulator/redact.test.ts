@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { REDACTED, Redactor, secretsOf } from '../../../emulator/redact';
+import { REDACTED, Redactor, secretsOf } from '../../../emulator/core/redact';
 
 describe('redaction', () => {
     it('finds the secrets of each credential type, including the Basic auth header value', () => {

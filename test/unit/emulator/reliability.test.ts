@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Emulator } from '../../../emulator/lifecycle';
-import { loadFixtures } from '../../../emulator/fixtures';
-import { readState, statePath, StateSchema } from '../../../emulator/state';
+import { Emulator } from '../../../emulator/core/lifecycle';
+import { loadFixtures } from '../../../emulator/fixtures/fixtures';
+import { readState, statePath, StateSchema } from '../../../emulator/state/state';
 import { FIXTURES, makeProject, salesforceFixtures, type TestProject } from './project';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -87,8 +87,8 @@ describe('reliability', function () {
         // Each write is a whole valid state whose metadata records its sequence number.
         writeFileSync(
             writer,
-            `import { writeState, initialState } from ${JSON.stringify(path.join(repo, 'emulator/state'))};
-import { loadFixtures } from ${JSON.stringify(path.join(repo, 'emulator/fixtures'))};
+            `import { writeState, initialState } from ${JSON.stringify(path.join(repo, 'emulator/state/state'))};
+import { loadFixtures } from ${JSON.stringify(path.join(repo, 'emulator/fixtures/fixtures'))};
 const root = ${JSON.stringify(root)};
 const state = initialState(loadFixtures(root));
 const padding = 'x'.repeat(200_000);

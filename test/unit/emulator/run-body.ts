@@ -1,6 +1,6 @@
 // Runs one handler body in a throwaway project: what the SDK tests share.
-import { Emulator } from '../../../emulator/lifecycle';
-import type { RunResult } from '../../../emulator/result';
+import { Emulator } from '../../../emulator/core/lifecycle';
+import type { RunResult } from '../../../emulator/core/result';
 import { FIXTURES, makeProject, salesforceFixtures, type TestProject } from './project';
 
 /** Dry runs a post-connection-creation handler whose exec body is `body`, against sf-1 (account acme). */

@@ -1,11 +1,11 @@
-// Which response answered a provider request (emulator/run-request.ts relabelRequest, and the structured
+// Which response answered a provider request (emulator/core/run-request.ts relabelRequest, and the structured
 // `matched` the worker's msw handlers record): a scenario step's own responses are named as the step's,
 // the fixtures' own by their index in fixtures.json, from data rather than from the `matchedBy` text.
 import assert from 'node:assert/strict';
 import { getResponse } from 'msw';
-import { ResponseSchema } from '../../../emulator/fixtures';
-import type { MatchedResponse, ProviderRequest } from '../../../emulator/protocol';
-import { relabelRequest, type ResponseOverlay } from '../../../emulator/run-request';
+import { ResponseSchema } from '../../../emulator/fixtures/fixtures';
+import type { MatchedResponse, ProviderRequest } from '../../../emulator/core/protocol';
+import { relabelRequest, type ResponseOverlay } from '../../../emulator/core/run-request';
 import { fixtureHandlers } from '../../../emulator/worker/provider-fakes';
 
 const BASE = 'https://api.test/v1';

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Emulator } from '../../../emulator/lifecycle';
-import type { RunResult } from '../../../emulator/result';
+import { Emulator } from '../../../emulator/core/lifecycle';
+import type { RunResult } from '../../../emulator/core/result';
 import { FIXTURES, makeProject, salesforceFixtures, type TestProject } from './project';
 
 function handler(body: string, imports = ''): string {

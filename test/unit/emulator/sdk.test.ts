@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { RunResult } from '../../../emulator/result';
+import type { RunResult } from '../../../emulator/core/result';
 import { ACME_TOKEN, salesforceFixtures } from './project';
 import { runBody } from './run-body';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { SourceMap } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compileFile } from '../../../emulator/compile';
+import { compileFile } from '../../../emulator/project/compile';
 import { createSandbox } from '../../../emulator/sandbox/context';
 import { CompiledSourceMap } from '../../../emulator/sandbox/source-map';
 import { makeProject, type TestProject } from './project';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EmulatorState } from '../../../emulator/state';
+import type { EmulatorState } from '../../../emulator/state/state';
 import { FIXTURES, PRE_DELETE_CLEANUP, makeProject, salesforceFixtures, type TestProject } from '../emulator/project';
 
 const repo = path.resolve(__dirname, '../../..');

@@ -3,7 +3,7 @@
 //   hold <lock> <log>           take it once, log "enter", print "held" and keep it until killed
 //   wait <lock> <log>           print "waiting", take it once (20 s at most), log enter/exit
 import { appendFileSync } from 'node:fs';
-import { withFileLock } from '../../../emulator/lock';
+import { withFileLock } from '../../../emulator/state/lock';
 
 const [mode, lockFile, log, ms] = process.argv.slice(2) as [string, string, string, string?];
 const line = (what: string): void => appendFileSync(log, `${what} ${process.pid} ${Date.now()}\n`);

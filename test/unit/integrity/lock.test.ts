@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LockTimeoutError, STALE_MS, withFileLock } from '../../../emulator/lock';
+import { LockTimeoutError, STALE_MS, withFileLock } from '../../../emulator/state/lock';
 
 const repo = path.resolve(__dirname, '../../..');
 const child = path.join(__dirname, 'lock-child.ts');

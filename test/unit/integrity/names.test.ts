@@ -2,12 +2,12 @@
 // the locks folder, and lookups that never answer with a member of Object.prototype.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { EmulatorError } from '../../../emulator/errors';
-import { parseFixtures, requireAccount, requireIntegration } from '../../../emulator/fixtures';
-import { connectionIdProblem, connectionLockFile, CONNECTION_ID_RULE, own } from '../../../emulator/names';
+import { EmulatorError } from '../../../emulator/core/errors';
+import { parseFixtures, requireAccount, requireIntegration } from '../../../emulator/fixtures/fixtures';
+import { connectionIdProblem, connectionLockFile, CONNECTION_ID_RULE, own } from '../../../emulator/core/names';
 import { ScenarioFileSchema } from '../../../emulator/scenarios';
-import { EmulatorOperationSchema } from '../../../emulator/operation';
-import { readState } from '../../../emulator/state';
+import { EmulatorOperationSchema } from '../../../emulator/core/operation';
+import { readState } from '../../../emulator/state/state';
 import { makeProject, salesforceFixtures } from '../emulator/project';
 
 const FILE = '/p/.nango-emulator/fixtures.json';

@@ -5,11 +5,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EmulatorError } from '../../../emulator/errors';
-import { parseFixtures } from '../../../emulator/fixtures';
-import { readTextFile } from '../../../emulator/read-file';
+import { EmulatorError } from '../../../emulator/core/errors';
+import { parseFixtures } from '../../../emulator/fixtures/fixtures';
+import { readTextFile } from '../../../emulator/fixtures/read-file';
 import { importRecording } from '../../../emulator/recordings';
-import { readState } from '../../../emulator/state';
+import { readState } from '../../../emulator/state/state';
 import { salesforceFixtures } from '../emulator/project';
 
 const repo = path.resolve(__dirname, '../../..');

@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importRecording, isSensitiveName, scrubCredentials } from '../../../emulator/recordings';
-import { REDACTED, Redactor } from '../../../emulator/redact';
+import { REDACTED, Redactor } from '../../../emulator/core/redact';
 
 const corpus = path.resolve(__dirname, '../../fixtures/recordings-secrets');
 

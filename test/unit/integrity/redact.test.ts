@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { scenariosJunitXml } from '../../../emulator/scenarios/junit';
-import { Emulator } from '../../../emulator/lifecycle';
-import { REDACTED, Redactor, secretsOf } from '../../../emulator/redact';
+import { Emulator } from '../../../emulator/core/lifecycle';
+import { REDACTED, Redactor, secretsOf } from '../../../emulator/core/redact';
 import { parseScenarioText, runScenario, type ScenarioResult } from '../../../emulator/scenarios';
 import { FIXTURES, makeProject, type TestProject } from '../emulator/project';
 import { startTestServer, type TestServer } from '../server/helpers';

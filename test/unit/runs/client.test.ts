@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunResult } from '../../../emulator/result';
+import type { RunResult } from '../../../emulator/core/result';
 import { EmulatorClient, type ScenarioEvent } from '../../../src/runs/client';
 import { cli, copyExample, editJson } from '../server/helpers';
 

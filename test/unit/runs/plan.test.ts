@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { EmulatorOperationSchema } from '../../../emulator/operation';
+import { EmulatorOperationSchema } from '../../../emulator/core/operation';
 import { accountItems, connectionItems, freshConnectionId, lensKinds, operationFor } from '../../../src/runs/plan';
 
 describe('dry-run plan', () => {

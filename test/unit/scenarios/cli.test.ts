@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ScenarioProblem, ScenarioResult } from '../../../emulator/scenarios';
 import { loadScenarios } from '../../../emulator/scenarios';
-import { statePath } from '../../../emulator/state';
+import { statePath } from '../../../emulator/state/state';
 import { lineOf } from './helpers';
 
 const repo = path.resolve(__dirname, '../../..');

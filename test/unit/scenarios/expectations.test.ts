@@ -1,7 +1,7 @@
 // Each kind of expectation, passing and failing, with the place of the failed expectation in the file.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { RunResult } from '../../../emulator/result';
+import type { RunResult } from '../../../emulator/core/result';
 import { compilePattern, evaluateExpectations, parseScenarioText, pathMatches, type ExpectationFailure } from '../../../emulator/scenarios';
 import { FIXTURES, handlerSource, lineOf, makeProject, salesforceFixtures, type TestProject } from './helpers';
 

@@ -1,10 +1,10 @@
 // Fault injection in fixture responses (status, delay, timeout, malformed body, times) and the SDK's
-// retries, which follow Nango's proxy rule (emulator/retry.ts).
+// retries, which follow Nango's proxy rule (emulator/fakes/retry.ts).
 import assert from 'node:assert/strict';
-import { EmulatorError } from '../../../emulator/errors';
-import { DEFAULT_FAULT_TIMEOUT_MS, parseFixtures } from '../../../emulator/fixtures';
-import { Emulator } from '../../../emulator/lifecycle';
-import { emulatorBackoffMs, nangoBackoffMs, nangoRetryDecision, providerReadsRetryHeader } from '../../../emulator/retry';
+import { EmulatorError } from '../../../emulator/core/errors';
+import { DEFAULT_FAULT_TIMEOUT_MS, parseFixtures } from '../../../emulator/fixtures/fixtures';
+import { Emulator } from '../../../emulator/core/lifecycle';
+import { emulatorBackoffMs, nangoBackoffMs, nangoRetryDecision, providerReadsRetryHeader } from '../../../emulator/fakes/retry';
 import { FIXTURES, handlerSource, makeProject, messages, notes, runBody, salesforceFixtures, slackFixtures } from './helpers';
 
 const sf = (responses: object[]): object => salesforceFixtures({ responses });

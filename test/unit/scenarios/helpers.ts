@@ -2,8 +2,8 @@
 // handlers whose exec body is given, and a Slack fixture (a provider whose Nango catalogue entry reads
 // Retry-After, unlike Salesforce's).
 import assert from 'node:assert/strict';
-import { Emulator } from '../../../emulator/lifecycle';
-import type { RunResult } from '../../../emulator/result';
+import { Emulator } from '../../../emulator/core/lifecycle';
+import type { RunResult } from '../../../emulator/core/result';
 import { FIXTURES, makeProject, salesforceFixtures, type TestProject } from '../emulator/project';
 
 export { FIXTURES, makeProject, salesforceFixtures, type TestProject };

@@ -1,9 +1,9 @@
-// One path rule for fixture responses and scenario request expectations (emulator/path-pattern.ts):
+// One path rule for fixture responses and scenario request expectations (emulator/fakes/path-pattern.ts):
 // the same pattern means the same thing in fixtures.json (msw handlers) and in a scenario's "requests".
 import assert from 'node:assert/strict';
 import { getResponse } from 'msw';
-import { ResponseSchema } from '../../../emulator/fixtures';
-import { matchesPathTail, patternUnder } from '../../../emulator/path-pattern';
+import { ResponseSchema } from '../../../emulator/fixtures/fixtures';
+import { matchesPathTail, patternUnder } from '../../../emulator/fakes/path-pattern';
 import { pathMatches } from '../../../emulator/scenarios';
 import { fixtureHandlers } from '../../../emulator/worker/provider-fakes';
 

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Emulator } from '../../../emulator/lifecycle';
+import { Emulator } from '../../../emulator/core/lifecycle';
 import { loadScenarios, runScenario, runScenarios, type Scenario, type ScenarioStep, type StepResult } from '../../../emulator/scenarios';
-import { statePath } from '../../../emulator/state';
+import { statePath } from '../../../emulator/state/state';
 import { FIXTURES, lineOf, makeProject, salesforceFixtures, type TestProject } from './helpers';
 import { POST_CREATE_WEBHOOK, PRE_DELETE_CLEANUP, VALIDATE_SAME_ACCOUNT } from '../emulator/project';
 

@@ -3,7 +3,7 @@
 // at once instead of queueing it behind a worker that waits for a debugger that never comes.
 import assert from 'node:assert/strict';
 import { connect, createServer } from 'node:net';
-import type { RunResult } from '../../../emulator/result';
+import type { RunResult } from '../../../emulator/core/result';
 import { copyExample, startTestServer, type TestServer } from './helpers';
 
 function freePort(): Promise<number> {

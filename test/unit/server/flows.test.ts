@@ -7,8 +7,8 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { JournalEntry } from '../../../emulator/server/context';
-import { answerAction, checkSyncs } from '../../../emulator/integration-calls';
-import { loadFixtures } from '../../../emulator/fixtures';
+import { answerAction, checkSyncs } from '../../../emulator/fakes/integration-calls';
+import { loadFixtures } from '../../../emulator/fixtures/fixtures';
 import { copyExample, editJson, repo, startTestServer, type TestServer } from './helpers';
 
 const CLIENT_SECRET = 'gh-client-secret-0123456789abcdef';

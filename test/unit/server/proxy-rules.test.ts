@@ -1,5 +1,5 @@
-// The server's /proxy follows the same proxy rule as the SDK (emulator/proxy-url.ts, emulator/retry.ts,
-// emulator/accounts.ts), as Nango's server has it (NangoHQ/nango at 2f4c0af): the URL of
+// The server's /proxy follows the same proxy rule as the SDK (emulator/fakes/proxy-url.ts, emulator/fakes/retry.ts,
+// emulator/fixtures/accounts.ts), as Nango's server has it (NangoHQ/nango at 2f4c0af): the URL of
 // packages/shared/lib/services/proxy/utils.ts, the retries of packages/shared/lib/services/proxy/retry.ts
 // WITHOUT the runner's 401 rule (packages/server/lib/services/proxy.service.ts gives ProxyRequest no
 // onError), and a network failure answered 500 as its axiosErrorResponse does.
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { JournalEntry } from '../../../emulator/server/context';
-import { NETWORK_ERROR_CODES } from '../../../emulator/retry';
+import { NETWORK_ERROR_CODES } from '../../../emulator/fakes/retry';
 import { copyExample, editJson, repo, SECRET_KEY, startTestServer, type TestServer } from './helpers';
 
 const CAL_KEY = 'cal key/with+special&chars=1';

@@ -4,14 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getResponse } from 'msw';
-import { Emulator } from '../../../emulator/lifecycle';
+import { Emulator } from '../../../emulator/core/lifecycle';
 import { importRecording, integrationOfRecording, RecordingSchema, recordingToResponses, type RecordingInput } from '../../../emulator/recordings';
 import { fixtureHandlers } from '../../../emulator/worker/provider-fakes';
 import { cli, copyExample, editJson, readJson } from './helpers';
 
 const TOKEN = 'gho_fake0octo0admin0token000000000000';
 
-/** The shape nango 0.71.10's ResponseCollector writes (see emulator/recordings.ts). */
+/** The shape nango 0.71.10's ResponseCollector writes (see emulator/recordings/index.ts). */
 function sampleRecording(): RecordingInput {
     return {
         nango: { getConnection: {}, getMetadata: { login: 'octo-admin' } },

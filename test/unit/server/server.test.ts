@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../../../emulator/server';
 import type { JournalEntry } from '../../../emulator/server/context';
-import type { RunResult } from '../../../emulator/result';
+import type { RunResult } from '../../../emulator/core/result';
 import { cli, copyExample, editJson, exampleSecrets, readJson, SECRET_KEY, startTestServer, type TestServer } from './helpers';
 
 const CALCOM_KEY = 'cal_live_0123456789abcdef-secret';

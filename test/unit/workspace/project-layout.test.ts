@@ -1,11 +1,11 @@
-// One rule, used by the emulator (emulator/project.ts) and the editor (src/workspace) alike: what a
+// One rule, used by the emulator (emulator/project/project.ts) and the editor (src/workspace) alike: what a
 // handler file is and where the nango-integrations root is, as Nango's CLI decides them.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findRoot, listHandlerFiles } from '../../../emulator/project';
-import { classifyFile, nangoRootKind } from '../../../emulator/project-layout';
+import { findRoot, listHandlerFiles } from '../../../emulator/project/project';
+import { classifyFile, nangoRootKind } from '../../../emulator/project/layout';
 import { nodeFileSystem } from '../../../src/workspace/file-system';
 import { WorkspaceModel } from '../../../src/workspace/model';
 import { findNangoRoots } from '../../../src/workspace/roots';
