@@ -11,8 +11,6 @@ import path from 'node:path';
 import { compileFile } from '../project/compile';
 import { EmulatorError, handlerLoadError } from './errors';
 import { fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures } from '../fixtures/fixtures';
-import { LockTimeoutError, withFileLock } from '../state/lock';
-import { connectionLockFile } from './names';
 import { Redactor, fixtureSecrets } from './redact';
 import type { HandlerResult, Operation, Outcome, RunResult } from './result';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from './limits';
@@ -24,7 +22,7 @@ import { buildRunRequest, relabelRequest, type ResponseOverlay } from './run-req
 import { newConnectionRecord, reconnectedRecord, validatorsToRun } from './upsert';
 
 export type { ResponseOverlay } from './run-request';
-import { lockDir, readState, resetState, saveConnection, type ConnectionRecord, type EmulatorState } from '../state/state';
+import { readState, resetState, saveConnection, withConnectionLock, type ConnectionRecord, type EmulatorState } from '../state/state';
 
 export interface EmulatorOptions {
     timeoutMs?: number;
@@ -424,19 +422,8 @@ export class Emulator {
     }
 
     /** Runs on one connection are serialized (across processes); runs on different connections overlap. */
-    private async withConnectionLock<T>(connectionId: string, fn: () => Promise<T>): Promise<T> {
-        const waitMs = (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 10_000;
-        try {
-            return await withFileLock(path.join(lockDir(this.root, this.options.stateDir), connectionLockFile(connectionId)), waitMs, fn);
-        } catch (err) {
-            if (err instanceof LockTimeoutError) {
-                throw new EmulatorError(
-                    'connection_busy',
-                    `connection "${connectionId}" is busy with another run that did not finish in ${waitMs} ms. Wait for it, or stop the other emulator process.`
-                );
-            }
-            throw err;
-        }
+    private withConnectionLock<T>(connectionId: string, fn: () => Promise<T>): Promise<T> {
+        return withConnectionLock(this.root, this.options.stateDir, connectionId, (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 10_000, fn);
     }
 
     private redactorFor(fixtures: Fixtures): Redactor {

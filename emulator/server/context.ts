@@ -4,13 +4,12 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { EmulatorError } from '../core/errors';
-import { FIXTURES_DIR, fixturesPath, loadFixtures, type Fixtures } from '../fixtures/fixtures';
+import { fixturesPath, loadFixtures, type Fixtures } from '../fixtures/fixtures';
 import { Emulator, type EmulatorOptions } from '../core/lifecycle';
-import { LockTimeoutError, withFileLock } from '../state/lock';
-import { connectionLockFile } from '../core/names';
+import { withFileLock } from '../state/lock';
 import { Redactor, fixtureSecrets } from '../core/redact';
 import { DEBUG_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from '../core/limits';
-import { readState, writeState, type ConnectionRecord, type EmulatorState } from '../state/state';
+import { lockDir, readState, withConnectionLock, writeState, type ConnectionRecord, type EmulatorState } from '../state/state';
 import type { Deployment } from './deploy-api';
 
 export interface ProxyJournalEntry {
@@ -228,31 +227,20 @@ export class ServerContext {
      * and writing it atomically.
      */
     async updateConnection(connectionId: string, change: (c: ConnectionRecord) => ConnectionRecord): Promise<ConnectionRecord> {
-        const lockDir = path.join(this.root, FIXTURES_DIR, 'locks');
         const waitMs = this.timeoutMs + 10_000;
-        try {
-            return await withFileLock(path.join(lockDir, connectionLockFile(connectionId)), waitMs, () =>
-                withFileLock(path.join(lockDir, 'state.lock'), waitMs, () => {
-                    const state = this.state();
-                    const current = state.connections[connectionId];
-                    if (!current || current.status === 'deleted') {
-                        throw new EmulatorError('unknown_connection', `connection "${connectionId}" was deleted while the request waited`);
-                    }
-                    const next = change(structuredClone(current));
-                    state.connections[connectionId] = next;
-                    writeState(this.root, state);
-                    return next;
-                })
-            );
-        } catch (err) {
-            if (err instanceof LockTimeoutError) {
-                throw new EmulatorError(
-                    'connection_busy',
-                    `connection "${connectionId}" is busy with another run that did not finish in ${waitMs} ms. Wait for it, or stop the other emulator process.`
-                );
-            }
-            throw err;
-        }
+        return withConnectionLock(this.root, this.options.stateDir, connectionId, waitMs, () =>
+            withFileLock(path.join(lockDir(this.root, this.options.stateDir), 'state.lock'), waitMs, () => {
+                const state = this.state();
+                const current = state.connections[connectionId];
+                if (!current || current.status === 'deleted') {
+                    throw new EmulatorError('unknown_connection', `connection "${connectionId}" was deleted while the request waited`);
+                }
+                const next = change(structuredClone(current));
+                state.connections[connectionId] = next;
+                writeState(this.root, state, this.options.stateDir);
+                return next;
+            })
+        );
     }
 
     dispose(): void {

@@ -6,8 +6,8 @@ import path from 'node:path';
 import * as z from 'zod';
 import { EmulatorError } from '../core/errors';
 import { CredentialsSchema, FIXTURES_DIR, describeIssues, jsonSyntaxError, type Fixtures } from '../fixtures/fixtures';
-import { withFileLock } from './lock';
-import { nullPrototype, own } from '../core/names';
+import { LockTimeoutError, withFileLock } from './lock';
+import { connectionLockFile, nullPrototype, own } from '../core/names';
 import { isStackOverflow, MAX_JSON_DEPTH, MAX_STATE_BYTES, readTextFile, tooDeepAt } from '../fixtures/read-file';
 
 export const STATE_FILE = 'state.json';
@@ -142,6 +142,30 @@ export function resetState(root: string, fixtures: Fixtures, stateDir?: string):
 }
 
 /** Where the run locks live: `locks/` next to the state file. */
+/**
+ * Runs `fn` holding the connection's lock (across processes): runs on one connection are serialized,
+ * runs on different connections overlap. Waiting longer than `waitMs` is the connection_busy error.
+ */
+export async function withConnectionLock<T>(
+    root: string,
+    stateDir: string | undefined,
+    connectionId: string,
+    waitMs: number,
+    fn: () => Promise<T> | T
+): Promise<T> {
+    try {
+        return await withFileLock(path.join(lockDir(root, stateDir), connectionLockFile(connectionId)), waitMs, fn);
+    } catch (err) {
+        if (err instanceof LockTimeoutError) {
+            throw new EmulatorError(
+                'connection_busy',
+                `connection "${connectionId}" is busy with another run that did not finish in ${waitMs} ms. Wait for it, or stop the other emulator process.`
+            );
+        }
+        throw err;
+    }
+}
+
 export function lockDir(root: string, stateDir?: string): string {
     return path.join(stateDir ?? path.join(root, FIXTURES_DIR), 'locks');
 }
