@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerTestCommand } from './scenarios/cli';
 import { registerDeployCommand } from './deploy/cli';
+import { runLimitsOf, type GlobalOptions } from './cli-options';
 import { EmulatorError } from './core/errors';
 import { formatConnections, formatResult } from './core/format';
 import { Emulator } from './core/lifecycle';
@@ -12,17 +13,6 @@ import { findRoot } from './project/project';
 import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from './core/limits';
 // The server and recordings (msw and friends) load only for the commands that use them: the CLI starts fast.
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from './server/http';
-
-interface GlobalOptions {
-    root?: string;
-    json?: boolean;
-    timeout?: number;
-    bodies?: boolean;
-    maxBodyBytes?: number;
-    /** false with --no-typecheck. */
-    typecheck?: boolean;
-    memoryLimit?: number;
-}
 
 function positiveInt(value: string): number {
     const n = Number(value);
@@ -50,11 +40,7 @@ const useColor = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
 function emulatorFor(opts: GlobalOptions): Emulator {
     const root = opts.root ? findRoot(opts.root) : findRoot(process.cwd());
     return new Emulator(root, {
-        ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
-        ...(opts.bodies ? { captureBodies: true } : {}),
-        ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
-        ...(opts.typecheck === false ? { typecheck: false } : {}),
-        ...(opts.memoryLimit ? { memoryLimitMb: opts.memoryLimit } : {})
+        ...runLimitsOf(opts)
     });
 }
 
@@ -191,11 +177,7 @@ export function buildProgram(): Command {
                 host,
                 port: o.port,
                 allowNonLoopback: o.host !== undefined,
-                ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
-                ...(opts.bodies ? { captureBodies: true } : {}),
-                ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
-                ...(opts.typecheck === false ? { typecheck: false } : {}),
-                ...(opts.memoryLimit ? { memoryLimitMb: opts.memoryLimit } : {}),
+                ...runLimitsOf(opts),
                 ...(o.quiet ? {} : { log: (line: string) => out.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`) })
             });
             if (opts.json) {

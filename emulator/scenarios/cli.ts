@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { runLimitsOf, type GlobalOptions } from '../cli-options';
 import pc from 'picocolors';
 import { EmulatorError } from '../core/errors';
 import { findRoot } from '../project/project';
@@ -13,15 +14,6 @@ import type { ScenarioFileInfo, ScenarioProblem, ScenarioResult } from './index'
 interface TestOptions {
     junit?: string;
     keepState?: boolean;
-}
-
-interface GlobalOptions {
-    root?: string;
-    json?: boolean;
-    timeout?: number;
-    bodies?: boolean;
-    maxBodyBytes?: number;
-    typecheck?: boolean;
 }
 
 export interface TestSummary {
@@ -149,10 +141,7 @@ export function registerTestCommand(program: Command): Command {
             const results: ScenarioResult[] = [];
             let currentFile: string | undefined;
             await runScenarios(root, scenarios, {
-                ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
-                ...(opts.typecheck === false ? { typecheck: false } : {}),
-                ...(opts.bodies ? { captureBodies: true } : {}),
-                ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+                ...runLimitsOf(opts),
                 ...(o.keepState ? { keepState: true } : {}),
                 onScenario: (r) => {
                     results.push(r);

@@ -60,6 +60,8 @@ export interface RunScenarioOptions {
     keepState?: boolean;
     /** Type-check as `nango compile` does before running (default true). */
     typecheck?: boolean;
+    /** The worker's JavaScript heap limit. */
+    memoryLimitMb?: number;
 }
 
 /** Fixtures or state the run cannot start from: bad input, not a failing test. */
@@ -85,7 +87,8 @@ export async function runScenario(root: string, scenario: Scenario, opts: RunSce
         ...(opts.workerExecArgv ? { workerExecArgv: opts.workerExecArgv } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.onLog ? { onLog: opts.onLog } : {}),
-        ...(opts.typecheck === false ? { typecheck: false } : {})
+        ...(opts.typecheck === false ? { typecheck: false } : {}),
+        ...(opts.memoryLimitMb !== undefined ? { memoryLimitMb: opts.memoryLimitMb } : {})
     });
     const steps: StepResult[] = [];
     let status: ScenarioStatus = 'passed';

@@ -54,13 +54,14 @@ export async function runScenarioStream(
     };
     let current: Scenario | undefined;
     // Each scenario has a state folder of its own: of the server's options only the run limits apply.
-    const { timeoutMs, captureBodies, maxBodyBytes, typecheck, workerExecArgv } = ctx.runOptions(inspectPort);
+    const { timeoutMs, captureBodies, maxBodyBytes, typecheck, memoryLimitMb, workerExecArgv } = ctx.runOptions(inspectPort);
     try {
         await runScenarios(ctx.root, scenarios, {
             ...(timeoutMs !== undefined ? { timeoutMs } : {}),
             ...(captureBodies ? { captureBodies } : {}),
             ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
             ...(typecheck === false ? { typecheck } : {}),
+            ...(memoryLimitMb !== undefined ? { memoryLimitMb } : {}),
             ...(workerExecArgv ? { workerExecArgv } : {}),
             signal: abort.signal,
             onScenarioStart: (s) => {
