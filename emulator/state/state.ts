@@ -5,10 +5,11 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSyn
 import path from 'node:path';
 import * as z from 'zod';
 import { EmulatorError } from '../core/errors';
-import { CredentialsSchema, FIXTURES_DIR, describeIssues, jsonSyntaxError, type Fixtures } from '../fixtures/fixtures';
+import { CredentialsSchema, FIXTURES_DIR, describeIssues, type Fixtures } from '../fixtures/fixtures';
 import { LockTimeoutError, withFileLock } from './lock';
 import { connectionLockFile, nullPrototype, own } from '../core/names';
-import { isStackOverflow, MAX_JSON_DEPTH, MAX_STATE_BYTES, readTextFile, tooDeepAt } from '../fixtures/read-file';
+import { MAX_JSON_DEPTH, MAX_STATE_BYTES, readTextFile } from '../fixtures/read-file';
+import { parseJsonFile } from '../fixtures/json-syntax';
 
 export const STATE_FILE = 'state.json';
 export const CONNECTION_STATUSES = ['active', 'refresh_exhausted', 'deleted'] as const;
@@ -82,28 +83,13 @@ export function readState(root: string, fixtures: Fixtures, stateDir?: string): 
     // Connection ids are user-chosen keys: with no prototype, `connections['constructor']` is undefined.
     if (text === undefined) return withSafeConnections(initialState(fixtures));
     const tooDeep = (at: string): EmulatorError => new EmulatorError('state_invalid', `${file}: ${at}: nested more than ${MAX_JSON_DEPTH} levels deep. ${fix}`);
-    let json: unknown;
-    try {
-        json = JSON.parse(text);
-    } catch (err) {
-        if (isStackOverflow(err)) throw tooDeep('(top level)');
-        const { line, column, problem } = jsonSyntaxError(text, err);
-        throw new EmulatorError('state_invalid', `${file}: not valid JSON (line ${line}, column ${column}: ${problem}). ${fix}`);
-    }
-    // Refused before validation: zod, structuredClone and the redactor recurse, and would overflow the stack.
-    const deep = tooDeepAt(json);
-    if (deep !== undefined) throw tooDeep(deep);
-    let parsed: ReturnType<typeof StateSchema.safeParse>;
-    try {
-        parsed = StateSchema.safeParse(json);
-    } catch (err) {
-        if (isStackOverflow(err)) throw tooDeep('(top level)');
-        throw err;
-    }
-    if (!parsed.success) {
-        throw new EmulatorError('state_invalid', `${describeIssues(file, parsed.error.issues)}\n${fix}`);
-    }
-    return withSafeConnections(parsed.data);
+    const data = parseJsonFile(text, StateSchema, {
+        tooDeep,
+        notJson: ({ line, column, problem }) =>
+            new EmulatorError('state_invalid', `${file}: not valid JSON (line ${line}, column ${column}: ${problem}). ${fix}`),
+        invalid: (issues) => new EmulatorError('state_invalid', `${describeIssues(file, issues)}\n${fix}`)
+    });
+    return withSafeConnections(data);
 }
 
 function withSafeConnections(state: EmulatorState): EmulatorState {
