@@ -6,8 +6,8 @@ import { emulatorTimeoutMs } from './settings';
 import { COMMAND_DEBUG_HANDLER, COMMAND_RUN_HANDLER, DryRunCodeLenses } from './codelens/lenses';
 import { deploy } from './deploy/command';
 import { DryRunController } from './runs/controller';
-import { newEventFunction } from './scaffold/newEventFunction';
-import { NangoDiagnostics, NangoQuickFixes } from './diagnostics/diagnostics';
+import { newEventFunction, trackIntegrationFolders } from './scaffold/newEventFunction';
+import { COMMAND_SAVE_FILES, NangoDiagnostics, NangoQuickFixes, saveFiles } from './diagnostics/diagnostics';
 import { EmulatorView, type EmulatorNode } from './view/emulatorView';
 import { ScenarioTests } from './testing/scenarioTests';
 import type { DryRunKind } from './runs/plan';
@@ -51,10 +51,12 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
         lenses,
         vscode.languages.registerCodeLensProvider(TS_FILES, lenses),
         vscode.languages.registerCodeActionsProvider(TS_FILES, new NangoQuickFixes(projects), NangoQuickFixes.metadata),
+        vscode.commands.registerCommand(COMMAND_SAVE_FILES, (files?: string[]) => saveFiles(files)),
         vscode.commands.registerCommand(COMMAND_RUN_HANDLER, (file: string, kind: DryRunKind) => runs.run(file, kind)),
         vscode.commands.registerCommand(COMMAND_DEBUG_HANDLER, (file: string) => runs.debug(file)),
         vscode.commands.registerCommand('nango.dryRun', () => runs.pickHandlerAndRun()),
-        vscode.commands.registerCommand('nango.newEventFunction', () => newEventFunction(projects)),
+        vscode.commands.registerCommand('nango.newEventFunction', (folder?: vscode.Uri) => newEventFunction(projects, folder)),
+        trackIntegrationFolders(projects),
         vscode.commands.registerCommand('nango.deploy', () => deploy(projects, cliPath)),
         vscode.commands.registerCommand('nango.showOutput', () => output.show()),
         vscode.commands.registerCommand('nango.resetEmulator', async (node?: EmulatorNode) => {

@@ -6,3 +6,13 @@ import { DEFAULT_TIMEOUT_MS } from '../emulator/core/limits';
 export function emulatorTimeoutMs(root: string): number {
     return vscode.workspace.getConfiguration('nango', vscode.Uri.file(root)).get<number>('emulator.timeoutMs', DEFAULT_TIMEOUT_MS);
 }
+
+/** `nango.codeLens.enabled` for `uri` (default: on). */
+export function codeLensEnabled(uri: vscode.Uri): boolean {
+    return vscode.workspace.getConfiguration('nango', uri).get<boolean>('codeLens.enabled', true);
+}
+
+/** True when `event` changes a setting that turns the code lenses on or off. */
+export function affectsCodeLens(event: vscode.ConfigurationChangeEvent): boolean {
+    return event.affectsConfiguration('nango.codeLens.enabled');
+}

@@ -47,16 +47,30 @@ const enumOf = <T extends readonly [string, ...string[]]>(values: T, what: strin
 
 const RequestExpectationSchema = strict(
     {
-        method: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), enumOf(HTTP_METHODS, 'method')).optional(),
+        method: z
+            .preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), enumOf(HTTP_METHODS, 'method'))
+            .optional()
+            .describe("The request's HTTP method (any case)."),
         // Matched against the end of the request URL's path, in the fixtures' (msw's) path syntax (":id"
         // one segment, "*" anything: emulator/fakes/path-pattern.ts), so the base URL's own path need not be
         // written; or a whole absolute URL.
-        path: z.string().min(1, 'path must not be empty').optional(),
+        path: z
+            .string()
+            .min(1, 'path must not be empty')
+            .optional()
+            .describe('Matched against the end of the request URL\'s path, in the fixtures\' path syntax (":id" one segment, "*" anything), or a whole URL.'),
         // The provider's status; null: no answer (a timeout, or an unmatched request).
-        status: z.number().int().min(100).max(599).nullable().optional(),
-        account: id('account').optional(),
+        status: z
+            .number()
+            .int()
+            .min(100)
+            .max(599)
+            .nullable()
+            .optional()
+            .describe("The provider's status (null: no answer, e.g. a timeout or an unmatched request)."),
+        account: id('account').optional().describe('The account whose credentials the request carried.'),
         // Exactly this many matching requests (default: at least one).
-        count: z.number().int().min(0).optional()
+        count: z.number().int().min(0).optional().describe('Exactly this many matching requests (default: at least one; 0: none).')
     },
     'a request expectation'
 );
@@ -66,10 +80,10 @@ const LogExpectationSchema = z.union([
     PatternSchema,
     strict(
         {
-            message: PatternSchema,
-            level: enumOf(LOG_LEVELS, 'level').optional(),
+            message: PatternSchema.describe('A piece of text to look for, or "/regex/flags".'),
+            level: enumOf(LOG_LEVELS, 'level').optional().describe("The log line's level."),
             // Exactly this many matching log lines (default: at least one).
-            count: z.number().int().min(0).optional()
+            count: z.number().int().min(0).optional().describe('Exactly this many matching log lines (default: at least one).')
         },
         'a log expectation'
     )
@@ -80,10 +94,10 @@ const ErrorExpectationSchema = z.union([
     strict(
         {
             // The error's type: "ActionError", "AxiosError", "timeout", "UnmatchedRequest", …
-            type: z.string().min(1).optional(),
-            message: PatternSchema.optional(),
+            type: z.string().min(1).optional().describe('The error\'s type: "ActionError", "AxiosError", "timeout", "UnmatchedRequest", …'),
+            message: PatternSchema.optional().describe('The error\'s message: a piece of text to look for, or "/regex/flags".'),
             // The handler that failed, "<integration>/<name>" or "<name>".
-            handler: z.string().min(1).optional()
+            handler: z.string().min(1).optional().describe('The handler that failed: "<name>" or "<integration>/<name>".')
         },
         'an error expectation'
     )
@@ -91,29 +105,41 @@ const ErrorExpectationSchema = z.union([
 
 export const ExpectationsSchema = strict(
     {
-        ok: z.boolean({ error: 'ok: expected true or false' }).optional(),
-        outcome: enumOf(OUTCOMES, 'outcome').optional(),
-        status: enumOf(STATUSES, 'status').optional(),
+        ok: z.boolean({ error: 'ok: expected true or false' }).optional().describe('Whether the step succeeded.'),
+        outcome: enumOf(OUTCOMES, 'outcome').optional().describe("The step's outcome, exactly."),
+        status: enumOf(STATUSES, 'status').optional().describe('The connection\'s status after the step ("not_created": the connection does not exist).'),
         // The lifecycle events that ran, in order.
-        events: z.array(enumOf(['validate-connection', 'post-connection-creation', 'pre-connection-deletion'] as const, 'event')).optional(),
+        events: z
+            .array(enumOf(['validate-connection', 'post-connection-creation', 'pre-connection-deletion'] as const, 'event'))
+            .optional()
+            .describe('The lifecycle events that ran, in order.'),
         // Partial match: every key written here must have this value (objects compared key by key, the rest exactly).
         metadata: z
             .record(z.string(), z.unknown(), { error: 'metadata: expected an object of the keys to check, e.g. { "organizationId": "00D…" }' })
-            .optional(),
+            .optional()
+            .describe('Every key written here has this value in the metadata after the step (objects are compared key by key; other keys are ignored).'),
         // Exact match of the whole metadata after the step (null: never set, as Nango has it, or the connection was not created).
-        metadataEquals: z.record(z.string(), z.unknown()).nullable().optional(),
+        metadataEquals: z
+            .record(z.string(), z.unknown())
+            .nullable()
+            .optional()
+            .describe('The whole metadata after the step, exactly (null: never set, as Nango has it, or the connection was not created).'),
         requests: z
             .array(RequestExpectationSchema, {
                 error: 'requests: expected a list of request expectations, e.g. [{ "method": "DELETE", "path": "/webhooks/:id" }]'
             })
-            .optional(),
+            .optional()
+            .describe('For each entry, at least one provider request matches it (exactly "count" when given).'),
         // The number of provider requests the step made in all.
-        requestCount: z.number().int().min(0).optional(),
+        requestCount: z.number().int().min(0).optional().describe('The number of provider requests the step made in all.'),
         // The number of requests no fixture answered (0: none).
-        unmatchedRequests: z.number().int().min(0).optional(),
-        logs: z.array(LogExpectationSchema, { error: 'logs: expected a list of patterns, e.g. ["Locked the connection"]' }).optional(),
+        unmatchedRequests: z.number().int().min(0).optional().describe('The number of provider requests no fixture answered (0: none).'),
+        logs: z
+            .array(LogExpectationSchema, { error: 'logs: expected a list of patterns, e.g. ["Locked the connection"]' })
+            .optional()
+            .describe('For each entry, a log line matches: text to look for, "/regex/flags", or { "message", "level", "count" }.'),
         // null: no error; otherwise the error must match.
-        error: ErrorExpectationSchema.optional()
+        error: ErrorExpectationSchema.optional().describe('null: no handler failed; or what the error must match ("type", "message", "handler").')
     },
     'expect'
 );
@@ -127,11 +153,13 @@ const ResponsesSchema = z.array(ResponseSchema, {
 
 const common = {
     // What the step is called in reports (default: from the action).
-    name: z.string().min(1).optional(),
+    name: z.string().min(1).optional().describe('What the step is called in reports (default: made from the action, e.g. "connect as acme").'),
     // The connection to act on (default: the scenario's).
-    connection: connectionIdSchema('connection').optional(),
-    responses: ResponsesSchema.optional(),
-    expect: ExpectationsSchema.optional()
+    connection: connectionIdSchema('connection').optional().describe("The connection this step acts on (default: the scenario's)."),
+    responses: ResponsesSchema.optional().describe(
+        "Provider answers for this step only, in the format of fixtures.json's \"responses\" (faults included), tried before the scenario's and the fixtures' own."
+    ),
+    expect: ExpectationsSchema.optional().describe('What the step must give; a step without "expect" must succeed ("ok": true).')
 };
 
 const ACTIONS = ['connect', 'reconnect', 'delete', 'dryrun', 'reset'] as const;
@@ -140,22 +168,41 @@ export type StepAction = (typeof ACTIONS)[number];
 export const StepSchema = z.discriminatedUnion(
     'action',
     [
-        strict({ action: z.literal('connect'), account: id('account'), ...common }, 'a connect step'),
-        strict({ action: z.literal('reconnect'), account: id('account'), ...common }, 'a reconnect step'),
-        strict({ action: z.literal('delete'), ...common }, 'a delete step'),
         strict(
             {
-                action: z.literal('dryrun'),
+                action: z.literal('connect').describe('Connect: the first authorization of the connection, as "account".'),
+                account: id('account').describe('The provider account to connect as (a key of the integration\'s "accounts" in fixtures.json).'),
+                ...common
+            },
+            'a connect step'
+        ),
+        strict(
+            {
+                action: z.literal('reconnect').describe('Reconnect: re-authorize the existing connection, as "account".'),
+                account: id('account').describe('The provider account to reconnect as (a key of the integration\'s "accounts" in fixtures.json).'),
+                ...common
+            },
+            'a reconnect step'
+        ),
+        strict({ action: z.literal('delete').describe('Delete the connection (runs pre-connection-deletion).'), ...common }, 'a delete step'),
+        strict(
+            {
+                action: z.literal('dryrun').describe("Dry run one event function, as the CLI's dryrun."),
                 // The event function: "<name>" (of the scenario's integration) or "<integration>/<name>".
-                function: z.string({ error: 'function: required, the event function to run ("<name>" or "<integration>/<name>")' }).min(1),
+                function: z
+                    .string({ error: 'function: required, the event function to run ("<name>" or "<integration>/<name>")' })
+                    .min(1)
+                    .describe('The event function to run: "<name>" (of the scenario\'s integration) or "<integration>/<name>".'),
                 // Connect the connection first as this account if it does not exist; with reconnect, re-authorize it as this account.
-                account: id('account').optional(),
-                reconnect: z.boolean().optional(),
+                account: id('account')
+                    .optional()
+                    .describe('Connect the connection first as this account if it does not exist; with "reconnect", re-authorize it as this account.'),
+                reconnect: z.boolean().optional().describe('Run as a reconnect (re-authorization) of the connection.'),
                 ...common
             },
             'a dryrun step'
         ),
-        strict({ action: z.literal('reset'), name: common.name }, 'a reset step')
+        strict({ action: z.literal('reset').describe('Back to the fixtures, as after nango-emulator reset.'), name: common.name }, 'a reset step')
     ],
     { error: (issue) => (issue.code === 'invalid_union' ? `action: use one of ${ACTIONS.map((a) => `"${a}"`).join(', ')}` : undefined) }
 );
@@ -163,26 +210,33 @@ export type StepDefinition = z.infer<typeof StepSchema>;
 
 export const ScenarioSchema = strict(
     {
-        name: z.string({ error: 'name: required, what the scenario shows (unique in the file)' }).min(1, 'name must not be empty'),
-        description: z.string().optional(),
-        integration: id('integration'),
+        name: z
+            .string({ error: 'name: required, what the scenario shows (unique in the file)' })
+            .min(1, 'name must not be empty')
+            .describe('What the scenario shows (unique in the file).'),
+        description: z.string().optional().describe('Free text.'),
+        integration: id('integration').describe('The integration every step acts on (a key of "integrations" in fixtures.json).'),
         // The connection the steps act on (default "scenario-connection").
-        connection: connectionIdSchema('connection').optional(),
-        responses: ResponsesSchema.optional(),
+        connection: connectionIdSchema('connection').optional().describe('The connection the steps act on (default "scenario-connection").'),
+        responses: ResponsesSchema.optional().describe(
+            'Provider answers for every step, in the format of fixtures.json\'s "responses" (faults included), tried before the fixtures\' own.'
+        ),
         steps: z
             .array(StepSchema, { error: 'steps: required, a list of steps, e.g. [{ "action": "connect", "account": "acme" }]' })
             .min(1, 'steps: add at least one step')
+            .describe('The steps, run in order: connect, reconnect, delete, dryrun, reset. The first failing step ends the scenario.')
     },
     'a scenario'
-);
+).describe('A lifecycle story for one integration, run from the fixtures in a state folder of its own.');
 
 export const ScenarioFileSchema = strict(
     {
-        $schema: z.string().optional(),
-        description: z.string().optional(),
+        $schema: z.string().optional().describe('The JSON schema of this file (the Nango extension applies it without one).'),
+        description: z.string().optional().describe('Free text.'),
         scenarios: z
             .array(ScenarioSchema, { error: 'scenarios: required, a list of scenarios: { "scenarios": [{ "name": …, "integration": …, "steps": [ … ] }] }' })
             .min(1, 'scenarios: add at least one scenario')
+            .describe('The scenarios of this file, usually those of one integration.')
     },
     'a scenario file'
 ).superRefine((f, ctx) => {

@@ -1,9 +1,11 @@
 // "▶ Dry run" (and per event "▶ First connect", "▶ Reconnect…", "▶ Delete") plus "Debug" above each
-// createOnEvent(...) call. In an untrusted workspace the lens says why runs are off.
+// createOnEvent(...) call. In an untrusted workspace the lens says why runs are off. The setting
+// nango.codeLens.enabled turns them all off (and back on without a reload).
 import * as vscode from 'vscode';
 import { toRange } from '../convert';
 import { LENS_TITLES, lensKinds } from '../runs/plan';
 import type { NangoProjects } from '../projects';
+import { affectsCodeLens, codeLensEnabled } from '../settings';
 
 export const COMMAND_RUN_HANDLER = 'nango.runHandler';
 export const COMMAND_DEBUG_HANDLER = 'nango.debugHandler';
@@ -17,7 +19,10 @@ export class DryRunCodeLenses implements vscode.CodeLensProvider, vscode.Disposa
         this.subscriptions = [
             this.changed,
             projects.onDidChange(() => this.changed.fire()),
-            vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire())
+            vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+            vscode.workspace.onDidChangeConfiguration((e) => {
+                if (affectsCodeLens(e)) this.changed.fire();
+            })
         ];
     }
 
@@ -26,6 +31,7 @@ export class DryRunCodeLenses implements vscode.CodeLensProvider, vscode.Disposa
     }
 
     provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+        if (!codeLensEnabled(document.uri)) return [];
         const file = document.uri.fsPath;
         const handler = this.projects.modelFor(file)?.handler(file);
         if (!handler?.createOnEventRange) return [];

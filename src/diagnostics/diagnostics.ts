@@ -1,7 +1,30 @@
 // Publishes the workspace model's problems as diagnostics and offers their fixes as quick fixes.
+// A fix that edits another file than the one it is offered in (e.g. "Add import to index.ts" on an
+// event function) saves that file afterwards, so the problem is fixed on disk, where nango reads it.
 import * as vscode from 'vscode';
 import { NangoDiagnostic, toRange, toWorkspaceEdit } from '../convert';
 import type { NangoProjects } from '../projects';
+import type { QuickFix } from '../workspace';
+
+/** Internal (not in the palette): saves the open documents of these files that have unsaved changes. */
+export const COMMAND_SAVE_FILES = 'nango.saveFiles';
+
+export async function saveFiles(files: readonly string[] = []): Promise<void> {
+    for (const file of files) {
+        const document = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+        if (document?.isDirty && !(await document.save())) void vscode.window.showWarningMessage(`Could not save ${vscode.workspace.asRelativePath(file)}.`);
+    }
+}
+
+/**
+ * The files a fix edits besides `document` that have no unsaved changes now: the fix saves them
+ * after applying. One the user is editing (dirty) stays unsaved, so the fix never saves their work.
+ */
+function filesToSave(fix: QuickFix, document: vscode.TextDocument): string[] {
+    const files = new Set([...fix.edits.map((e) => e.file), ...(fix.createFiles ?? []).map((c) => c.file)]);
+    files.delete(document.uri.fsPath);
+    return [...files].filter((file) => !vscode.workspace.textDocuments.some((d) => d.uri.fsPath === file && d.isDirty));
+}
 
 export class NangoDiagnostics implements vscode.Disposable {
     private readonly collection = vscode.languages.createDiagnosticCollection('nango');
@@ -50,6 +73,8 @@ export class NangoQuickFixes implements vscode.CodeActionProvider {
                 action.edit = toWorkspaceEdit(fix);
                 action.diagnostics = [diagnostic];
                 action.isPreferred = fix.isPreferred ?? false;
+                const save = filesToSave(fix, document);
+                if (save.length) action.command = { command: COMMAND_SAVE_FILES, title: 'Save', arguments: [save] };
                 actions.push(action);
             }
         }

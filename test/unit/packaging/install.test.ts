@@ -22,7 +22,10 @@ const SHIPPED = [
     'dist/emulator/worker.js',
     'dist/extension.js',
     'images/icon.png',
+    'images/nango.svg',
     'package.json',
+    'schemas/fixtures.schema.json',
+    'schemas/scenarios.schema.json',
     'snippets/nango.code-snippets'
 ];
 
