@@ -14,6 +14,7 @@ export {
     validateIntegrationName,
     WorkspaceModel
 } from './workspace';
+export { fixturesFileOf } from './workspace/new-event-function';
 export { formatResult } from '../emulator/core/format';
 export { diffMetadata } from '../emulator/core/result';
 export { loadScenarios } from '../emulator/scenarios/load';

@@ -1,6 +1,9 @@
 // "Nango: New Event Function…": pick the project (when several), the integration (or type a new one),
 // the event, and the file name; creates <integration>/on-events/<name>.ts from the scaffold and adds
 // its import to index.ts in one undoable edit, then opens it with the description selected.
+// From the Explorer's context menu on an `on-events` folder or an integration folder, the clicked
+// folder names the project and the integration, so only the event and the name are asked.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toRange, toWorkspaceEdit } from '../convert';
 import type { NangoProjects } from '../projects';
@@ -19,6 +22,37 @@ async function pickModel(projects: NangoProjects): Promise<WorkspaceModel | unde
         { title: 'New event function: which nango-integrations folder?' }
     );
     return picked?.model;
+}
+
+/** Context key: the integration folders (absolute paths) whose Explorer context menu offers the command. */
+export const INTEGRATION_FOLDERS_CONTEXT = 'nango.integrationFolders';
+
+/** Keeps INTEGRATION_FOLDERS_CONTEXT in step with the projects (package.json's explorer/context `when`). */
+export function trackIntegrationFolders(projects: NangoProjects): vscode.Disposable {
+    let last: string | undefined;
+    const update = (): void => {
+        const folders = projects.all().flatMap((m) => m.integrations().map((integration) => path.join(m.root, integration)));
+        if (folders.join('\0') === last) return; // onDidChange fires on every edit burst
+        last = folders.join('\0');
+        void vscode.commands.executeCommand('setContext', INTEGRATION_FOLDERS_CONTEXT, folders);
+    };
+    update();
+    return projects.onDidChange(update);
+}
+
+/**
+ * The project and integration an Explorer folder names: `<root>/<integration>/on-events` or
+ * `<root>/<integration>`. Undefined for any other folder, or a name the integration validator refuses.
+ */
+function fromFolder(projects: NangoProjects, folder: vscode.Uri): { model: WorkspaceModel; integration: string } | undefined {
+    if (folder.scheme !== 'file') return undefined;
+    const { validateIntegrationName } = loadCore();
+    let dir = path.normalize(folder.fsPath);
+    if (path.basename(dir) === 'on-events') dir = path.dirname(dir);
+    const model = projects.all().find((m) => path.relative(m.root, path.dirname(dir)) === '');
+    const integration = path.basename(dir);
+    if (!model || validateIntegrationName(integration, model)) return undefined;
+    return { model, integration };
 }
 
 /** QuickPick of existing integrations that also accepts a new name typed in its filter box. */
@@ -57,14 +91,19 @@ function pickIntegration(model: WorkspaceModel): Promise<string | undefined> {
     });
 }
 
-export async function newEventFunction(projects: NangoProjects): Promise<vscode.Uri | undefined> {
-    const { EVENT_FUNCTION_TEMPLATES, planNewEventFunction, suggestFunctionName, validateFunctionName } = loadCore();
-    const model = await pickModel(projects);
+/**
+ * `folder`: the Explorer folder the command was run on (its context menu passes it), which names the
+ * project and integration; without one (palette), or for a folder that names none, both are asked.
+ */
+export async function newEventFunction(projects: NangoProjects, folder?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const { EVENT_FUNCTION_TEMPLATES, fixturesFileOf, planNewEventFunction, suggestFunctionName, validateFunctionName } = loadCore();
+    const clicked = folder instanceof vscode.Uri ? fromFolder(projects, folder) : undefined;
+    const model = clicked?.model ?? (await pickModel(projects));
     if (!model) {
         void vscode.window.showErrorMessage('No nango-integrations folder in this workspace. Open one, or set "nango.integrationsPath".');
         return undefined;
     }
-    const integration = await pickIntegration(model);
+    const integration = clicked?.integration ?? (await pickIntegration(model));
     if (!integration) return undefined;
     const template = await vscode.window.showQuickPick(
         EVENT_FUNCTION_TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, id: t.id })),
@@ -79,15 +118,31 @@ export async function newEventFunction(projects: NangoProjects): Promise<vscode.
         ignoreFocusOut: true
     });
     if (name === undefined) return undefined;
-    const plan = planNewEventFunction(model, { integration, name, template: template.id });
+    // The fixtures tell the integration's provider, and get an answer to its identity call: as the editor has them, else as saved.
+    const fixturesFile = fixturesFileOf(model.root);
+    const fixturesText =
+        vscode.workspace.textDocuments.find((d) => d.uri.fsPath === fixturesFile)?.getText() ??
+        (await vscode.workspace.fs.readFile(vscode.Uri.file(fixturesFile)).then(
+            (bytes) => new TextDecoder().decode(bytes),
+            () => undefined
+        ));
+    const fixtures = fixturesText === undefined ? {} : { fixtures: { file: fixturesFile, text: fixturesText } };
+    const plan = planNewEventFunction(model, { integration, name, template: template.id, ...fixtures });
     const applied = await vscode.workspace.applyEdit(toWorkspaceEdit({ title: 'New event function', edits: plan.edits, createFiles: plan.createFiles }));
     if (!applied) {
         void vscode.window.showErrorMessage(`Could not create ${plan.file}.`);
         return undefined;
     }
     const uri = vscode.Uri.file(plan.file);
-    const indexDoc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === model.indexFile);
-    if (indexDoc?.isDirty) await indexDoc.save();
+    for (const edited of [model.indexFile, fixturesFile]) {
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === edited);
+        if (doc?.isDirty) await doc.save();
+    }
+    if (plan.identity && plan.fixtureAccounts.length > 0) {
+        void vscode.window.showInformationMessage(
+            `Added the answer to ${plan.identity.method} ${plan.identity.endpoint} for ${plan.fixtureAccounts.join(', ')} to ${vscode.workspace.asRelativePath(fixturesFile)}: edit it to what ${plan.provider} really answers.`
+        );
+    }
     const range = toRange(plan.selection);
     await vscode.window.showTextDocument(uri, { selection: range });
     return uri;

@@ -1,7 +1,10 @@
 // The event function templates, written once in VS Code snippet syntax. The snippets file
 // (snippets/nango.code-snippets) holds the same bodies, and the "New Event Function" command expands
 // them with their defaults, so what a user gets from a snippet and from the command cannot drift
-// (a unit test compares both).
+// (a unit test compares both). The templates that ask the provider who the credentials belong to
+// (validate-connection, same-account) keep the identity call in tab stops 3 (the account id field) and 4
+// (the endpoint), so the command can fill them for a known provider (identity-endpoints.ts).
+// snippets/nango.code-snippets is snippetDefinitions() written out with 4-space JSON indentation.
 import type { EventName } from './types';
 
 export type TemplateId = EventName | 'same-account-validation';
@@ -15,10 +18,16 @@ export interface EventFunctionTemplate {
     readonly snippetPrefix: string;
     /** Lines in snippet syntax: ${1:default} placeholders, $1 mirrors, $0 the final cursor, \$ a dollar. */
     readonly body: readonly string[];
+    /** The template asks the provider who the credentials belong to: tab stops 3 and 4 below. */
+    readonly identityCall?: true;
 }
 
 /** Placeholder 1 of every template is the description; the command can fill it in. */
 export const DESCRIPTION_TAB_STOP = 1;
+/** In templates with an identity call: the field of the provider's answer that holds the account id. */
+export const ACCOUNT_ID_FIELD_TAB_STOP = 3;
+/** In templates with an identity call: the endpoint it GETs. */
+export const IDENTITY_ENDPOINT_TAB_STOP = 4;
 
 const IMPORTS = ["import { createOnEvent } from 'nango';", "import * as z from 'zod';", ''];
 
@@ -29,6 +38,7 @@ export const EVENT_FUNCTION_TEMPLATES: readonly EventFunctionTemplate[] = [
         label: 'validate-connection',
         detail: 'Runs during connection creation and reconnect; a throw rejects the credentials',
         snippetPrefix: 'nango-validate-connection',
+        identityCall: true,
         body: [
             ...IMPORTS,
             'const Metadata = z.object({',
@@ -42,11 +52,11 @@ export const EVENT_FUNCTION_TEMPLATES: readonly EventFunctionTemplate[] = [
             '    exec: async (nango) => {',
             '        // A throw rejects the auth attempt: on first connect the connection is deleted,',
             '        // on reconnect it is kept but marked as an auth error until the user reconnects.',
-            '        const response = await nango.get({',
-            "            endpoint: '${3:/me}'",
+            '        const response = await nango.get<{ ${3:id}?: string | number }>({',
+            "            endpoint: '${4:/me}'",
             '        });',
-            '        if (!response.data) {',
-            "            throw new nango.ActionError('${4:The credentials cannot read the provider account}');",
+            '        if (response.data?.$3 === undefined) {',
+            "            throw new nango.ActionError('${5:The credentials cannot read the provider account}');",
             '        }$0',
             '    }',
             '});',
@@ -78,7 +88,8 @@ export const EVENT_FUNCTION_TEMPLATES: readonly EventFunctionTemplate[] = [
             '            }',
             '        });',
             '',
-            '        await nango.setMetadata({',
+            '        // updateMetadata merges: an account id locked by validate-connection stays.',
+            '        await nango.updateMetadata({',
             '            $2: response.data.id',
             '        });$0',
             '    }',
@@ -123,6 +134,7 @@ export const EVENT_FUNCTION_TEMPLATES: readonly EventFunctionTemplate[] = [
         label: 'validate-connection: same account on reconnect',
         detail: 'Locks the provider account id in metadata and rejects a reconnect to another account',
         snippetPrefix: 'nango-same-account',
+        identityCall: true,
         body: [
             ...IMPORTS,
             'const Metadata = z.object({',
@@ -139,17 +151,20 @@ export const EVENT_FUNCTION_TEMPLATES: readonly EventFunctionTemplate[] = [
             '        const metadata = await nango.getMetadata();',
             '        const lockedAccountId = metadata?.$2;',
             '',
-            '        const response = await nango.get<{ ${3:id}: string }>({',
+            '        const response = await nango.get<{ ${3:id}?: string | number }>({',
             "            endpoint: '${4:/me}'",
             '        });',
-            '        const accountId = response.data?.$3;',
-            '        if (!accountId) {',
+            '        const rawAccountId = response.data?.$3;',
+            "        if (rawAccountId === undefined || rawAccountId === '') {",
             "            throw new nango.ActionError('${5:The provider did not return an account id}');",
             '        }',
+            '        // Some providers answer the id as a number: compare and store it as text.',
+            '        const accountId = String(rawAccountId);',
             '',
-            '        // First connect: lock the account in metadata.',
+            '        // First connect: lock the account in metadata. updateMetadata merges, so the',
+            '        // connection keeps any other metadata key (setMetadata would replace them all).',
             '        if (!lockedAccountId) {',
-            '            await nango.setMetadata({ $2: accountId });',
+            '            await nango.updateMetadata({ $2: accountId });',
             '            return;',
             '        }',
             '',
@@ -268,6 +283,10 @@ export interface ScaffoldOptions {
     /** Replaces the template's default description. */
     readonly description?: string;
     readonly eol?: '\n' | '\r\n';
+    /** For a template with an identity call: the provider's endpoint and account id field, instead of the placeholders. */
+    readonly identity?: { readonly endpoint: string; readonly accountIdField: string };
+    /** For a template with an identity call: comment lines (without the //) written above it. */
+    readonly identityComment?: readonly string[];
 }
 
 export interface Scaffold {
@@ -276,15 +295,46 @@ export interface Scaffold {
     readonly description: { readonly start: number; readonly end: number };
 }
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
 /** The file text for a new event function, identical to the snippet accepted with its defaults. */
 export function renderScaffold(id: TemplateId, options: ScaffoldOptions = {}): Scaffold {
+    const template = templateById(id);
     const values = new Map<number, string>();
     if (options.description !== undefined) values.set(DESCRIPTION_TAB_STOP, escapeSingleQuoted(options.description));
+    if (options.identity && template.identityCall) {
+        const { endpoint, accountIdField } = options.identity;
+        if (!IDENTIFIER.test(accountIdField)) throw new Error(`'${accountIdField}' is not a field name the template can read as response.data?.<field>`);
+        values.set(ACCOUNT_ID_FIELD_TAB_STOP, accountIdField);
+        values.set(IDENTITY_ENDPOINT_TAB_STOP, escapeSingleQuoted(endpoint));
+    }
     const eol = options.eol ?? '\n';
-    const expansion = expandSnippet(templateById(id).body.join(eol), values);
+    const expansion = expandSnippet(template.body.join(eol), values);
     const description = expansion.tabStops.get(DESCRIPTION_TAB_STOP)?.[0];
     if (!description) throw new Error(`Template '${id}' has no description placeholder`);
-    return { text: expansion.text, description };
+    const comment = options.identityComment ?? [];
+    const endpoint = expansion.tabStops.get(IDENTITY_ENDPOINT_TAB_STOP)?.[0];
+    if (!template.identityCall || comment.length === 0 || !endpoint) return { text: expansion.text, description };
+    // Above the statement that makes the call, at its indentation.
+    const lineStart = expansion.text.lastIndexOf(eol, expansion.text.lastIndexOf('await nango.get', endpoint.start)) + eol.length;
+    const indent = /^[ \t]*/.exec(expansion.text.slice(lineStart))?.[0] ?? '';
+    const block = comment.map((line) => `${indent}//${line ? ` ${line}` : ''}${eol}`).join('');
+    const text = expansion.text.slice(0, lineStart) + block + expansion.text.slice(lineStart);
+    const shift = lineStart <= description.start ? block.length : 0;
+    return { text, description: { start: description.start + shift, end: description.end + shift } };
+}
+
+/** The placeholders of a template's identity call (endpoint and account id field), as the snippet has them. */
+export function identityPlaceholders(id: TemplateId): { readonly endpoint: string; readonly accountIdField: string } | undefined {
+    const template = templateById(id);
+    if (!template.identityCall) return undefined;
+    const expansion = expandSnippet(template.body.join('\n'));
+    const valueOf = (tabStop: number): string => {
+        const at = expansion.tabStops.get(tabStop)?.[0];
+        if (!at) throw new Error(`Template '${id}' has no tab stop ${tabStop}`);
+        return expansion.text.slice(at.start, at.end);
+    };
+    return { endpoint: valueOf(IDENTITY_ENDPOINT_TAB_STOP), accountIdField: valueOf(ACCOUNT_ID_FIELD_TAB_STOP) };
 }
 
 export function scaffoldEventFunction(id: TemplateId, options: ScaffoldOptions = {}): string {
