@@ -11,6 +11,7 @@ import type { NangoProjects } from '../projects';
 import type { HandlerInfo } from '../workspace';
 import type { EmulatorClient, IntegrationSummary } from './client';
 import { attachConfiguration, freePort, whileDebugging } from './debug';
+import { verdictOf } from './verdict';
 import { accountItems, connectionItems, freshConnectionId, LENS_TITLES, operationFor, type DryRunKind, type DryRunRequest, type PickItem } from './plan';
 
 const LAST_CONNECTION = 'nango.lastConnection';
@@ -248,22 +249,26 @@ export class DryRunController implements vscode.Disposable {
         return this.context.asAbsolutePath(path.join('dist', 'emulator'));
     }
 
+    /** The result in the output channel, and one notification: information, warning for a rejection, error for a failure. */
     show(result: RunResult): void {
         this.output.info(`\n${loadCore().formatResult(result, { color: false, bodies: true })}`);
-        if (!result.ok) {
-            const message = result.error ? `${result.error.handler}: ${result.error.type}: ${result.error.message}` : `${result.operation} failed`;
-            void vscode.window
-                .showErrorMessage(`Nango dry run failed (${result.status}). ${message}`, 'Show output', ...(result.error?.location ? ['Go to error'] : []))
-                .then((choice) => {
-                    if (choice === 'Show output') this.output.show(true);
-                    if (choice === 'Go to error' && result.error?.location) {
-                        const { file, line, column } = result.error.location;
-                        void vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line - 1, column - 1, line - 1, column - 1) });
-                    }
-                });
-        } else {
-            this.output.show(true);
-        }
+        const verdict = verdictOf(result);
+        const location = result.error?.location;
+        const actions = ['Show output', ...(location ? ['Go to error'] : [])];
+        const notify =
+            verdict.kind === 'passed'
+                ? vscode.window.showInformationMessage
+                : verdict.kind === 'rejected'
+                  ? vscode.window.showWarningMessage
+                  : vscode.window.showErrorMessage;
+        void notify(verdict.message, ...actions).then((choice) => {
+            if (choice === 'Show output') this.output.show(true);
+            if (choice === 'Go to error' && location) {
+                const { file, line, column } = location;
+                void vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line - 1, column - 1, line - 1, column - 1) });
+            }
+        });
+        if (verdict.kind === 'passed') this.output.show(true);
     }
 
     private reportProblem(message: string): void {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { OperationResult } from '../../emulator/core/operation';
 import type { RunResult } from '../../emulator/core/result';
 import type { EmulatorClient } from '../runs/client';
+import { verdictOf } from '../runs/verdict';
 import { loadCore } from '../loadCore';
 import type { ConnectionSummary } from '../runs/plan';
 import type { NangoProjects } from '../projects';
@@ -100,8 +101,8 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode>, vsco
             case 'lastRun': {
                 const r = node.result;
                 const item = new vscode.TreeItem(`Last run: ${r.operation} ${r.connectionId}`, vscode.TreeItemCollapsibleState.Expanded);
-                item.description = `${r.ok ? 'passed' : 'failed'} · ${r.outcome} · ${r.status}`;
-                item.iconPath = new vscode.ThemeIcon(r.ok ? 'check' : 'error');
+                item.description = verdictOf(r).short;
+                item.iconPath = new vscode.ThemeIcon(r.ok ? 'check' : verdictOf(r).kind === 'rejected' ? 'warning' : 'error');
                 item.command = { command: 'nango.showOutput', title: 'Show output' };
                 return item;
             }

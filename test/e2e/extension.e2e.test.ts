@@ -144,14 +144,16 @@ describe('the Nango extension in a real VS Code', function () {
         assert.match(text, /Salesforce org mismatch: expected 00D5g00000AcmeXEAR, got 00D8c00000GlbxYEAQ/);
         assert.match(text, /GET {4}https:\/\/globex\.my\.salesforce\.com\/services\/oauth2\/userinfo → 200/);
         assert.doesNotMatch(text, /access_token|fake-access/i);
-        await v.waitForNotification(/Nango dry run failed \(refresh_exhausted\)/);
+        await v.waitForNotification(/rejected by validate-connection: Salesforce org mismatch.*As in Nango, the connection is now refresh_exhausted/);
         await v.screenshot('dry-run-result');
     });
 
     it('shows emulated connections and the last run in the Nango Emulator view', async function () {
         const v = vscode!;
-        await v.runCommand('Explorer: Focus on Nango Emulator View');
-        const view = v.page.locator('.part.sidebar .pane', { has: v.page.locator('.pane-header', { hasText: 'Nango Emulator' }) }).first();
+        // The view lives in its own activity-bar container "Nango" (package.json viewsContainers); the
+        // sidebar shows that container's composite, whose element id is the container's view id.
+        await v.runCommand('Nango: Focus on Nango Emulator View');
+        const view = v.page.locator('.part.sidebar [id="workbench.view.extension.nango"]').first();
         let seen = '';
         const text = await until(
             'the view to show the last run and the reconnected connection',
