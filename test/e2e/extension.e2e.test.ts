@@ -165,7 +165,7 @@ describe('the Nango extension in a real VS Code', function () {
         ).catch((err: Error) => {
             throw new Error(`${err.message}\nThe view shows:\n${seen}`);
         });
-        assert.match(text, /failed · refresh_exhausted/);
+        assert.match(text, /rejected · refresh_exhausted/);
         assert.match(text, /metadata unchanged/);
         await v.screenshot('emulator-view');
     });
