@@ -66,10 +66,6 @@ export function parseOperation(raw: unknown, source: string, fieldNames: Readonl
     throw new EmulatorError('bad_usage', `${source}: ${details}`);
 }
 
-export function isRunOperation(op: EmulatorOperation): op is RunOperation {
-    return op.operation !== 'reset';
-}
-
 /** The one dispatch: runs the operation on the emulator and answers its result. */
 export async function performOperation(emulator: Emulator, op: RunOperation): Promise<RunResult>;
 export async function performOperation(emulator: Emulator, op: EmulatorOperation): Promise<OperationResult>;

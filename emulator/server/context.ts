@@ -155,7 +155,8 @@ export class ServerContext {
      */
     emulator(): Emulator {
         this.fixtures();
-        const key = this.fixturesKey();
+        // The key fixtures() just checked: one stat of the fixtures file per run, not two.
+        const key = this.fixturesCache?.key ?? this.fixturesKey();
         if (this.emulatorCache?.key !== key) {
             this.emulatorCache?.emulator.dispose();
             this.emulatorCache = { key, emulator: new Emulator(this.root, this.runOptions()) };
