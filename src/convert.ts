@@ -18,7 +18,7 @@ export class NangoDiagnostic extends vscode.Diagnostic {
     constructor(readonly problem: Problem) {
         super(toRange(problem.range), problem.message, SEVERITY[problem.severity]);
         this.source = problem.source;
-        this.code = { value: problem.code, target: vscode.Uri.parse(problem.docsUrl) };
+        this.code = problem.docsUrl ? { value: problem.code, target: vscode.Uri.parse(problem.docsUrl) } : problem.code;
         this.relatedInformation = problem.related.map(
             (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.location.file), toRange(r.location.range)), r.message)
         );

@@ -5,6 +5,7 @@
 export {
     EVENT_FUNCTION_TEMPLATES,
     findNangoRoots,
+    fixturesProblems,
     modelForFile,
     nodeFileSystem,
     overlayFileSystem,
@@ -18,3 +19,5 @@ export { fixturesFileOf } from './workspace/new-event-function';
 export { formatResult } from '../emulator/core/format';
 export { diffMetadata } from '../emulator/core/result';
 export { loadScenarios } from '../emulator/scenarios/load';
+export { fixturesFieldProblems } from '../emulator/fixtures/field-problems';
+export { fixturesPath } from '../emulator/fixtures/fixtures';

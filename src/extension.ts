@@ -8,6 +8,7 @@ import { deploy } from './deploy/command';
 import { DryRunController } from './runs/controller';
 import { newEventFunction, trackIntegrationFolders } from './scaffold/newEventFunction';
 import { COMMAND_SAVE_FILES, NangoDiagnostics, NangoQuickFixes, saveFiles } from './diagnostics/diagnostics';
+import { FixturesDiagnostics } from './diagnostics/fixtures';
 import { EmulatorView, type EmulatorNode } from './view/emulatorView';
 import { ScenarioTests } from './testing/scenarioTests';
 import type { DryRunKind } from './runs/plan';
@@ -48,9 +49,10 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
         projects,
         diagnostics,
         projects.onDidChange(() => diagnostics.refresh()),
+        new FixturesDiagnostics(projects),
         lenses,
         vscode.languages.registerCodeLensProvider(TS_FILES, lenses),
-        vscode.languages.registerCodeActionsProvider(TS_FILES, new NangoQuickFixes(projects), NangoQuickFixes.metadata),
+        vscode.languages.registerCodeActionsProvider(TS_FILES, NangoQuickFixes.forModels(projects), NangoQuickFixes.metadata),
         vscode.commands.registerCommand(COMMAND_SAVE_FILES, (files?: string[]) => saveFiles(files)),
         vscode.commands.registerCommand(COMMAND_RUN_HANDLER, (file: string, kind: DryRunKind) => runs.run(file, kind)),
         vscode.commands.registerCommand(COMMAND_DEBUG_HANDLER, (file: string) => runs.debug(file)),

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { NangoDiagnostic, toRange, toWorkspaceEdit } from '../convert';
 import type { NangoProjects } from '../projects';
-import type { QuickFix } from '../workspace';
+import type { Problem, QuickFix } from '../workspace';
 
 /** Internal (not in the palette): saves the open documents of these files that have unsaved changes. */
 export const COMMAND_SAVE_FILES = 'nango.saveFiles';
@@ -59,10 +59,15 @@ export class NangoDiagnostics implements vscode.Disposable {
 export class NangoQuickFixes implements vscode.CodeActionProvider {
     static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
-    constructor(private readonly projects: NangoProjects) {}
+    /** `problemsOf`: the problems published for a file (the workspace model's, or fixtures.json's). */
+    constructor(private readonly problemsOf: (file: string) => readonly Problem[]) {}
+
+    static forModels(projects: NangoProjects): NangoQuickFixes {
+        return new NangoQuickFixes((file) => projects.modelFor(file)?.problems().get(file) ?? []);
+    }
 
     provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-        const problems = this.projects.modelFor(document.uri.fsPath)?.problems().get(document.uri.fsPath) ?? [];
+        const problems = this.problemsOf(document.uri.fsPath);
         const actions: vscode.CodeAction[] = [];
         for (const diagnostic of context.diagnostics) {
             if (diagnostic.source !== 'nango') continue;

@@ -33,3 +33,4 @@ export {
 export type { NewEventFunctionPlan, NewEventFunctionRequest } from './new-event-function';
 export { analyzeHandler } from './handler-analysis';
 export type { CreateOnEventFacts, DefaultExportFacts, EventFacts, HandlerFacts } from './handler-analysis';
+export { fixturesProblems } from './fixtures-problems';

@@ -71,7 +71,9 @@ export const ProblemCode = {
     /** A global (process, fetch, setInterval…) missing from the context Nango runs functions in. */
     GlobalNotInRuntime: 'global-not-in-runtime',
     /** eval / new Function: code generation from strings is disabled in Nango's runtime. */
-    CodeGenerationBlocked: 'code-generation-blocked'
+    CodeGenerationBlocked: 'code-generation-blocked',
+    /** A field of .nango-emulator/fixtures.json the emulator refuses (an unknown account, a duplicate id…). */
+    InvalidFixture: 'invalid-fixture'
 } as const;
 
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];
@@ -83,7 +85,8 @@ export interface Problem {
     readonly file: string;
     readonly range: Range;
     readonly message: string;
-    readonly docsUrl: string;
+    /** The page that explains the rule; absent for the emulator's own files (their schema documents them). */
+    readonly docsUrl?: string;
     readonly source: 'nango';
     readonly related: readonly RelatedInformation[];
     readonly fixes: readonly QuickFix[];

@@ -242,7 +242,7 @@ describe('workspace rules within a handler', () => {
             assert.match(problem.message, /on reconnect, Nango upserts the new credentials and overwrites connection_config BEFORE validate-connection runs/);
             assert.match(problem.message, /metadata/);
             assert.match(problem.message, /live identity API call/);
-            assert.match(problem.docsUrl, /event-functions#create-a-connection-validation-function$/);
+            assert.match(problem.docsUrl ?? '', /event-functions#create-a-connection-validation-function$/);
             assert.equal(textAt(source, only(problem.related).location.range), 'connection.connection_config.org_id !== metadata?.webhookId');
         });
 

@@ -24,7 +24,7 @@ describe('workspace rules across index.ts and handlers', () => {
             assert.equal(textAt(project.text('salesforce/on-events/cleanup.ts'), problem.range), 'createOnEvent');
             assert.match(problem.message, /salesforce\/on-events\/cleanup\.ts is not imported by index\.ts/);
             assert.match(problem.message, /import '\.\/salesforce\/on-events\/cleanup';/);
-            assert.match(problem.docsUrl, /^https:\/\/nango\.dev\/docs\//);
+            assert.match(problem.docsUrl ?? '', /^https:\/\/nango\.dev\/docs\//);
             assert.equal(only(problem.related).location.file, at('index.ts'));
             assert.equal(problem.fixes.length, 1, 'one missing import: no "add all" fix');
         });

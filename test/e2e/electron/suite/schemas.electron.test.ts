@@ -165,4 +165,32 @@ describe('JSON schemas of fixtures.json and scenario files', function () {
         await revert(document);
         assert.equal(document.getText(), original);
     });
+
+    it('what the emulator refuses in fixtures.json (an unknown account) is a problem at the field, and its quick fix fixes it', async () => {
+        const uri = projectUri('.nango-emulator/fixtures.json');
+        const document = await open(uri);
+        opened.push(document);
+        const original = document.getText();
+        const at = original.indexOf('"globex"', original.indexOf('"sf-globex-stale"'));
+        assert.ok(at > 0, 'the example has connection sf-globex-stale with account globex');
+        await setText(document, original.slice(0, at) + '"globx"' + original.slice(at + '"globex"'.length));
+
+        const nangoDiagnostics = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'nango');
+        const [problem] = await until("the emulator's problem at the connection's account", nangoDiagnostics, (ds) => ds.length === 1);
+        assert.ok(problem);
+        assert.equal(document.getText(problem.range), '"globx"');
+        assert.equal(problem.severity, vscode.DiagnosticSeverity.Error);
+        assert.match(problem.message, /unknown account "globx" of integration "salesforce": use one of "acme", "acme-ops", "globex"/);
+        assert.deepEqual(jsonDiagnostics(uri), [], 'the JSON schema has nothing to say about it (no problem twice)');
+
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, problem.range);
+        const titles = actions.map((a) => a.title);
+        for (const account of ['acme', 'acme-ops', 'globex']) assert.ok(titles.includes(`Use account "${account}"`), titles.join(', '));
+        const fix = actions.find((a) => a.title === 'Use account "globex"');
+        assert.ok(fix?.edit);
+        assert.equal(await vscode.workspace.applyEdit(fix.edit), true);
+        assert.equal(document.getText(), original);
+        await until('the problem to go away', nangoDiagnostics, (ds) => ds.length === 0);
+        await revert(document);
+    });
 });
