@@ -113,10 +113,16 @@ const B64_CHAR = /[A-Za-z0-9+/_-]/;
 
 /**
  * Compiled patterns by secret list: servers build a Redactor per request and per log line, and
- * compiling the alternation is what costs (tens of milliseconds for a few secrets).
+ * compiling the alternation is what costs (tens of milliseconds for a few secrets, about 100 ms for the
+ * example's nine: the first match compiles it).
  */
-const compiled = new Map<string, { plain: RegExp | undefined; base64: RegExp | undefined }>();
+const compiled = new Map<string, Patterns>();
 const MAX_COMPILED = 32;
+
+interface Patterns {
+    plain: RegExp | undefined;
+    base64: RegExp | undefined;
+}
 
 function alternation(forms: { length: number; source: string }[]): RegExp | undefined {
     // Longest first: a secret that contains another is replaced whole, not around the shorter one.
@@ -124,30 +130,71 @@ function alternation(forms: { length: number; source: string }[]): RegExp | unde
     return sources.length ? new RegExp(sources.join('|'), 'g') : undefined;
 }
 
+function compile(list: readonly string[]): Patterns {
+    const cacheKey = list.join('\0');
+    const cached = compiled.get(cacheKey);
+    if (cached) return cached;
+    const plain: { length: number; source: string }[] = [];
+    const base64: { length: number; source: string }[] = [];
+    for (const secret of list) {
+        plain.push({ length: secret.length, source: stringPattern(secret, secret.length >= CASE_FOLD_MIN_LENGTH) });
+        for (const b64 of base64Forms(secret)) base64.push({ length: b64.length, source: stringPattern(b64, false) });
+    }
+    const patterns = { plain: alternation(plain), base64: alternation(base64) };
+    const oldest = compiled.keys().next();
+    if (compiled.size >= MAX_COMPILED && !oldest.done) compiled.delete(oldest.value);
+    compiled.set(cacheKey, patterns);
+    return patterns;
+}
+
+/**
+ * What starts every encoded alternative charPattern writes: %XX (and %25XX), a JSON escape or \uXXXX
+ * (a backslash), an XML entity. A text without any of them can hold a secret only as written.
+ */
+const ENCODED_CHARACTER = /%[0-9a-fA-F]{2}|\\|&(?:#|amp;|lt;|gt;|quot;|apos;)/;
+
+/**
+ * The cheap, exact test that lets most texts skip the patterns: a text with no encoded character
+ * holds a secret only as one of these literal forms (either case for long ASCII secrets, as
+ * charPattern folds them). A secret with other characters, or a space (which a form encodes as "+"),
+ * always goes to the patterns.
+ */
+interface Literals {
+    exact: string[];
+    folded: string[];
+    /** Some secret has a character this test does not cover: every text goes to the patterns. */
+    patternsOnly: boolean;
+}
+
+function literalsOf(list: readonly string[]): Literals {
+    const literals: Literals = { exact: [], folded: [], patternsOnly: false };
+    for (const secret of list) {
+        if (!/^[\x21-\x7e]+$/.test(secret)) literals.patternsOnly = true;
+        else if (secret.length >= CASE_FOLD_MIN_LENGTH) literals.folded.push(secret.toLowerCase());
+        else literals.exact.push(secret);
+        literals.exact.push(...base64Forms(secret));
+    }
+    return literals;
+}
+
 export class Redactor {
-    /** Every text encoding of every secret, one alternation; undefined without secrets. */
-    private readonly plain: RegExp | undefined;
-    /** Base64 forms, matched apart so the partial characters around them can be taken too. */
-    private readonly base64: RegExp | undefined;
+    private readonly list: readonly string[];
+    private readonly literals: Literals;
+    private patterns: Patterns | undefined;
 
     constructor(secrets: Iterable<string>) {
-        const list = [...new Set([...secrets].filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
-        const cacheKey = list.join('\0');
-        let patterns = compiled.get(cacheKey);
-        if (!patterns) {
-            const plain: { length: number; source: string }[] = [];
-            const base64: { length: number; source: string }[] = [];
-            for (const secret of list) {
-                plain.push({ length: secret.length, source: stringPattern(secret, secret.length >= CASE_FOLD_MIN_LENGTH) });
-                for (const b64 of base64Forms(secret)) base64.push({ length: b64.length, source: stringPattern(b64, false) });
-            }
-            patterns = { plain: alternation(plain), base64: alternation(base64) };
-            const oldest = compiled.keys().next();
-            if (compiled.size >= MAX_COMPILED && !oldest.done) compiled.delete(oldest.value);
-            compiled.set(cacheKey, patterns);
-        }
-        this.plain = patterns.plain;
-        this.base64 = patterns.base64;
+        this.list = [...new Set([...secrets].filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+        this.literals = literalsOf(this.list);
+    }
+
+    /** Whether `value` may hold a secret; false is certain (see Literals). */
+    private mayHoldSecret(value: string): boolean {
+        const { exact, folded, patternsOnly } = this.literals;
+        if (patternsOnly || ENCODED_CHARACTER.test(value)) return this.list.length > 0;
+        if (exact.some((form) => value.includes(form))) return true;
+        if (!folded.length) return false;
+        const lower = value.toLowerCase();
+        return folded.some((form) => lower.includes(form));
     }
 
     /** Whether the text carries a secret in any form. */
@@ -156,10 +203,11 @@ export class Redactor {
     }
 
     text(value: string): string {
-        if (value.length < MIN_SECRET_LENGTH) return value;
-        const out = this.plain ? value.replace(this.plain, REDACTED) : value;
-        if (!this.base64) return out;
-        const re = this.base64;
+        if (value.length < MIN_SECRET_LENGTH || !this.mayHoldSecret(value)) return value;
+        const { plain, base64 } = (this.patterns ??= compile(this.list));
+        const out = plain ? value.replace(plain, REDACTED) : value;
+        if (!base64) return out;
+        const re = base64;
         re.lastIndex = 0;
         let result = '';
         let done = 0;
