@@ -228,7 +228,8 @@ async function handleRun(req: RunRequest): Promise<void> {
         }
         const nango = new EmulatedNango(req, loaded.metadataSchema, fakes, {
             log,
-            metadataChanged: (metadata) => send({ type: 'metadata', id: req.id, metadata })
+            metadataChanged: (metadata) => send({ type: 'metadata', id: req.id, metadata }),
+            callSiteOf: (stack) => handler?.sandbox.sourceMap?.firstUserFrame(stack)
         });
         // The user's msw handlers file runs as plain Node: its console still shows in the run's logs.
         captureConsole(log);

@@ -15,6 +15,8 @@ import type { DryRunKind } from './runs/plan';
 import { NangoProjects } from './projects';
 import { EmulatorClient } from './runs/client';
 import { registerNangoTasks } from './tasks/provider';
+import { registerRunResults } from './results/register';
+import type { ResultNode } from './results/tree';
 
 // Set by the bundle's first line (scripts/build.mjs), so the figure includes loading this module.
 declare const __nangoExtensionLoadStart: number | undefined;
@@ -26,6 +28,10 @@ export interface NangoExtensionApi {
     /** Resolves when the workspace model is built (tests wait on it). */
     ready: Promise<void>;
     projects: NangoProjects;
+    /** The "Run Results" view's rows (tests read what the view shows). */
+    resultRows(): ResultNode[];
+    /** The "Nango Emulator" view's data, as the view shows it (tests read it). */
+    emulatorView: vscode.TreeDataProvider<EmulatorNode>;
 }
 
 export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
@@ -38,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
     const client = new EmulatorClient(cliPath, emulatorTimeoutMs, (m) => output.info(m));
     const runs = new DryRunController(context, projects, output, client);
     const view = new EmulatorView(projects, client);
-    const lenses = new DryRunCodeLenses(projects);
+    const results = registerRunResults(context, TS_FILES, runs.onDidRun);
+    const lenses = new DryRunCodeLenses(projects, results.store);
     const scenarios = new ScenarioTests(projects, client, runs.emulatorDir, () => view.refresh());
 
     context.subscriptions.push(
@@ -134,7 +141,7 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
     });
     ready.catch((err: unknown) => output.error(`Could not read the nango-integrations folders: ${err instanceof Error ? err.message : String(err)}`));
     context.subscriptions.push(registerNangoTasks(projects, cliPath, ready));
-    return { ready, projects };
+    return { ready, projects, resultRows: () => results.view.nodes(), emulatorView: view };
 }
 
 export function deactivate(): void {

@@ -16,6 +16,13 @@ export interface LogEntry {
     hiddenInNango?: string;
 }
 
+/** Where in the user's TypeScript (the handler, or a module it imports) a call was made; 1-based. */
+export interface CallSite {
+    file: string;
+    line: number;
+    column: number;
+}
+
 export interface ProviderRequest {
     method: string;
     url: string;
@@ -32,6 +39,8 @@ export interface ProviderRequest {
     requestHeaders?: Record<string, string>;
     requestBody?: unknown;
     responseBody?: unknown;
+    /** The `nango.get/post/proxy/paginate…` call that sent it, when the stack showed one in user code. */
+    callSite?: CallSite;
 }
 
 /**

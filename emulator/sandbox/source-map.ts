@@ -37,10 +37,27 @@ export class CompiledSourceMap {
         return { file: source, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
     }
 
+    /**
+     * The first frame of `stack` in the compiled file, as a TypeScript location: where user code (the
+     * handler, or a module it imports, bundled into the same file) made the call the stack was taken in.
+     */
+    firstUserFrame(stack: string): { file: string; line: number; column: number } | undefined {
+        for (const match of stack.matchAll(this.framePattern())) {
+            const original = this.original(Number(match[1]), Number(match[2]));
+            // A bundled package's frame (one the project installed) is not the user's call.
+            if (original && !/[\\/]node_modules[\\/]/.test(original.file)) return original;
+        }
+        return undefined;
+    }
+
+    private framePattern(): RegExp {
+        const escaped = this.compiledFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        return new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g');
+    }
+
     /** The stack with every frame in the compiled file replaced by its TypeScript location. */
     mapStack(stack: string): string {
-        const escaped = this.compiledFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        return stack.replace(new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g'), (whole, line: string, column: string) => {
+        return stack.replace(this.framePattern(), (whole, line: string, column: string) => {
             const original = this.original(Number(line), Number(column));
             return original ? `${original.file}:${original.line}:${original.column}` : whole;
         });

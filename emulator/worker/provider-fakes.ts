@@ -5,11 +5,17 @@ import { http, HttpResponse, delay, type HttpHandler, type RequestHandler } from
 import { setupServer } from 'msw/node';
 import { answerDelayMs, faultResponse, markedNetworkFailure, passesToNextResponse, takeFault, type FaultCounts } from '../fakes/faults';
 import type { ResponseFixture } from '../fixtures/fixtures';
-import type { AccountInfo, MatchedResponse, ProviderRequest } from '../core/protocol';
+import type { AccountInfo, CallSite, MatchedResponse, ProviderRequest } from '../core/protocol';
 import { isAbsolutePattern, patternUnder } from '../fakes/path-pattern';
 import { joinedAbsoluteEndpoint } from '../fakes/proxy-url';
 import { secretsOf } from '../core/redact';
 import { renderTemplate } from './templates';
+
+/**
+ * Ties the requests of one SDK call to where the handler made it. The SDK sets it; the fakes take it off
+ * before anything else (the user's msw handlers, the recorded headers) sees the request.
+ */
+export const CALL_SITE_HEADER = 'x-nango-emulator-call';
 
 export class UnmatchedRequestError extends Error {
     override readonly name = 'UnmatchedRequestError';
@@ -167,8 +173,10 @@ export class ProviderFakes {
     private ctx: FakeRunContext | undefined;
     private readonly started = new Map<
         string,
-        { at: number; method: string; url: string; body?: Promise<unknown>; account?: string; headers: Record<string, string> }
+        { at: number; method: string; url: string; body?: Promise<unknown>; account?: string; headers: Record<string, string>; callSite?: CallSite }
     >();
+    private readonly callSites = new Map<string, CallSite>();
+    private lastCall = 0;
     private readonly pending = new Set<Promise<void>>();
     private matchedBy = new Map<Request, string>();
     private matched = new Map<Request, MatchedResponse>();
@@ -181,6 +189,9 @@ export class ProviderFakes {
         this.server.events.on('request:start', ({ request, requestId }) => {
             const ctx = this.ctx;
             if (!ctx) return;
+            const callId = request.headers.get(CALL_SITE_HEADER);
+            if (callId !== null) request.headers.delete(CALL_SITE_HEADER);
+            const callSite = callId === null ? undefined : this.callSites.get(callId);
             const headers = Object.fromEntries(request.headers.entries());
             const body = ctx.captureBodies ? readBody(request.clone()).catch(() => undefined) : undefined;
             this.started.set(requestId, {
@@ -189,7 +200,8 @@ export class ProviderFakes {
                 url: request.url,
                 account: accountOfRequest(request, ctx.accounts)?.id,
                 headers,
-                body
+                body,
+                ...(callSite ? { callSite } : {})
             });
         });
         this.server.events.on('response:mocked', ({ request, requestId, response }) => {
@@ -217,7 +229,8 @@ export class ProviderFakes {
                 : {
                       matchedBy: this.matchedBy.get(request) ?? ctx.userHandlersFile ?? 'msw handler',
                       matched: this.matched.get(request) ?? { source: 'handlers' }
-                  })
+                  }),
+            ...(started.callSite ? { callSite: started.callSite } : {})
         };
         if (ctx.captureBodies) {
             entry.requestHeaders = started.headers;
@@ -232,8 +245,16 @@ export class ProviderFakes {
         await Promise.all([...this.pending]);
     }
 
+    /** The CALL_SITE_HEADER value for the requests of an SDK call made at `site`. */
+    noteCallSite(site: CallSite): string {
+        const id = String(++this.lastCall);
+        this.callSites.set(id, site);
+        return id;
+    }
+
     use(ctx: FakeRunContext): void {
         this.ctx = ctx;
+        this.callSites.clear();
         this.matchedBy = new Map();
         this.matched = new Map();
         this.unmatched = new Set();

@@ -1,12 +1,12 @@
 // Provider calls made through `nango.proxy` and `nango.paginate`: real HTTP requests built the way
 // Nango's proxy builds them (emulator/fakes/proxy-url.ts), answered by msw (provider-fakes.ts), retried by
 // Nango's retry rule as its runner applies it (emulator/fakes/retry.ts, proxyRetryStep with runnerSdk).
-import type { RunRequest } from '../core/protocol';
+import type { CallSite, RunRequest } from '../core/protocol';
 import { buildProxyUrl } from '../fakes/proxy-url';
 import { authFor, interpolate, type ProviderPagination } from '../providers';
 import { proxyRetryStep, type RetryInput } from '../fakes/retry';
 import { markedNetworkFailure } from '../fakes/faults';
-import { UnmatchedRequestError, type ProviderFakes } from './provider-fakes';
+import { CALL_SITE_HEADER, UnmatchedRequestError, type ProviderFakes } from './provider-fakes';
 import type { SdkHooks } from './sdk';
 
 export interface ProxyConfiguration {
@@ -114,7 +114,8 @@ export class ProviderClient {
         return template && resolved === this.req.baseUrl ? template : this.req.baseUrl;
     }
 
-    async request<T = unknown>(config: ProxyConfiguration): Promise<AxiosLikeResponse<T>> {
+    /** `callSite`: where the handler made the call, given to every attempt's request (ProviderRequest.callSite). */
+    async request<T = unknown>(config: ProxyConfiguration, callSite?: CallSite): Promise<AxiosLikeResponse<T>> {
         const method = (config.method ?? 'GET').toUpperCase();
         const conn = this.req.connection;
         // Nango's proxy: `retries` more attempts at most, only for the failures its retry rule names.
@@ -162,6 +163,7 @@ export class ProviderClient {
         });
         const headers: Record<string, string> = { ...auth.headers, 'user-agent': 'nango-emulator' };
         for (const [k, v] of Object.entries(config.headers ?? {})) headers[k.toLowerCase()] = String(v);
+        if (callSite) headers[CALL_SITE_HEADER] = this.fakes.noteCallSite(callSite);
         let body: string | Buffer | URLSearchParams | undefined;
         if (config.data !== undefined && method !== 'GET' && method !== 'HEAD') {
             if (typeof config.data === 'string' || Buffer.isBuffer(config.data) || config.data instanceof URLSearchParams) {
@@ -240,7 +242,7 @@ export class ProviderClient {
         if (step.message) this.hooks.log({ level: 'warn', message: step.message, source: 'emulator' });
     }
 
-    async *paginate<T = unknown>(config: ProxyConfiguration): AsyncGenerator<T[], undefined, void> {
+    async *paginate<T = unknown>(config: ProxyConfiguration, callSite?: CallSite): AsyncGenerator<T[], undefined, void> {
         const p = { ...this.req.provider?.proxy?.paginate, ...config.paginate } as Partial<ProviderPagination>;
         if (!p.type) {
             throw new Error(
@@ -261,7 +263,7 @@ export class ProviderClient {
                 : inBody
                   ? { ...config, method, data: { ...(config.data as object), ...extra } }
                   : { ...config, method, params: { ...(typeof config.params === 'object' ? config.params : {}), ...extra } };
-            const res = await this.request<unknown>(pageConfig);
+            const res = await this.request<unknown>(pageConfig, callSite);
             const items = getPath(res.data, p.response_path);
             const batch = Array.isArray(items) ? (items as T[]) : [];
             if (batch.length) yield batch;

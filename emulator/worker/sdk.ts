@@ -4,12 +4,12 @@
 import { publicCredentials, tokenOf } from '../fixtures/credentials';
 import { answerAction, checkSyncs, type NangoAnswer, type SyncRef } from '../fakes/integration-calls';
 import { publicConnectionFull, publicIntegration, type IntegrationInclude } from '../fakes/nango-shapes';
-import type { RunRequest, LogEntry } from '../core/protocol';
+import type { CallSite, RunRequest, LogEntry } from '../core/protocol';
 import type { ConnectionRecord } from '../state/state';
 import { ActionError, EventFunctionRestrictionError, MetadataValidationError } from './sdk-errors';
 import { UnavailableInEventFunctions } from './sdk-unavailable';
 import { CONSOLE_DROPPED, NangoLogger } from './sdk-logger';
-import type { ProviderFakes } from './provider-fakes';
+import { CALL_SITE_HEADER, type ProviderFakes } from './provider-fakes';
 import { ProviderClient, ProviderHttpError, type AxiosLikeResponse, type ProxyConfiguration } from './sdk-proxy';
 
 interface ZodLike {
@@ -19,7 +19,12 @@ interface ZodLike {
 export interface SdkHooks {
     log(entry: Omit<LogEntry, 'at'>): void;
     metadataChanged(metadata: Record<string, unknown>): void;
+    /** Where in the user's TypeScript a stack taken inside the SDK was called from (the sandbox's source map). */
+    callSiteOf?(stack: string): CallSite | undefined;
 }
+
+/** Deep enough to get through the SDK's frames and a few helper functions to the user's call. */
+const CALL_SITE_FRAMES = 40;
 
 function formatLogArgs(args: unknown[]): string {
     return args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : safeJson(a))).join(' ');
@@ -50,7 +55,8 @@ export const EMULATED_NANGO_INTERNALS = [
     'assertOwnConnection',
     'noteCall',
     'answered',
-    'answeredResponse'
+    'answeredResponse',
+    'callSiteHere'
 ] as const;
 
 export class EmulatedNango extends UnavailableInEventFunctions {
@@ -88,7 +94,7 @@ export class EmulatedNango extends UnavailableInEventFunctions {
             throw new TypeError('nango.proxy: config.endpoint is required, e.g. nango.get({ endpoint: "/users/me" })');
         }
         this.assertOwnConnection(config, 'proxy');
-        return this.client.request<T>(config);
+        return this.client.request<T>(config, this.callSiteHere());
     }
 
     get<T = unknown>(config: Omit<ProxyConfiguration, 'method'>): Promise<AxiosLikeResponse<T>> {
@@ -107,13 +113,31 @@ export class EmulatedNango extends UnavailableInEventFunctions {
         return this.proxy<T>({ ...config, method: 'DELETE' });
     }
 
-    async *paginate<T = unknown>(config: ProxyConfiguration): AsyncGenerator<T[], undefined, void> {
-        this.assertOwnConnection(config, 'paginate');
-        return yield* this.client.paginate<T>(config);
+    paginate<T = unknown>(config: ProxyConfiguration): AsyncGenerator<T[], undefined, void> {
+        // Taken at the call: the generator's body runs later, when the handler's loop asks for a page.
+        const callSite = this.callSiteHere();
+        const pages = async function* (self: EmulatedNango): AsyncGenerator<T[], undefined, void> {
+            self.assertOwnConnection(config, 'paginate');
+            return yield* self.client.paginate<T>(config, callSite);
+        };
+        return pages(this);
     }
 
     async uncontrolledFetch(options: { url: URL | string; method?: string; headers?: Record<string, string>; body?: string | null }): Promise<Response> {
-        return fetch(options.url, { method: options.method ?? 'GET', headers: options.headers, body: options.body ?? undefined });
+        const callSite = this.callSiteHere();
+        const headers = new Headers(options.headers);
+        if (callSite) headers.set(CALL_SITE_HEADER, this.fakes.noteCallSite(callSite));
+        return fetch(options.url, { method: options.method ?? 'GET', headers, body: options.body ?? undefined });
+    }
+
+    /** Where the user's code called the SDK method running now (undefined when no frame maps to TypeScript). */
+    private callSiteHere(): CallSite | undefined {
+        if (!this.hooks.callSiteOf) return undefined;
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = CALL_SITE_FRAMES;
+        const stack = new Error().stack ?? '';
+        Error.stackTraceLimit = limit;
+        return this.hooks.callSiteOf(stack);
     }
 
     // ---- Connection, integration, environment ----------------------------------------------------

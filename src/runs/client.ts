@@ -126,11 +126,16 @@ export class EmulatorClient {
     private start(root: string, timeoutMs: number): Promise<RunningServer> {
         return new Promise((resolve, reject) => {
             // In VS Code desktop process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it plain Node.
-            const child = spawn(process.execPath, [this.cliPath, 'serve', '--port', '0', '--root', root, '--json', '--quiet', '--timeout', String(timeoutMs)], {
-                cwd: root,
-                env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', NO_COLOR: '1' },
-                stdio: ['ignore', 'pipe', 'pipe']
-            });
+            // --bodies: results carry request and response bodies (redacted) for the hover at the call.
+            const child = spawn(
+                process.execPath,
+                [this.cliPath, 'serve', '--port', '0', '--root', root, '--json', '--quiet', '--bodies', '--timeout', String(timeoutMs)],
+                {
+                    cwd: root,
+                    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', NO_COLOR: '1' },
+                    stdio: ['ignore', 'pipe', 'pipe']
+                }
+            );
             let stderr = '';
             let stdout = '';
             let started = false;

@@ -18,10 +18,24 @@ function subject(r: RunResult): string {
     return `${handler} on ${r.connectionId}${r.account ? ` as ${r.account}` : ''}`;
 }
 
-function payloadText(payload: unknown): string {
-    if (payload === undefined || payload === null) return '';
-    const text = JSON.stringify(payload);
-    return text && text !== '{}' ? ` (payload ${text.length > 200 ? `${text.slice(0, 200)}…` : text})` : '';
+/**
+ * The part of an ActionError's payload worth showing next to its message: `new ActionError({ message, … })`
+ * puts the message in the payload too, so that key is dropped where it only repeats the message.
+ * undefined when nothing is left.
+ */
+export function shownPayload(payload: unknown, message: string): unknown {
+    if (payload === undefined || payload === null) return undefined;
+    if (typeof payload !== 'object' || Array.isArray(payload)) return payload;
+    const { message: repeated, ...rest } = payload as Record<string, unknown>;
+    const shown = repeated === message ? rest : (payload as Record<string, unknown>);
+    return Object.keys(shown).length ? shown : undefined;
+}
+
+function payloadText(payload: unknown, message: string): string {
+    const shown = shownPayload(payload, message);
+    if (shown === undefined) return '';
+    const text = JSON.stringify(shown);
+    return text ? ` (payload ${text.length > 200 ? `${text.slice(0, 200)}…` : text})` : '';
 }
 
 export function verdictOf(r: RunResult): Verdict {
@@ -37,7 +51,7 @@ export function verdictOf(r: RunResult): Verdict {
         return {
             kind: 'rejected',
             short: `rejected · ${r.status}`,
-            message: `${what} of ${subject(r)} rejected by validate-connection: ${rejection.message}${payloadText(rejection.payload)}. As in Nango, ${consequence}.`
+            message: `${what} of ${subject(r)} rejected by validate-connection: ${rejection.message}${payloadText(rejection.payload, rejection.message)}. As in Nango, ${consequence}.`
         };
     }
     const error = r.error;
@@ -45,7 +59,7 @@ export function verdictOf(r: RunResult): Verdict {
         kind: 'failed',
         short: `failed · ${error?.type ?? r.status}`,
         message: error
-            ? `${what} failed: ${error.handler}: ${error.type}: ${error.message}${payloadText(error.payload)}`
+            ? `${what} failed: ${error.handler}: ${error.type}: ${error.message}${payloadText(error.payload, error.message)}`
             : `${what} failed: ${subject(r)} (${r.status}).`
     };
 }

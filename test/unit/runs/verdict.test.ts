@@ -84,6 +84,31 @@ describe('the verdict of a run', () => {
         assert.match(v.message, /^First connect of .* rejected by validate-connection: missing scope\. As in Nango, the connection was not created\.$/);
     });
 
+    it("an ActionError's payload is shown without the message key it repeats", () => {
+        const payload = { message: 'Salesforce org mismatch', expected: '00DA', got: '00DG' };
+        const error = { type: 'ActionError', message: 'Salesforce org mismatch', payload, handler: 'salesforce/validate-connection' };
+        const v = verdictOf(
+            result({
+                ok: false,
+                outcome: 'refresh_exhausted',
+                status: 'refresh_exhausted',
+                error,
+                authError: { type: 'connection_validation_failed', message: error.message, payload }
+            })
+        );
+        assert.match(v.message, /: Salesforce org mismatch \(payload \{"expected":"00DA","got":"00DG"\}\)\. /);
+        assert.equal(v.message.split('Salesforce org mismatch').length - 1, 1);
+    });
+
+    it('a payload of only the message adds nothing; a message key that says something else is kept', () => {
+        const only = verdictOf(result({ ok: false, error: { type: 'ActionError', message: 'boom', payload: { message: 'boom' }, handler: 'salesforce/v' } }));
+        assert.equal(only.message, 'Dry run failed: salesforce/v: ActionError: boom');
+        const other = verdictOf(
+            result({ ok: false, error: { type: 'ActionError', message: 'boom', payload: { message: 'details differ' }, handler: 'salesforce/v' } })
+        );
+        assert.equal(other.message, 'Dry run failed: salesforce/v: ActionError: boom (payload {"message":"details differ"})');
+    });
+
     it('a crash is a failure naming the handler, the error type and the message', () => {
         const v = verdictOf(
             result({ ok: false, error: { type: 'timeout', message: 'did not finish within 100 ms', handler: 'salesforce/validate-connection' } })
