@@ -19,5 +19,6 @@ export { fixturesFileOf } from './workspace/new-event-function';
 export { formatResult } from '../emulator/core/format';
 export { diffMetadata } from '../emulator/core/result';
 export { loadScenarios } from '../emulator/scenarios/load';
+export { affectedScenarios, fixturesSnapshot, isWatchedProjectFile } from '../emulator/scenarios/affected';
 export { fixturesFieldProblems } from '../emulator/fixtures/field-problems';
 export { fixturesPath } from '../emulator/fixtures/fixtures';

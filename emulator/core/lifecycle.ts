@@ -42,6 +42,11 @@ export interface EmulatorOptions {
     typecheck?: boolean;
     /** The worker's heap limit in MB. */
     memoryLimitMb?: number;
+    /**
+     * A worker lent by a pool (scenario runs reuse workers): used instead of starting one, and left
+     * running by dispose(). Each run still gets a fresh context in it (emulator/sandbox/context.ts).
+     */
+    worker?: HandlerWorker;
 }
 
 export { DEFAULT_MAX_BODY_BYTES } from './limits';
@@ -64,11 +69,13 @@ export class Emulator {
         private readonly options: EmulatorOptions = {}
     ) {
         this.root = path.resolve(root);
-        this.worker = new HandlerWorker({
-            projectRoot: this.root,
-            ...(options.workerExecArgv ? { execArgv: options.workerExecArgv } : {}),
-            ...(options.memoryLimitMb ? { memoryLimitMb: options.memoryLimitMb } : {})
-        });
+        this.worker =
+            options.worker ??
+            new HandlerWorker({
+                projectRoot: this.root,
+                ...(options.workerExecArgv ? { execArgv: options.workerExecArgv } : {}),
+                ...(options.memoryLimitMb ? { memoryLimitMb: options.memoryLimitMb } : {})
+            });
     }
 
     get fixturesFile(): string {
@@ -85,7 +92,8 @@ export class Emulator {
     }
 
     dispose(): void {
-        this.worker.dispose();
+        // A lent worker goes back to its pool, which ends it.
+        if (!this.options.worker) this.worker.dispose();
     }
 
     // ---- Queries ---------------------------------------------------------------------------------

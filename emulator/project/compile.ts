@@ -4,7 +4,7 @@
 // bundled, every package stays external for the runtime's `require` to allow or refuse, and an import
 // `nango compile` refuses fails here too. Results are cached while none of the bundle's inputs changed.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type * as esbuildTypes from 'esbuild';
 import { EmulatorError } from '../core/errors';
@@ -56,6 +56,31 @@ function loadEsbuild(root: string): typeof esbuildTypes {
 
 export function cacheDir(root: string): string {
     return path.join(root, FIXTURES_DIR, 'cache');
+}
+
+/**
+ * The inputs of every bundle compiled so far (esbuild's metafile, as the cache recorded it): each entry
+ * lists the files one handler (or the msw handlers file) is made of, the entry point among them. What
+ * a watch uses to know which handlers a change reaches.
+ */
+export function compiledBundleInputs(root: string): string[][] {
+    const dir = cacheDir(root);
+    let names: string[];
+    try {
+        names = readdirSync(dir).filter((n) => n.endsWith('.cjs.json'));
+    } catch {
+        return [];
+    }
+    const out: string[][] = [];
+    for (const name of names) {
+        try {
+            const manifest = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as CacheManifest;
+            if (manifest.version === CACHE_VERSION) out.push(Object.keys(manifest.inputs));
+        } catch {
+            // Being replaced right now: the next compile writes it again.
+        }
+    }
+    return out;
 }
 
 function cachedOutput(manifestFile: string, outFile: string): boolean {

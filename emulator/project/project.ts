@@ -82,9 +82,11 @@ function readText(file: string): string | undefined {
     }
 }
 
-/** A handler by file path, "<integration>/<name>", or bare name (which must then be unambiguous). */
-export function resolveHandler(root: string, ref: string, integrationHint?: string): HandlerFile {
-    const handlers = listHandlerFiles(root);
+/**
+ * A handler by file path, "<integration>/<name>", or bare name (which must then be unambiguous).
+ * `handlers`: the project's listHandlerFiles, when the caller resolves many names at once.
+ */
+export function resolveHandler(root: string, ref: string, integrationHint?: string, handlers: HandlerFile[] = listHandlerFiles(root)): HandlerFile {
     const asPath = path.resolve(ref);
     const byPath = handlers.find((h) => h.file === asPath || h.file === path.resolve(root, ref));
     if (byPath) return byPath;

@@ -9,11 +9,21 @@ import { runLimitsOf, type GlobalOptions } from '../cli-options';
 import pc from 'picocolors';
 import { EmulatorError } from '../core/errors';
 import { findRoot } from '../project/project';
-import type { ScenarioFileInfo, ScenarioProblem, ScenarioResult } from './index';
+import type { Scenario, ScenarioFileInfo, ScenarioProblem, ScenarioResult } from './index';
+import type { ScenarioParseCache } from './load';
 
 interface TestOptions {
     junit?: string;
     keepState?: boolean;
+    jobs?: number;
+    shard?: string;
+    watch?: boolean;
+}
+
+function positiveInteger(text: string): number {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new EmulatorError('bad_usage', `--jobs "${text}": expected a whole number of at least 1.`);
+    return n;
 }
 
 export interface TestSummary {
@@ -77,13 +87,35 @@ export function registerTestCommand(program: Command): Command {
         .argument('[scenarios...]', 'scenario files, file names without .json, scenario names, or "<file>#<name>" (default: all)')
         .option('--junit <file>', 'also write a JUnit XML report to this file (for CI)')
         .option('--keep-state', "keep each scenario's state folder and print where it is")
+        .option('--jobs <n>', 'how many scenarios run at once, each in a worker and a state of its own (default: the number of cores)', positiveInteger)
+        .option('--shard <index/total>', 'run only this slice of the scenarios, e.g. 2/4, so a CI matrix of <total> jobs runs each once')
+        .option('--watch', 'keep running: after each change, re-run the scenarios it affects and print them')
         .action(async (targets: string[], o: TestOptions, cmd: Command) => {
             const opts = cmd.optsWithGlobals<GlobalOptions>();
             const color = !opts.json && Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
             const c = pc.createColors(color);
             const out = (text: string): void => void process.stdout.write(text + '\n');
             const root = rootFor(opts, targets);
-            const { describeProblem, describeStep, loadScenarios, parseScenarioText, runScenarios, scenariosDir, selectScenarios } = await import('./index');
+            const {
+                defaultJobs,
+                describeProblem,
+                describeStep,
+                loadScenarios,
+                parseScenarioText,
+                parseShard,
+                runScenarios,
+                scenariosDir,
+                selectScenarios,
+                shardOf,
+                WorkerPool
+            } = await import('./index');
+            const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+            if (o.watch && opts.json)
+                throw new EmulatorError(
+                    'bad_usage',
+                    '--watch prints its re-runs for people to read; leave out --json (or run the command again for a JSON report).'
+                );
+            const jobs = o.jobs ?? defaultJobs();
             const { loadFixtures, fixturesPath } = await import('../fixtures/fixtures');
             const { writeFileAtomic } = await import('../state/state');
             const writeJunit = async (results: ScenarioResult[], problems: ScenarioProblem[]): Promise<void> => {
@@ -108,52 +140,64 @@ export function registerTestCommand(program: Command): Command {
                 }
                 throw err;
             }
-            const loaded = loadScenarios(root, { fixtures });
-            // A scenario file outside .nango-emulator/scenarios/ can be named by its path.
-            for (const t of targets) {
-                const file = path.resolve(t);
-                if (t.endsWith('.json') && existsSync(file) && !loaded.files.some((f) => f.file === file)) {
-                    const info: ScenarioFileInfo = parseScenarioText(root, file, readFileSync(file, 'utf8'), { fixtures });
-                    loaded.files.push(info);
-                    loaded.scenarios.push(...info.scenarios);
-                    loaded.problems.push(...info.problems);
-                }
-            }
-            if (!loaded.files.length) {
-                throw new EmulatorError(
-                    'bad_usage',
-                    `no scenario files in ${scenariosDir(root)}. Add one (e.g. ${path.join(scenariosDir(root), '<integration>.json')}); the README's "Scenarios" section shows the format.`
-                );
-            }
-            const { scenarios, unknown } = selectScenarios(loaded, targets);
-            if (unknown.length) {
-                const names = loaded.scenarios.map((s) => `"${s.name}" (${path.basename(s.file)})`).join(', ') || 'none';
-                throw new EmulatorError(
-                    'bad_usage',
-                    `no scenario file or scenario named ${unknown.map((u) => `"${u}"`).join(', ')} in ${loaded.dir} (scenarios: ${names}). Pass a scenario file, its name without .json, a scenario name, or nothing to run them all.`
-                );
-            }
-            // The problems of the files asked for (every file when none was named).
-            const named = (file: string): boolean => targets.some((t) => path.resolve(t) === file || path.basename(file, '.json') === t);
-            const problems = targets.length ? loaded.problems.filter((p) => named(p.file)) : loaded.problems;
-            if (!opts.json) for (const p of problems) process.stderr.write(c.red(`nango-emulator: ${describeProblem(p)}`) + '\n');
-
-            const results: ScenarioResult[] = [];
-            let currentFile: string | undefined;
-            await runScenarios(root, scenarios, {
-                ...runLimitsOf(opts),
-                ...(o.keepState ? { keepState: true } : {}),
-                onScenario: (r) => {
-                    results.push(r);
-                    if (opts.json) return;
-                    if (r.scenario.file !== currentFile) {
-                        currentFile = r.scenario.file;
-                        out(c.bold(path.relative(root, currentFile)));
+            /** The scenarios asked for (after the shard) and the problems of their files, as the files are now. */
+            const parseCache: ScenarioParseCache = new Map();
+            const select = (fixtures: ReturnType<typeof loadFixtures>): { scenarios: Scenario[]; selected: number; problems: ScenarioProblem[] } => {
+                const loaded = loadScenarios(root, { fixtures, cache: parseCache });
+                // A scenario file outside .nango-emulator/scenarios/ can be named by its path.
+                for (const t of targets) {
+                    const file = path.resolve(t);
+                    if (t.endsWith('.json') && existsSync(file) && !loaded.files.some((f) => f.file === file)) {
+                        const info: ScenarioFileInfo = parseScenarioText(root, file, readFileSync(file, 'utf8'), { fixtures });
+                        loaded.files.push(info);
+                        loaded.scenarios.push(...info.scenarios);
+                        loaded.problems.push(...info.problems);
                     }
-                    out(formatScenarioResult(r, describeStep, { color }));
-                    if (r.stateDir) out(c.dim(`      state kept in ${r.stateDir}`));
                 }
-            });
+                if (!loaded.files.length) {
+                    throw new EmulatorError(
+                        'bad_usage',
+                        `no scenario files in ${scenariosDir(root)}. Add one (e.g. ${path.join(scenariosDir(root), '<integration>.json')}); the README's "Scenarios" section shows the format.`
+                    );
+                }
+                const { scenarios, unknown } = selectScenarios(loaded, targets);
+                if (unknown.length) {
+                    const names = loaded.scenarios.map((s) => `"${s.name}" (${path.basename(s.file)})`).join(', ') || 'none';
+                    throw new EmulatorError(
+                        'bad_usage',
+                        `no scenario file or scenario named ${unknown.map((u) => `"${u}"`).join(', ')} in ${loaded.dir} (scenarios: ${names}). Pass a scenario file, its name without .json, a scenario name, or nothing to run them all.`
+                    );
+                }
+                // The problems of the files asked for (every file when none was named).
+                const named = (file: string): boolean => targets.some((t) => path.resolve(t) === file || path.basename(file, '.json') === t);
+                const problems = targets.length ? loaded.problems.filter((p) => named(p.file)) : loaded.problems;
+                return { scenarios: shard ? shardOf(scenarios, shard) : scenarios, selected: scenarios.length, problems };
+            };
+            const { scenarios, selected, problems } = select(fixtures);
+            if (!opts.json) for (const p of problems) process.stderr.write(c.red(`nango-emulator: ${describeProblem(p)}`) + '\n');
+            if (shard && !opts.json) out(c.dim(`shard ${shard.current}/${shard.total}: ${scenarios.length} of ${selected} scenarios`));
+
+            // A watch keeps its workers warm between runs.
+            const pool = o.watch ? new WorkerPool({ root, size: jobs, ...(opts.memoryLimit ? { memoryLimitMb: opts.memoryLimit } : {}) }) : undefined;
+            const run = async (scenarios: Scenario[]): Promise<ScenarioResult[]> => {
+                let currentFile: string | undefined;
+                return runScenarios(root, scenarios, {
+                    ...runLimitsOf(opts),
+                    jobs,
+                    ...(pool ? { pool } : {}),
+                    ...(o.keepState ? { keepState: true } : {}),
+                    onScenario: (r) => {
+                        if (opts.json) return;
+                        if (r.scenario.file !== currentFile) {
+                            currentFile = r.scenario.file;
+                            out(c.bold(path.relative(root, currentFile)));
+                        }
+                        out(formatScenarioResult(r, describeStep, { color }));
+                        if (r.stateDir) out(c.dim(`      state kept in ${r.stateDir}`));
+                    }
+                });
+            };
+            const results = await run(scenarios);
             await writeJunit(results, problems);
             const summary = summarize(results);
             const code = exitCodeOf(results, problems);
@@ -173,5 +217,9 @@ export function registerTestCommand(program: Command): Command {
                 out(`Scenarios: ${summary.passed} passed, ${summary.failed + summary.errors} failed`);
             }
             process.exitCode = code;
+            if (pool) {
+                const { watchTests } = await import('./watch-cli');
+                watchTests({ root, results, run, load: () => select(loadFixtures(root)).scenarios, out, color, pool });
+            }
         });
 }

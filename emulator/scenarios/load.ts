@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser/lib/esm/main.js';
 import { MAX_FIXTURES_BYTES, MAX_JSON_DEPTH, readTextFile, tooDeepAt } from '../fixtures/read-file';
 import { FIXTURES_DIR, jsonSyntaxError, loadFixtures, type Fixtures, type ResponseFixture } from '../fixtures/fixtures';
-import { resolveHandler } from '../project/project';
+import { listHandlerFiles, resolveHandler, type HandlerFile } from '../project/project';
 import { DEFAULT_SCENARIO_CONNECTION, ScenarioFileSchema, type Expectations, type Scenario, type ScenarioStep, type StepDefinition } from './format';
 import { LineIndex, indexLocations, nodeAt, type ScenarioProblem, type SourceLocation } from './locations';
 
@@ -31,8 +31,14 @@ export interface LoadedScenarios {
     problems: ScenarioProblem[];
 }
 
-/** Finds and validates every scenario file of the project. Bad files are reported as problems, never thrown. */
-export function loadScenarios(root: string, opts: { fixtures?: Fixtures } = {}): LoadedScenarios {
+/**
+ * Files validated before, reused while their text, the fixtures and the project's handlers are the
+ * same (a watch reads every file again after each change; most did not change).
+ */
+export type ScenarioParseCache = Map<string, { key: string; info: ScenarioFileInfo }>;
+
+/** Finds and validates every scenario file of the project. Bad files are reported as problems, never thrown. Cached results are shared: do not change them. */
+export function loadScenarios(root: string, opts: { fixtures?: Fixtures; cache?: ScenarioParseCache } = {}): LoadedScenarios {
     const dir = scenariosDir(root);
     const read = (file: string): string =>
         readTextFile(file, {
@@ -41,7 +47,27 @@ export function loadScenarios(root: string, opts: { fixtures?: Fixtures } = {}):
             code: 'bad_usage',
             fix: 'Keep scenario files as JSON files under .nango-emulator/scenarios/.'
         }) ?? '';
-    const files = listScenarioFiles(dir).map((file) => parseScenarioText(root, file, read(file), opts));
+    // One listing of the handlers for every file's dryrun steps (a listing per step costs ~1 ms per integration).
+    let handlers: HandlerFile[] | undefined;
+    const withHandlers = {
+        ...opts,
+        get handlers(): HandlerFile[] {
+            return (handlers ??= listHandlerFiles(root));
+        }
+    };
+    // The cache needs the fixtures the files are checked against, to tell when they changed.
+    const cache = opts.fixtures ? opts.cache : undefined;
+    const project = cache ? `${JSON.stringify(opts.fixtures)}\0${withHandlers.handlers.map((h) => h.file).join('\0')}` : '';
+    const files = listScenarioFiles(dir).map((file) => {
+        const text = read(file);
+        if (!cache) return parseScenarioText(root, file, text, withHandlers);
+        const key = `${project}\0${text}`;
+        const cached = cache.get(file);
+        if (cached?.key === key) return cached.info;
+        const info = parseScenarioText(root, file, text, withHandlers);
+        cache.set(file, { key, info });
+        return info;
+    });
     return { root, dir, files, scenarios: files.flatMap((f) => f.scenarios), problems: files.flatMap((f) => f.problems) };
 }
 
@@ -75,7 +101,7 @@ export function listScenarioFiles(dir: string): string[] {
  * Validates one scenario file's text (e.g. an unsaved editor buffer). Checks the format, then the
  * references: the integration and accounts against the fixtures, the functions against the project.
  */
-export function parseScenarioText(root: string, file: string, text: string, opts: { fixtures?: Fixtures } = {}): ScenarioFileInfo {
+export function parseScenarioText(root: string, file: string, text: string, opts: { fixtures?: Fixtures; handlers?: HandlerFile[] } = {}): ScenarioFileInfo {
     const lines = new LineIndex(file, text);
     const problem = (field: string, message: string, location: SourceLocation): ScenarioProblem => ({ file, location, field, message });
     let json: unknown;
@@ -180,7 +206,7 @@ export function parseScenarioText(root: string, file: string, text: string, opts
             }
             if (step.action === 'dryrun') {
                 try {
-                    const handler = resolveHandler(root, step.function, s.integration);
+                    const handler = resolveHandler(root, step.function, s.integration, opts.handlers);
                     if (handler.integration !== s.integration) {
                         problems.push(
                             problem(

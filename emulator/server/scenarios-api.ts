@@ -1,9 +1,10 @@
 // POST /_emulator/scenarios/run: runs scenarios (each in a state of its own, as `nango-emulator test`
 // does) and streams what happens as newline-delimited JSON, so the editor's Testing view shows each
-// step as it ends. The client closing the request cancels the run.
+// step as it ends. Scenarios run side by side (every event names its scenario; results come in the
+// order asked). The client closing the request cancels the run.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
-import { loadScenarios, runScenarios, selectScenarios, type Scenario, type ScenarioResult, type ScenarioStep, type StepResult } from '../scenarios';
+import { defaultJobs, loadScenarios, runScenarios, selectScenarios, type ScenarioResult, type StepResult } from '../scenarios';
 import type { LogEntry } from '../core/protocol';
 import type { ServerContext } from './context';
 import { HttpError } from './http';
@@ -52,7 +53,6 @@ export async function runScenarioStream(
     const send = (event: ScenarioEvent): void => {
         if (!res.destroyed) res.write(JSON.stringify(redactor.value(event)) + '\n');
     };
-    let current: Scenario | undefined;
     // Each scenario has a state folder of its own: of the server's options only the run limits apply.
     const { timeoutMs, captureBodies, maxBodyBytes, typecheck, memoryLimitMb, workerExecArgv } = ctx.runOptions(inspectPort);
     try {
@@ -63,14 +63,13 @@ export async function runScenarioStream(
             ...(typecheck === false ? { typecheck } : {}),
             ...(memoryLimitMb !== undefined ? { memoryLimitMb } : {}),
             ...(workerExecArgv ? { workerExecArgv } : {}),
+            // Scenarios run side by side; every event names its scenario, and results come in order.
+            jobs: defaultJobs(),
             signal: abort.signal,
-            onScenarioStart: (s) => {
-                current = s;
-                send({ type: 'scenario-start', id: s.id });
-            },
-            onStepStart: (step: ScenarioStep) => current && send({ type: 'step-start', id: current.id, index: step.index }),
-            onStep: (step) => current && send({ type: 'step', id: current.id, step }),
-            onLog: (entry) => current && send({ type: 'log', id: current.id, entry }),
+            onScenarioStart: (s) => send({ type: 'scenario-start', id: s.id }),
+            onStepStart: (step, s) => send({ type: 'step-start', id: s.id, index: step.index }),
+            onStep: (step, s) => send({ type: 'step', id: s.id, step }),
+            onLog: (entry, s) => send({ type: 'log', id: s.id, entry }),
             onScenario: (result) => send({ type: 'scenario', id: result.scenario.id, result })
         });
         send({ type: 'end' });

@@ -9,6 +9,7 @@ import { loadCore } from '../loadCore';
 import type { NangoProjects } from '../projects';
 import type { EmulatorClient, ScenarioEvent } from '../runs/client';
 import { attachConfiguration, freePort, whileDebugging } from '../runs/debug';
+import { runContinuously } from './continuous';
 
 function toRange(l: SourceLocation): vscode.Range {
     return new vscode.Range(l.line - 1, l.column - 1, l.endLine - 1, l.endColumn - 1);
@@ -19,8 +20,9 @@ function locationOf(l: SourceLocation): vscode.Location {
 }
 
 export class ScenarioTests implements vscode.Disposable {
-    private readonly controller = vscode.tests.createTestController('nango.scenarios', 'Nango scenarios');
-    private readonly scenarios = new Map<string, { root: string; scenario: Scenario }>();
+    /** The Testing view's controller (the extension's API hands it to tests). */
+    readonly controller = vscode.tests.createTestController('nango.scenarios', 'Nango scenarios');
+    private readonly scenarios = new Map<string, { root: string; scenario: Scenario; item: vscode.TestItem }>();
     private readonly disposables: vscode.Disposable[] = [this.controller];
     private readonly problems = vscode.languages.createDiagnosticCollection('nango-scenarios');
 
@@ -32,7 +34,8 @@ export class ScenarioTests implements vscode.Disposable {
     ) {
         this.controller.resolveHandler = async () => this.reload();
         this.controller.refreshHandler = async () => this.reload();
-        this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
+        // Continuous run: re-runs what each change affects until it is turned off (continuous.ts).
+        this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true, undefined, true);
         this.controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => this.run(request, token, true), true);
         const watcher = vscode.workspace.createFileSystemWatcher('**/.nango-emulator/{scenarios/**/*.json,fixtures.json}');
         this.disposables.push(
@@ -80,7 +83,7 @@ export class ScenarioTests implements vscode.Disposable {
                         item.children.add(stepItem);
                     }
                     fileItem.children.add(item);
-                    this.scenarios.set(scenario.id, { root: model.root, scenario });
+                    this.scenarios.set(scenario.id, { root: model.root, scenario, item });
                 }
                 roots.push(fileItem);
             }
@@ -109,6 +112,7 @@ export class ScenarioTests implements vscode.Disposable {
             void vscode.window.showWarningMessage('Scenarios execute your event function code, so they are off until you trust this workspace.');
             return;
         }
+        if (request.continuous && !debug) return this.runContinuously(request, token);
         const run = this.controller.createTestRun(request);
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
@@ -133,6 +137,40 @@ export class ScenarioTests implements vscode.Disposable {
             cancel.dispose();
             run.end();
         }
+    }
+
+    /**
+     * Until the token is cancelled, each change re-runs the affected scenarios among those the request
+     * covers. The tree is read again after scenario files change, so the request's items are matched by
+     * id (a file's id covers the scenarios added to it later).
+     */
+    private async runContinuously(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+        const covered = new Set<string>(this.selected(request).map((i) => i.id));
+        for (const item of request.include ?? []) covered.add(item.id);
+        const excluded = new Set((request.exclude ?? []).map((i) => i.id));
+        const inRequest = (s: Scenario): boolean => !excluded.has(s.id) && (!request.include || covered.has(s.id) || covered.has(s.file));
+        const roots = (): string[] => [...new Set([...this.scenarios.values()].map((e) => e.root))];
+        await runContinuously(
+            {
+                roots,
+                scenariosOf: (root) => {
+                    // The tree's own watcher reloads too, maybe not yet: read the files as they are now.
+                    this.reload();
+                    return [...this.scenarios.values()].filter((e) => e.root === root && inRequest(e.scenario)).map((e) => e.scenario);
+                },
+                run: async (root, scenarios, signal) => {
+                    const items = scenarios.flatMap((s) => this.scenarios.get(s.id)?.item ?? []);
+                    const run = this.controller.createTestRun(new vscode.TestRunRequest(items, undefined, request.profile, true));
+                    for (const item of items) run.enqueued(item);
+                    try {
+                        await this.runItems(run, root, items, signal);
+                    } finally {
+                        run.end();
+                    }
+                }
+            },
+            token
+        );
     }
 
     private byRoot(items: vscode.TestItem[]): Map<string, vscode.TestItem[]> {
