@@ -88,7 +88,7 @@ export async function typecheckBench(cli: string, example: string, copyExample: 
             warmEditedHandler: figures(warmEdited)
         };
         const added = (with_: Figures, without: Figures): string =>
-            `+${Math.round((with_.median - without.median) * 10) / 10} ms (×${(with_.median / without.median).toFixed(2)})`;
+            `${with_.median >= without.median ? '+' : ''}${Math.round((with_.median - without.median) * 10) / 10} ms (×${(with_.median / without.median).toFixed(2)})`;
         console.log('\nType check as nango compile does (github/seed-metadata; baseline: the same run with --no-typecheck)');
         const rows = [
             ['CLI dry run, --no-typecheck (baseline)', show(out.cliBaseline), '', ''],

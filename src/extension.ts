@@ -32,6 +32,8 @@ export interface NangoExtensionApi {
     resultRows(): ResultNode[];
     /** The "Nango Emulator" view's data, as the view shows it (tests read it). */
     emulatorView: vscode.TreeDataProvider<EmulatorNode>;
+    /** The Testing view's scenarios (tests read the tree and what runs report). */
+    scenarioTests: vscode.TestController;
 }
 
 export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
@@ -140,8 +142,8 @@ export function activate(context: vscode.ExtensionContext): NangoExtensionApi {
         );
     });
     ready.catch((err: unknown) => output.error(`Could not read the nango-integrations folders: ${err instanceof Error ? err.message : String(err)}`));
-    context.subscriptions.push(registerNangoTasks(projects, cliPath, ready));
-    return { ready, projects, resultRows: () => results.view.nodes(), emulatorView: view };
+    context.subscriptions.push(registerNangoTasks(projects, cliPath, ready), runs.startServersAhead(ready));
+    return { ready, projects, resultRows: () => results.view.nodes(), emulatorView: view, scenarioTests: scenarios.controller };
 }
 
 export function deactivate(): void {

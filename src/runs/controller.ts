@@ -17,8 +17,19 @@ import { accountItems, connectionItems, freshConnectionId, LENS_TITLES, operatio
 const LAST_CONNECTION = 'nango.lastConnection';
 const LAST_ACCOUNT = 'nango.lastAccount';
 
+/**
+ * When a lens run's steps happened (performance.now() in the extension host), for the "timing:" line
+ * the e2e benchmark reads (test/e2e/editor-timings.bench.ts, npm run bench).
+ */
+interface RunTimes {
+    clicked: number;
+    pickShown?: number;
+}
+
 export class DryRunController implements vscode.Disposable {
     private readonly didRun = new vscode.EventEmitter<{ root: string; result: OperationResult }>();
+    /** No run got a result yet in this session (its server's worker starts on the first). */
+    private firstRun = true;
     /** Fires after every run that produced a result (the emulator view refreshes on it). */
     readonly onDidRun = this.didRun.event;
 
@@ -50,13 +61,39 @@ export class DryRunController implements vscode.Disposable {
         if (picked) await this.run(picked.handler.file, 'dryrun');
     }
 
+    /**
+     * Starts the folder's emulator server (and asks it what the quick pick lists) as soon as one of its
+     * event functions is shown in a trusted workspace, once the model is read: the first click's quick
+     * pick then waits for two loopback requests instead of the server's start (650 to 1,100 ms in the
+     * editor bench, README "Performance"). No user code runs: the server starts its worker on the first
+     * run. A failure here is reported by the click, which starts the server again.
+     */
+    startServersAhead(ready: Promise<void>): vscode.Disposable {
+        const ahead = (editor: vscode.TextEditor | undefined): void => {
+            const found = editor && vscode.workspace.isTrusted ? this.handler(editor.document.uri.fsPath) : undefined;
+            if (!found?.handler.createOnEventRange) return;
+            void Promise.all([this.client.connections(found.root), this.client.integrations(found.root)]).catch(() => undefined);
+        };
+        let disposed = false;
+        void ready.then(() => disposed || ahead(vscode.window.activeTextEditor)).catch(() => undefined);
+        const subscriptions = [
+            vscode.window.onDidChangeActiveTextEditor(ahead),
+            vscode.workspace.onDidGrantWorkspaceTrust(() => ahead(vscode.window.activeTextEditor))
+        ];
+        return new vscode.Disposable(() => {
+            disposed = true;
+            for (const s of subscriptions) s.dispose();
+        });
+    }
+
     private handler(file: string): { handler: HandlerInfo; root: string } | undefined {
         const model = this.projects.modelFor(file);
         const handler = model?.handler(file);
         return model && handler ? { handler, root: model.root } : undefined;
     }
 
-    private async pick(items: PickItem[], title: string, placeHolder: string): Promise<string | undefined> {
+    private async pick(items: PickItem[], title: string, placeHolder: string, times?: RunTimes): Promise<string | undefined> {
+        if (times) times.pickShown ??= performance.now();
         const picked = await vscode.window.showQuickPick(
             items.map((i) => ({ ...i })),
             { title, placeHolder, matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true }
@@ -65,7 +102,7 @@ export class DryRunController implements vscode.Disposable {
     }
 
     /** Asks for what the run needs; undefined when the user cancelled or nothing fits. */
-    private async buildRequest(kind: DryRunKind, handler: HandlerInfo, root: string): Promise<DryRunRequest | undefined> {
+    private async buildRequest(kind: DryRunKind, handler: HandlerInfo, root: string, times?: RunTimes): Promise<DryRunRequest | undefined> {
         let connections;
         let accounts: Record<string, { description?: string }>;
         let fixturesFile: string;
@@ -87,7 +124,7 @@ export class DryRunController implements vscode.Disposable {
         let connectionId: string | undefined;
         let account: string | undefined;
         if (kind === 'first-connect') {
-            account = await this.pick(accountItems(accounts, undefined, lastAccount), title, 'Connect which provider account?');
+            account = await this.pick(accountItems(accounts, undefined, lastAccount), title, 'Connect which provider account?', times);
             if (!account) return undefined;
             connectionId = freshConnectionId(handler.integration, account, new Set(connections.filter((c) => c.status !== 'deleted').map((c) => c.id)));
         } else {
@@ -98,18 +135,19 @@ export class DryRunController implements vscode.Disposable {
                     'First connect',
                     'Open fixtures'
                 );
-                if (choice === 'First connect') return this.buildRequest('first-connect', handler, root);
+                if (choice === 'First connect') return this.buildRequest('first-connect', handler, root, times);
                 if (choice === 'Open fixtures') await vscode.window.showTextDocument(vscode.Uri.file(fixturesFile));
                 return undefined;
             }
-            connectionId = await this.pick(items, title, 'Run against which emulated connection?');
+            connectionId = await this.pick(items, title, 'Run against which emulated connection?', times);
             if (!connectionId) return undefined;
             if (kind === 'reconnect') {
                 const current = connections.find((c) => c.id === connectionId)?.account;
                 account = await this.pick(
                     accountItems(accounts, current, lastAccount),
                     title,
-                    `Reconnect ${connectionId} as which provider account? (another one simulates an account switch)`
+                    `Reconnect ${connectionId} as which provider account? (another one simulates an account switch)`,
+                    times
                 );
                 if (!account) return undefined;
             }
@@ -138,12 +176,23 @@ export class DryRunController implements vscode.Disposable {
     }
 
     async run(file: string, kind: DryRunKind): Promise<RunResult | undefined> {
+        const times: RunTimes = { clicked: performance.now() };
         if (!this.trusted('Dry runs')) return undefined;
         const found = this.handler(file);
         if (!found) return undefined;
-        const request = await this.buildRequest(kind, found.handler, found.root);
+        const request = await this.buildRequest(kind, found.handler, found.root, times);
         if (!request) return undefined;
-        return this.runOperation(found.root, operationFor(request), this.label(request, found.handler));
+        const picked = performance.now();
+        const first = this.firstRun;
+        const label = this.label(request, found.handler);
+        const result = await this.runOperation(found.root, operationFor(request), label);
+        if (result && times.pickShown !== undefined) {
+            const ms = (x: number): string => x.toFixed(1);
+            this.output.info(
+                `timing: ${label}: quick pick shown ${ms(times.pickShown - times.clicked)} ms after the click, result ${ms(performance.now() - picked)} ms after the pick (${first ? 'first run of this session' : 'warm'})`
+            );
+        }
+        return result;
     }
 
     private label(request: DryRunRequest, handler: HandlerInfo): string {
@@ -190,6 +239,7 @@ export class DryRunController implements vscode.Disposable {
                     } else {
                         this.show(result);
                     }
+                    this.firstRun = false;
                     this.didRun.fire({ root, result });
                     return result;
                 } finally {

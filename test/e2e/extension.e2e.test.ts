@@ -133,6 +133,10 @@ describe('the Nango extension in a real VS Code', function () {
                 `missing lens ${t} in ${JSON.stringify(titles)}`
             );
         await v.screenshot('code-lens');
+        // Showing an event function started the folder's emulator server, before any run: the first
+        // click's quick pick does not wait for a process to start.
+        const output = await v.waitForOutput('Nango Emulator', /emulator server for .* listening on/);
+        assert.doesNotMatch(output, /timing: |dryrun \(/);
     });
 
     it('reconnects to another org from the lens and shows the rejection in the output', async function () {
