@@ -1,5 +1,5 @@
 /**
- * Bundles the extension-host suite (suite/index.ts + suite/*.electron.test.ts) to CommonJS for VS Code
+ * Bundles the extension-host suites (suite/index.ts + suite/*.electron.test.ts + suite/*.multiroot.test.ts) to CommonJS for VS Code
  * to load with `extensionTestsPath`. `vscode` and `mocha` stay external (the extension host provides
  * `vscode`; mocha resolves from the repo's node_modules, so the output must stay inside the repo).
  */
@@ -16,7 +16,7 @@ export async function bundleExtensionHostSuite(outdir = path.join(repoRoot, '.vs
     rmSync(outdir, { recursive: true, force: true });
     const suiteDir = path.join(here, 'suite');
     const entryPoints = readdirSync(suiteDir)
-        .filter((f) => f === 'index.ts' || f.endsWith('.electron.test.ts'))
+        .filter((f) => f === 'index.ts' || /\.(electron|multiroot)\.test\.ts$/.test(f))
         .map((f) => path.join(suiteDir, f));
     await esbuild.build({
         entryPoints,

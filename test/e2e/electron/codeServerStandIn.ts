@@ -71,7 +71,8 @@ function parseVSCodeArgs(argv: readonly string[]): StandInArgs {
 
 async function main(): Promise<number> {
     const args = parseVSCodeArgs(process.argv.slice(2));
-    const name = 'extension-host-suite';
+    const suite = process.env.NANGO_E2E_SUITE ?? 'electron';
+    const name = suite === 'electron' ? 'extension-host-suite' : `extension-host-suite-${suite}`;
     const report = path.join(repoRoot, 'test-results', 'e2e', `${name}-report.txt`);
     // The rest of test-electron's extensionTestsEnv is in process.env, which the harness passes on.
     const result = await runExtensionTests({ ...args, name, env: { NANGO_E2E_REPORT_FILE: report } });

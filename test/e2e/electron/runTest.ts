@@ -25,7 +25,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { findCodeServer } from '../harness';
 import { bundleExtensionHostSuite, here, repoRoot } from './bundle';
-import { makeSuiteWorkspace } from './workspace';
+import { makeMultiRootWorkspace, makeSuiteWorkspace } from './workspace';
 
 const standIn = path.join(here, 'code-server-stand-in.sh');
 
@@ -50,6 +50,32 @@ function vscodeExecutable(): { path: string | undefined; label: string } {
     return { path: desktop, label: desktop ? `desktop VS Code at ${desktop}` : 'desktop VS Code (downloaded)' };
 }
 
+/** Runs one suite (NANGO_E2E_SUITE) with `workspace` open; returns VS Code's exit code. */
+async function runSuite(
+    executable: { path: string | undefined },
+    extensionTestsPath: string,
+    suite: 'electron' | 'multiroot',
+    workspace: string,
+    env: Record<string, string>
+): Promise<number> {
+    try {
+        return await runTests({
+            version: process.env.VSCODE_VERSION ?? '1.100.3',
+            vscodeExecutablePath: executable.path,
+            extensionDevelopmentPath: repoRoot,
+            extensionTestsPath,
+            // runTests adds --disable-workspace-trust (trusted), --skip-welcome, --no-sandbox, … itself.
+            launchArgs: [workspace, '--disable-extensions'],
+            extensionTestsEnv: { NANGO_E2E_REPO_ROOT: repoRoot, NANGO_E2E_SUITE: suite, ...env }
+        });
+    } catch (err) {
+        // runTests rejects with TestRunFailedError { code } when VS Code exits non-zero.
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'number') return code;
+        throw err;
+    }
+}
+
 async function main(): Promise<number> {
     if (!existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
         console.error('dist/extension.js is missing: npm run build');
@@ -59,23 +85,20 @@ async function main(): Promise<number> {
     console.log(`extension-host suite in ${executable.label}`);
     const extensionTestsPath = await bundleExtensionHostSuite();
     const workspace = makeSuiteWorkspace();
+    let code: number;
     try {
-        return await runTests({
-            version: process.env.VSCODE_VERSION ?? '1.100.3',
-            vscodeExecutablePath: executable.path,
-            extensionDevelopmentPath: repoRoot,
-            extensionTestsPath,
-            // runTests adds --disable-workspace-trust (trusted), --skip-welcome, --no-sandbox, … itself.
-            launchArgs: [workspace, '--disable-extensions'],
-            extensionTestsEnv: { NANGO_E2E_REPO_ROOT: repoRoot, NANGO_E2E_WORKSPACE: workspace }
-        });
-    } catch (err) {
-        // runTests rejects with TestRunFailedError { code } when VS Code exits non-zero.
-        const code = (err as { code?: unknown }).code;
-        if (typeof code === 'number') return code;
-        throw err;
+        code = await runSuite(executable, extensionTestsPath, 'electron', workspace, { NANGO_E2E_WORKSPACE: workspace });
     } finally {
         rmSync(workspace, { recursive: true, force: true });
+    }
+    // A second window: two nango-integrations folders in one workspace (.code-workspace).
+    console.log('multi-root suite: two folders in one window');
+    const multiRoot = makeMultiRootWorkspace();
+    try {
+        const second = await runSuite(executable, extensionTestsPath, 'multiroot', multiRoot.file, {});
+        return code || second;
+    } finally {
+        for (const dir of multiRoot.folders) rmSync(dir, { recursive: true, force: true });
     }
 }
 

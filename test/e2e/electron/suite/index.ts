@@ -1,6 +1,7 @@
 /**
  * Entry point that VS Code loads in the extension host (`extensionTestsPath`): runs the bundled
- * *.electron.test.js files next to this file with mocha and rejects when a test fails.
+ * *.<suite>.test.js files next to this file with mocha and rejects when a test fails. NANGO_E2E_SUITE
+ * names the suite: "electron" (default; one folder open) or "multiroot" (a workspace of two folders).
  * Launched by ../runTest.ts through @vscode/test-electron's runTests(), in desktop VS Code or in
  * code-server (../code-server-stand-in.sh). With NANGO_E2E_REPORT_FILE set (the stand-in sets it), the
  * mocha report goes to that file (the web workbench's log forwarding would mangle mocha's printf-style
@@ -18,7 +19,8 @@ export function run(): Promise<void> {
         Mocha.reporters.Base.consoleLog = (...args: unknown[]) => appendFileSync(reportFile, format(...args) + '\n');
     }
     const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: !reportFile });
-    for (const f of readdirSync(__dirname).filter((f) => f.endsWith('.electron.test.js'))) mocha.addFile(path.join(__dirname, f));
+    const suffix = `.${process.env.NANGO_E2E_SUITE ?? 'electron'}.test.js`;
+    for (const f of readdirSync(__dirname).filter((f) => f.endsWith(suffix))) mocha.addFile(path.join(__dirname, f));
     return new Promise((resolve, reject) => {
         mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
     });

@@ -27,6 +27,11 @@ export function projectUri(relative: string): vscode.Uri {
 /** What activate() returns (src/extension.ts NangoExtensionApi), as far as the suite needs it. */
 export interface ExtensionApi {
     ready: Promise<void>;
+    projects: { all(): ReadonlyArray<{ root: string }> };
+    /** The Nango Emulator view's data, as the view shows it. */
+    emulatorView: vscode.TreeDataProvider<unknown>;
+    /** The Testing view's scenarios. */
+    scenarioTests: vscode.TestController;
 }
 
 /** Activates the extension and waits until its workspace model is built. */

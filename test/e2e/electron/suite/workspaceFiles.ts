@@ -14,3 +14,9 @@ export default createOnEvent({
     }
 });
 `;
+
+/** The names of the multi-root workspace's two folders (each a copy of the example). */
+export const MULTI_ROOT_FOLDERS = ['team-a', 'team-b'] as const;
+
+/** The second folder's GitHub connection (gh-admin in the example), renamed so runs show their folder. */
+export const SECOND_FOLDER_CONNECTION = 'gh-admin-team-b';
