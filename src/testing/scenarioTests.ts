@@ -54,14 +54,20 @@ export class ScenarioTests implements vscode.Disposable {
         this.scenarios.clear();
         const roots: vscode.TestItem[] = [];
         const problems = new Map<string, vscode.Diagnostic[]>();
-        for (const model of this.projects.all()) {
+        const models = this.projects.all();
+        for (const model of models) {
+            // Several projects (a multi-root window): each one's files under an item of its own, so two
+            // github.json files are told apart; one project: its files at the top, as before.
+            const project = models.length > 1 ? this.projectItem(model.root) : undefined;
+            const add = (item: vscode.TestItem): void => (project ? project.children.add(item) : void roots.push(item));
+            if (project) roots.push(project);
             let loaded;
             try {
                 loaded = loadScenarios(model.root);
             } catch (err) {
                 const item = this.controller.createTestItem(`error:${model.root}`, `${path.basename(model.root)}: ${(err as Error).message.split('\n')[0]}`);
                 item.error = (err as Error).message;
-                roots.push(item);
+                add(item);
                 continue;
             }
             for (const p of loaded.problems) problems.set(p.file, [...(problems.get(p.file) ?? []), toDiagnostic(p)]);
@@ -85,12 +91,20 @@ export class ScenarioTests implements vscode.Disposable {
                     fileItem.children.add(item);
                     this.scenarios.set(scenario.id, { root: model.root, scenario, item });
                 }
-                roots.push(fileItem);
+                add(fileItem);
             }
         }
         this.controller.items.replace(roots);
         this.problems.clear();
         for (const [file, list] of problems) this.problems.set(vscode.Uri.file(file), list);
+    }
+
+    /** A project in a multi-root window: named after its workspace folder, with its path beside. */
+    private projectItem(root: string): vscode.TestItem {
+        const uri = vscode.Uri.file(root);
+        const item = this.controller.createTestItem(`project:${root}`, vscode.workspace.getWorkspaceFolder(uri)?.name ?? path.basename(root), uri);
+        item.description = vscode.workspace.asRelativePath(root, true);
+        return item;
     }
 
     /** The scenarios a request covers (a file, a scenario or a step selects its scenario). */
