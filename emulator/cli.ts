@@ -56,6 +56,8 @@ async function perform(cmd: Command, raw: Record<string, unknown>): Promise<void
         CLI_FIELDS
     );
     await withEmulator(cmd, async (emulator, opts) => {
+        // The worker starts while this process reads fixtures and state and checks the compile cache.
+        if (op.operation !== 'reset') emulator.warmUp();
         const result = await performOperation(emulator, op);
         if (result.operation === 'reset') {
             const n = result.connections;
@@ -180,6 +182,7 @@ export function buildProgram(): Command {
                 ...runLimitsOf(opts),
                 ...(o.quiet ? {} : { log: (line: string) => out.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`) })
             });
+            void server.context.warmUp();
             if (opts.json) {
                 process.stdout.write(JSON.stringify({ ok: true, url: server.url, host: server.host, port: server.port, root, pid: process.pid }) + '\n');
             } else {

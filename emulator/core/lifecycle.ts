@@ -91,6 +91,11 @@ export class Emulator {
         this.overlay = overlay;
     }
 
+    /** Starts the handler worker now, while the caller prepares the run (see HandlerWorker.warmUp). */
+    warmUp(): void {
+        this.worker.warmUp();
+    }
+
     dispose(): void {
         // A lent worker goes back to its pool, which ends it.
         if (!this.options.worker) this.worker.dispose();

@@ -149,6 +149,8 @@ export class ServerContext {
         return this.fixturesCache.fixtures;
     }
 
+    private disposed = false;
+
     /**
      * A warm Emulator (its worker process stays up between runs); replaced when the fixtures change.
      * Call it only inside serialize(): replacing it stops the worker of a run in progress.
@@ -244,7 +246,18 @@ export class ServerContext {
         );
     }
 
+    /**
+     * Starts the handler worker ahead of the first run (`serve` calls it once it listens): the editor's
+     * first click should not wait for it. Bad fixtures are left for that run to report.
+     */
+    warmUp(): Promise<void> {
+        return this.serialize(() => {
+            if (!this.disposed) this.emulator().warmUp();
+        }).catch(() => undefined);
+    }
+
     dispose(): void {
+        this.disposed = true;
         this.emulatorCache?.emulator.dispose();
         this.emulatorCache = undefined;
     }
