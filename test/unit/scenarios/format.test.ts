@@ -251,4 +251,24 @@ describe('scenario files', () => {
             local.cleanup();
         }
     });
+
+    it('fixtures that do not load put no problem in the scenario files: they are reported at their own field', () => {
+        const fixtures = salesforceFixtures() as { connections?: { account: string }[] };
+        const broken = { ...fixtures, connections: [{ id: 'sf-1', integration: 'salesforce', account: 'nobody' }] };
+        const local = makeProject({
+            [FIXTURES]: broken,
+            'salesforce/on-events/validate.ts': handlerSource('validate-connection', 'return;'),
+            '.nango-emulator/scenarios/a.json': scenario([{ action: 'reset' }])
+        });
+        try {
+            const loaded = loadScenarios(local.root);
+            assert.deepEqual(loaded.problems, []);
+            assert.deepEqual(
+                loaded.scenarios.map((s) => s.id),
+                ['a.json#story']
+            );
+        } finally {
+            local.cleanup();
+        }
+    });
 });
