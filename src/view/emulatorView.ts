@@ -61,8 +61,10 @@ export class EmulatorView implements vscode.TreeDataProvider<EmulatorNode>, vsco
     getTreeItem(node: EmulatorNode): vscode.TreeItem {
         switch (node.kind) {
             case 'project': {
-                const item = new vscode.TreeItem(path.basename(node.root), vscode.TreeItemCollapsibleState.Expanded);
-                item.description = vscode.workspace.asRelativePath(path.dirname(node.root));
+                // Several projects (a multi-root window): named after their workspace folders, as in the Testing view.
+                const folder = this.projects.all().length > 1 ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(node.root)) : undefined;
+                const item = new vscode.TreeItem(folder?.name ?? path.basename(node.root), vscode.TreeItemCollapsibleState.Expanded);
+                item.description = folder ? vscode.workspace.asRelativePath(node.root, true) : vscode.workspace.asRelativePath(path.dirname(node.root));
                 item.contextValue = 'nangoProject';
                 item.iconPath = new vscode.ThemeIcon('plug');
                 item.tooltip = node.root;

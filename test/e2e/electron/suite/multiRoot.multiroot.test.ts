@@ -84,7 +84,9 @@ describe('two nango-integrations folders in one window', function () {
     it('the Emulator view has one entry per folder, each with its own connections', async function () {
         const view = api.emulatorView;
         const projects = (await view.getChildren()) ?? [];
-        const labels = await Promise.all(projects.map(async (node) => (await view.getTreeItem(node)).tooltip));
+        const items = await Promise.all(projects.map((node) => view.getTreeItem(node)));
+        assert.deepEqual(items.map((i) => i.label).sort(), [...MULTI_ROOT_FOLDERS].sort(), 'each project is named after its folder');
+        const labels = items.map((i) => i.tooltip);
         assert.deepEqual([...labels].sort(), MULTI_ROOT_FOLDERS.map(folderRoot).sort());
         for (const [i, node] of projects.entries()) {
             const text = JSON.stringify(await describeTree(view, node));
