@@ -229,7 +229,8 @@ async function handleRun(req: RunRequest): Promise<void> {
         const nango = new EmulatedNango(req, loaded.metadataSchema, fakes, {
             log,
             metadataChanged: (metadata) => send({ type: 'metadata', id: req.id, metadata }),
-            callSiteOf: (stack) => handler?.sandbox.sourceMap?.firstUserFrame(stack)
+            callSiteOf: (stack) => handler?.sandbox.sourceMap?.firstUserFrame(stack),
+            sdkCall: (entry) => send({ type: 'sdkCall', id: req.id, entry: redactor.value(entry) })
         });
         // The user's msw handlers file runs as plain Node: its console still shows in the run's logs.
         captureConsole(log);

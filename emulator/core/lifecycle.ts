@@ -335,6 +335,7 @@ export class Emulator {
         for (const entry of outcome.logs) ctx.logs.push({ ...entry, handler: label });
         for (const entry of outcome.requests)
             ctx.requests.push({ ...(overlay ? relabelRequest(entry, this.fixturesFile, ctx.integration, overlay) : entry), handler: label });
+        for (const entry of outcome.sdkCalls ?? []) ctx.sdkCalls.push({ ...entry, handler: label });
         const result: HandlerResult = {
             integration: handler.integration,
             name: handler.name,

@@ -44,6 +44,20 @@ export interface ProviderRequest {
 }
 
 /**
+ * A `nango` call that is not a provider request (metadata, connection, token…), for the editor to show
+ * at its line. `summary` names keys only, never values: metadata and tokens hold secrets and personal data.
+ */
+export interface SdkCall {
+    method: string;
+    /** "→ { organizationId, webhookId }" (what getMetadata read), "{ webhookId }" (what updateMetadata wrote), "→ gh-admin". */
+    summary: string;
+    durationMs: number;
+    /** Set when the call threw; the summary then names the error's type. */
+    failed?: true;
+    callSite?: CallSite;
+}
+
+/**
  * The response that answered a provider request. In the worker, `fixtures` indexes the run's responses
  * (RunRequest.responses: a scenario's overlay first, then the integration's own); relabelRequest
  * (run-request.ts) splits them into `overlay` (the scenario's, by their index there) and `fixtures` (the
@@ -156,6 +170,7 @@ export type WorkerMessage =
     | { type: 'ready' }
     | { type: 'log'; id: number; entry: LogEntry }
     | { type: 'request'; id: number; entry: ProviderRequest }
+    | { type: 'sdkCall'; id: number; entry: SdkCall }
     | { type: 'metadata'; id: number; metadata: Record<string, unknown> }
     | { type: 'described'; id: number; definition?: HandlerDefinition; error?: HandlerErrorInfo; retire?: true }
     /** `retire`: the run changed what the worker shares between runs; the next run needs a new worker. */

@@ -1,7 +1,7 @@
 // The result of a lifecycle run or dry run: what the CLI prints (human or --json), what the extension
 // shows, and what the server returns. Secrets are redacted before a result is built.
 import type { EventName } from '../fixtures/fixtures';
-import type { HandlerErrorInfo, LogEntry, ProviderRequest } from './protocol';
+import type { HandlerErrorInfo, LogEntry, ProviderRequest, SdkCall } from './protocol';
 import type { ConnectionStatus } from '../state/state';
 
 export type Operation = 'connect' | 'reconnect' | 'delete' | 'dryrun';
@@ -47,6 +47,8 @@ export interface RunResult {
     handlers: HandlerResult[];
     logs: (LogEntry & { handler: string })[];
     requests: (ProviderRequest & { handler: string })[];
+    /** The metadata, connection… calls that sent no provider request, keys only; absent when there were none. */
+    sdkCalls?: (SdkCall & { handler: string })[];
     /** null: Nango's own null (nothing set it yet), or no connection (status 'not_created'). */
     metadata: { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
     durationMs: number;

@@ -17,6 +17,7 @@ interface RunContext {
     handlers: HandlerResult[];
     logs: RunResult['logs'];
     requests: RunResult['requests'];
+    sdkCalls: NonNullable<RunResult['sdkCalls']>;
     redactor: Redactor;
     started: number;
     warnings: string[];
@@ -26,7 +27,16 @@ export function startRun(
     start: Pick<RunContext, 'operation' | 'integration' | 'connectionId' | 'account' | 'connection' | 'warnings'>,
     redactor: Redactor
 ): RunContext {
-    return { ...start, metadataBefore: structuredClone(start.connection.metadata), handlers: [], logs: [], requests: [], redactor, started: performance.now() };
+    return {
+        ...start,
+        metadataBefore: structuredClone(start.connection.metadata),
+        handlers: [],
+        logs: [],
+        requests: [],
+        sdkCalls: [],
+        redactor,
+        started: performance.now()
+    };
 }
 
 export function finishRun(ctx: RunContext, outcome: Outcome, events: EventName[], event: EventName | null, status?: RunResult['status']): RunResult {
@@ -48,6 +58,7 @@ export function finishRun(ctx: RunContext, outcome: Outcome, events: EventName[]
         handlers: ctx.handlers,
         logs: ctx.logs,
         requests: ctx.requests,
+        ...(ctx.sdkCalls.length ? { sdkCalls: ctx.sdkCalls } : {}),
         metadata: { before: ctx.metadataBefore, after: notCreated ? null : ctx.connection.metadata },
         durationMs: Math.round(performance.now() - ctx.started),
         error,

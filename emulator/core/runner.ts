@@ -15,6 +15,7 @@ import type {
     LogEntry,
     ProviderRequest,
     RunRequest,
+    SdkCall,
     WorkerMessage
 } from './protocol';
 
@@ -28,6 +29,8 @@ export interface RunOutcome {
     error?: HandlerErrorInfo;
     logs: LogEntry[];
     requests: ProviderRequest[];
+    /** The metadata, connection… calls that sent no provider request; absent when there were none. */
+    sdkCalls?: SdkCall[];
     /** The last metadata the handler wrote, if it wrote any. */
     metadataWritten?: Record<string, unknown>;
     durationMs: number;
@@ -206,8 +209,9 @@ export class HandlerWorker {
         const started = performance.now();
         const logs: LogEntry[] = [];
         const requests: ProviderRequest[] = [];
+        const sdkCalls: SdkCall[] = [];
         let metadataWritten: Record<string, unknown> | undefined;
-        const outcome = await this.exchange<Omit<RunOutcome, 'logs' | 'requests' | 'durationMs' | 'metadataWritten'>>(
+        const outcome = await this.exchange<Omit<RunOutcome, 'logs' | 'requests' | 'sdkCalls' | 'durationMs' | 'metadataWritten'>>(
             { ...request, type: 'run', id, projectRoot: this.options.projectRoot },
             options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
             options.signal,
@@ -216,6 +220,7 @@ export class HandlerWorker {
                     logs.push(m.entry);
                     options.onLog?.(m.entry);
                 } else if (m.type === 'request') requests.push(m.entry);
+                else if (m.type === 'sdkCall') sdkCalls.push(m.entry);
                 else if (m.type === 'metadata') metadataWritten = m.metadata;
                 else if (m.type === 'done') {
                     // A run that changed what runs share leaves a worker no later run may use.
@@ -225,7 +230,14 @@ export class HandlerWorker {
             },
             (error) => ({ ok: false, error })
         );
-        return { ...outcome, logs, requests, ...(metadataWritten ? { metadataWritten } : {}), durationMs: Math.round(performance.now() - started) };
+        return {
+            ...outcome,
+            logs,
+            requests,
+            ...(sdkCalls.length ? { sdkCalls } : {}),
+            ...(metadataWritten ? { metadataWritten } : {}),
+            durationMs: Math.round(performance.now() - started)
+        };
     }
 
     private async exchange<T>(

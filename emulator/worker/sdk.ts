@@ -4,12 +4,13 @@
 import { publicCredentials, tokenOf } from '../fixtures/credentials';
 import { answerAction, checkSyncs, type NangoAnswer, type SyncRef } from '../fakes/integration-calls';
 import { publicConnectionFull, publicIntegration, type IntegrationInclude } from '../fakes/nango-shapes';
-import type { CallSite, RunRequest, LogEntry } from '../core/protocol';
+import type { CallSite, RunRequest, LogEntry, SdkCall } from '../core/protocol';
 import type { ConnectionRecord } from '../state/state';
 import { ActionError, EventFunctionRestrictionError, MetadataValidationError } from './sdk-errors';
 import { UnavailableInEventFunctions } from './sdk-unavailable';
 import { CONSOLE_DROPPED, NangoLogger } from './sdk-logger';
 import { CALL_SITE_HEADER, type ProviderFakes } from './provider-fakes';
+import { callSiteOfCaller, recordSdkCall, returnedShape, shapeOf } from './sdk-calls';
 import { ProviderClient, ProviderHttpError, type AxiosLikeResponse, type ProxyConfiguration } from './sdk-proxy';
 
 interface ZodLike {
@@ -21,10 +22,9 @@ export interface SdkHooks {
     metadataChanged(metadata: Record<string, unknown>): void;
     /** Where in the user's TypeScript a stack taken inside the SDK was called from (the sandbox's source map). */
     callSiteOf?(stack: string): CallSite | undefined;
+    /** A metadata, connection, token… call (no provider request), keys only (sdk-calls.ts). */
+    sdkCall?(call: SdkCall): void;
 }
-
-/** Deep enough to get through the SDK's frames and a few helper functions to the user's call. */
-const CALL_SITE_FRAMES = 40;
 
 function formatLogArgs(args: unknown[]): string {
     return args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : safeJson(a))).join(' ');
@@ -56,7 +56,10 @@ export const EMULATED_NANGO_INTERNALS = [
     'noteCall',
     'answered',
     'answeredResponse',
-    'callSiteHere'
+    'callSiteHere',
+    'recorded',
+    'readMetadata',
+    'integrationView'
 ] as const;
 
 export class EmulatedNango extends UnavailableInEventFunctions {
@@ -132,27 +135,33 @@ export class EmulatedNango extends UnavailableInEventFunctions {
 
     /** Where the user's code called the SDK method running now (undefined when no frame maps to TypeScript). */
     private callSiteHere(): CallSite | undefined {
-        if (!this.hooks.callSiteOf) return undefined;
-        const limit = Error.stackTraceLimit;
-        Error.stackTraceLimit = CALL_SITE_FRAMES;
-        const stack = new Error().stack ?? '';
-        Error.stackTraceLimit = limit;
-        return this.hooks.callSiteOf(stack);
+        return callSiteOfCaller(this.hooks.callSiteOf);
+    }
+
+    /** Runs a call that sends no provider request and reports it at the user's line (sdk-calls.ts). */
+    private recorded<T>(method: string, run: () => Promise<T>, summary: string | ((value: T) => string)): Promise<T> {
+        return recordSdkCall((call) => this.hooks.sdkCall?.(call), method, this.callSiteHere(), run, summary);
     }
 
     // ---- Connection, integration, environment ----------------------------------------------------
 
     /** What GET /connection/:id answers (nango-shapes.ts), as runner-sdk's getConnection returns it. */
-    async getConnection(providerConfigKeyOverride?: string, connectionIdOverride?: string): Promise<Record<string, unknown>> {
-        this.assertOwnConnection({ providerConfigKey: providerConfigKeyOverride, connectionId: connectionIdOverride }, 'getConnection');
-        const c = this.req.connection;
-        const record = { ...c, account: '', metadata: this.metadata } as ConnectionRecord;
-        return structuredClone(publicConnectionFull(record, publicCredentials(c.credentials, false))) as unknown as Record<string, unknown>;
+    getConnection(providerConfigKeyOverride?: string, connectionIdOverride?: string): Promise<Record<string, unknown>> {
+        return this.recorded(
+            'getConnection',
+            async () => {
+                this.assertOwnConnection({ providerConfigKey: providerConfigKeyOverride, connectionId: connectionIdOverride }, 'getConnection');
+                const c = this.req.connection;
+                const record = { ...c, account: '', metadata: this.metadata } as ConnectionRecord;
+                return structuredClone(publicConnectionFull(record, publicCredentials(c.credentials, false))) as unknown as Record<string, unknown>;
+            },
+            `→ ${this.connectionId}`
+        );
     }
 
     /** @nangohq/node getToken: the access token for OAuth 2, the OAuth 1 pair, else the whole credentials. */
-    async getToken(): Promise<unknown> {
-        return structuredClone(tokenOf(this.req.connection.credentials));
+    getToken(): Promise<unknown> {
+        return this.recorded('getToken', async () => structuredClone(tokenOf(this.req.connection.credentials)), returnedShape);
     }
 
     /**
@@ -160,7 +169,11 @@ export class EmulatedNango extends UnavailableInEventFunctions {
      * value counts: @nangohq/node's addQueryParams (dist/utils.js) `set`s the parameter once per value, so
      * `include: ['webhook', 'credentials']` reaches Nango as `include=credentials` alone.
      */
-    async getIntegration(queries?: { include?: IntegrationInclude[] }): Promise<Record<string, unknown>> {
+    getIntegration(queries?: { include?: IntegrationInclude[] }): Promise<Record<string, unknown>> {
+        return this.recorded('getIntegration', async () => this.integrationView(queries), `→ ${this.providerConfigKey}`);
+    }
+
+    private integrationView(queries?: { include?: IntegrationInclude[] }): Record<string, unknown> {
         const include = queries?.include?.length ? queries.include.slice(-1) : [];
         const view = publicIntegration({
             key: this.providerConfigKey,
@@ -173,12 +186,20 @@ export class EmulatedNango extends UnavailableInEventFunctions {
     }
 
     /** runner-sdk: the integration's webhook_url, read with include: ['webhook']. */
-    async getWebhookURL(): Promise<string | null | undefined> {
-        return (await this.getIntegration({ include: ['webhook'] }))['webhook_url'] as string | null | undefined;
+    getWebhookURL(): Promise<string | null | undefined> {
+        return this.recorded(
+            'getWebhookURL',
+            async () => this.integrationView({ include: ['webhook'] })['webhook_url'] as string | null | undefined,
+            returnedShape
+        );
     }
 
-    async getEnvironmentVariables(): Promise<{ name: string; value: string }[] | null> {
-        return Object.entries(this.req.environment.variables).map(([name, value]) => ({ name, value }));
+    getEnvironmentVariables(): Promise<{ name: string; value: string }[] | null> {
+        return this.recorded(
+            'getEnvironmentVariables',
+            async () => Object.entries(this.req.environment.variables).map(([name, value]) => ({ name, value })),
+            returnedShape
+        );
     }
 
     getVariant(): string {
@@ -188,7 +209,11 @@ export class EmulatedNango extends UnavailableInEventFunctions {
     // ---- Metadata --------------------------------------------------------------------------------
 
     /** The connection's metadata, null until something sets it (Nango creates OAuth connections so). */
-    async getMetadata<T = Record<string, unknown>>(): Promise<T> {
+    getMetadata<T = Record<string, unknown>>(): Promise<T> {
+        return this.recorded('getMetadata', async () => this.readMetadata() as T, returnedShape);
+    }
+
+    private readMetadata(): Record<string, unknown> | null {
         if (this.metadataSchema && this.metadata !== null) {
             const parsed = this.metadataSchema.safeParse(this.metadata);
             if (!parsed.success) {
@@ -199,18 +224,30 @@ export class EmulatedNango extends UnavailableInEventFunctions {
                 });
             }
         }
-        return structuredClone(this.metadata) as T;
+        return structuredClone(this.metadata);
     }
 
-    async setMetadata(metadata: Record<string, unknown>): Promise<AxiosLikeResponse<Record<string, unknown>>> {
-        this.writeMetadata(this.validateMetadata(metadata, 'setMetadata'));
-        return this.metadataResponse();
+    setMetadata(metadata: Record<string, unknown>): Promise<AxiosLikeResponse<Record<string, unknown>>> {
+        return this.recorded(
+            'setMetadata',
+            async () => {
+                this.writeMetadata(this.validateMetadata(metadata, 'setMetadata'));
+                return this.metadataResponse();
+            },
+            shapeOf(metadata)
+        );
     }
 
-    async updateMetadata(metadata: Record<string, unknown>): Promise<AxiosLikeResponse<Record<string, unknown>>> {
-        requireObject(metadata, 'updateMetadata');
-        this.writeMetadata(this.validateMetadata({ ...this.metadata, ...metadata }, 'updateMetadata'));
-        return this.metadataResponse();
+    updateMetadata(metadata: Record<string, unknown>): Promise<AxiosLikeResponse<Record<string, unknown>>> {
+        return this.recorded(
+            'updateMetadata',
+            async () => {
+                requireObject(metadata, 'updateMetadata');
+                this.writeMetadata(this.validateMetadata({ ...this.metadata, ...metadata }, 'updateMetadata'));
+                return this.metadataResponse();
+            },
+            shapeOf(metadata)
+        );
     }
 
     /** Deprecated in Nango: setMetadata under another name (runner-sdk/lib/action.ts setFieldMapping). */
@@ -235,7 +272,7 @@ export class EmulatedNango extends UnavailableInEventFunctions {
             source: 'console',
             hiddenInNango: CONSOLE_DROPPED
         });
-        const metadata = (await this.getMetadata()) as Record<string, unknown>;
+        const metadata = this.readMetadata() as Record<string, unknown>;
         return (metadata['fieldMapping'] as Record<string, string> | undefined) || {};
     }
 

@@ -1,13 +1,15 @@
-// What a run's results look like at the handler's code: the provider requests grouped by the line that
-// made them, the after-text on that line, its hover, and the lens line's outcome. Pure (no vscode
-// import): the adapters in this folder render these strings. Bodies and headers arrive redacted from
-// the emulator (emulator/core/redact.ts); nothing here adds a value the result did not carry.
+// What a run's results look like at the handler's code: the provider requests and the other SDK calls
+// (metadata, connection…) grouped by the line that made them, the after-text on that line, its hover,
+// and the lens line's outcome. Pure (no vscode import): the adapters in this folder render these
+// strings. Bodies and headers arrive redacted from the emulator (emulator/core/redact.ts); nothing here
+// adds a value the result did not carry.
 import * as path from 'node:path';
-import type { ProviderRequest } from '../../emulator/core/protocol';
+import type { ProviderRequest, SdkCall } from '../../emulator/core/protocol';
 import type { RunResult } from '../../emulator/core/result';
 import { verdictOf } from '../runs/verdict';
 
 export type RunRequestEntry = RunResult['requests'][number];
+export type SdkCallEntry = NonNullable<RunResult['sdkCalls']>[number];
 
 /** The requests one line of a file made (a retried call or a paginate loop makes several). */
 export interface CallLine {
@@ -15,6 +17,8 @@ export interface CallLine {
     line: number;
     column: number;
     requests: RunRequestEntry[];
+    /** The calls on this line that sent no provider request (getMetadata, updateMetadata…). */
+    sdkCalls: SdkCallEntry[];
 }
 
 /** How a line's requests went: an unmatched or unanswered request is an error; a 4xx/5xx a warning. */
@@ -26,23 +30,24 @@ function samePath(a: string, b: string): boolean {
     return path.normalize(a) === path.normalize(b);
 }
 
-/** The lines of `file` that made provider requests in this run, in line order. */
+/** The lines of `file` that made provider requests or other SDK calls in this run, in line order. */
 export function callLinesIn(result: RunResult, file: string): CallLine[] {
     const byLine = new Map<number, CallLine>();
-    for (const request of result.requests) {
-        const site = request.callSite;
-        if (!site || !samePath(site.file, file)) continue;
-        const line = byLine.get(site.line) ?? { line: site.line, column: site.column, requests: [] };
-        line.requests.push(request);
+    const lineOf = (site: ProviderRequest['callSite']): CallLine | undefined => {
+        if (!site || !samePath(site.file, file)) return undefined;
+        const line = byLine.get(site.line) ?? { line: site.line, column: site.column, requests: [], sdkCalls: [] };
         byLine.set(site.line, line);
-    }
+        return line;
+    };
+    for (const request of result.requests) lineOf(request.callSite)?.requests.push(request);
+    for (const call of result.sdkCalls ?? []) lineOf(call.callSite)?.sdkCalls.push(call);
     return [...byLine.values()].sort((a, b) => a.line - b.line);
 }
 
-/** Every file the run has results for: its handlers' files and the files its requests came from. */
+/** Every file the run has results for: its handlers' files and the files its requests and SDK calls came from. */
 export function filesOf(result: RunResult): string[] {
     const files = new Set(result.handlers.map((h) => path.normalize(h.file)));
-    for (const r of result.requests) if (r.callSite) files.add(path.normalize(r.callSite.file));
+    for (const r of [...result.requests, ...(result.sdkCalls ?? [])]) if (r.callSite) files.add(path.normalize(r.callSite.file));
     return [...files];
 }
 
@@ -63,6 +68,11 @@ function statusText(r: ProviderRequest): string {
 
 function ms(value: number): string {
     return `${Math.round(value)} ms`;
+}
+
+/** SDK calls answer from memory: "0 ms" would read as not timed. */
+export function callMs(value: number): string {
+    return value < 0.5 ? '<1 ms' : ms(value);
 }
 
 export function toneOf(requests: readonly ProviderRequest[]): CallTone {
@@ -86,6 +96,30 @@ export function inlineText(requests: readonly ProviderRequest[]): string {
     return sameTarget
         ? `${target} → ${statuses} · ${requests.length} requests · ${ms(total)}`
         : `${target} … → ${statuses} · ${requests.length} requests · ${ms(total)}`;
+}
+
+/**
+ * The after-text of SDK calls that sent no provider request: "updateMetadata { webhookId } · 2 ms",
+ * "getMetadata → { organizationId } · <1 ms"; a call made again on one line (a loop) says how often.
+ */
+export function sdkCallText(calls: readonly SdkCall[]): string {
+    const first = calls[0];
+    if (!first) return '';
+    const total = callMs(calls.reduce((sum, c) => sum + c.durationMs, 0));
+    const target = `${first.method} ${first.summary}`;
+    if (calls.length === 1) return `${target} · ${total}`;
+    const same = calls.every((c) => c.method === first.method && c.summary === first.summary);
+    return `${target}${same ? '' : ' …'} · ${calls.length} calls · ${total}`;
+}
+
+/** The after-text of a line: its requests, then its other SDK calls. */
+export function lineText(line: CallLine): string {
+    return [inlineText(line.requests), sdkCallText(line.sdkCalls)].filter(Boolean).join('; ');
+}
+
+/** A line's tone: its requests', or an error when one of its SDK calls threw. */
+export function lineTone(line: CallLine): CallTone {
+    return line.sdkCalls.some((c) => c.failed) ? 'error' : toneOf(line.requests);
 }
 
 /** A JSON value for a hover's code block, cut at a readable size. */
@@ -133,10 +167,21 @@ export function requestMarkdown(r: ProviderRequest): string {
     return lines.join('\n');
 }
 
-/** The hover of a call line: its requests, in the order they were sent. */
-export function hoverMarkdown(requests: readonly ProviderRequest[]): string {
-    const parts = requests.map(requestMarkdown);
-    const head = `Nango emulator: ${requests.length === 1 ? 'provider request' : `${requests.length} provider requests`} of the last run`;
+/** One SDK call in a hover: the method, what it read or wrote (keys only), how long it took. */
+export function sdkCallMarkdown(c: SdkCall): string {
+    const facts = [`**${md(c.method)}** ${code(c.summary)}`, md(callMs(c.durationMs))];
+    return [facts.join(' · '), '', c.failed ? 'The call threw.' : 'Keys and names only: the values it read or wrote are not shown.'].join('\n');
+}
+
+function counted(n: number, what: string): string {
+    return n === 1 ? what : `${n} ${what}s`;
+}
+
+/** The hover of a call line: its requests in the order they were sent, then its other SDK calls. */
+export function hoverMarkdown(requests: readonly ProviderRequest[], sdkCalls: readonly SdkCall[] = []): string {
+    const parts = [...requests.map(requestMarkdown), ...sdkCalls.map(sdkCallMarkdown)];
+    const what = [requests.length ? counted(requests.length, 'provider request') : '', sdkCalls.length ? counted(sdkCalls.length, 'SDK call') : ''];
+    const head = `Nango emulator: ${what.filter(Boolean).join(' and ')} of the last run`;
     return [`*${md(head)}*`, ...parts].join('\n\n---\n\n');
 }
 

@@ -1,8 +1,8 @@
-// Results at the lines that made provider requests: an after-text ("GET /user → 200 · 34 ms", in the
-// error colour when no fixture answered) and a hover with the request and response (bodies redacted by
-// the emulator, cut here). A file edited since the run shows neither: its lines may have moved.
+// Results at the lines that made provider requests or other SDK calls: an after-text ("GET /user → 200 ·
+// 34 ms", "updateMetadata { webhookId } · 2 ms"; in the error colour when no fixture answered or a call
+// threw) and a hover with the request and response (bodies redacted by the emulator, cut here). A file edited since the run shows neither: its lines may have moved.
 import * as vscode from 'vscode';
-import { callLinesIn, hoverMarkdown, inlineText, toneOf, type CallLine, type CallTone } from './format';
+import { callLinesIn, hoverMarkdown, lineText, lineTone, type CallLine, type CallTone } from './format';
 import type { RunResultsStore } from './store';
 
 const TONE_COLOR: Record<CallTone, string> = {
@@ -49,7 +49,7 @@ export class InlineResults implements vscode.HoverProvider, vscode.Disposable {
         const byTone: Record<CallTone, vscode.DecorationOptions[]> = { ok: [], warning: [], error: [] };
         for (const call of this.linesOf(editor.document)) {
             const end = editor.document.lineAt(call.line - 1).range.end;
-            byTone[toneOf(call.requests)].push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: inlineText(call.requests) } } });
+            byTone[lineTone(call)].push({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: lineText(call) } } });
         }
         for (const tone of Object.keys(byTone) as CallTone[]) editor.setDecorations(this.types[tone], byTone[tone]);
     }
@@ -57,7 +57,7 @@ export class InlineResults implements vscode.HoverProvider, vscode.Disposable {
     provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
         const call = this.linesOf(document).find((l) => l.line - 1 === position.line);
         if (!call) return undefined;
-        const markdown = new vscode.MarkdownString(hoverMarkdown(call.requests));
+        const markdown = new vscode.MarkdownString(hoverMarkdown(call.requests, call.sdkCalls));
         return new vscode.Hover(markdown, document.lineAt(position.line).range);
     }
 }

@@ -1,11 +1,12 @@
 // The results view's content for one run, as plain data: the outcome (the run's one verdict), the error
-// with its ActionError payload, the provider requests, the logs with their levels, the metadata change
-// and the emulator's warnings. Pure (no vscode import); results/view.ts turns nodes into tree items.
+// with its ActionError payload, the provider requests, the other SDK calls (keys only), the logs with
+// their levels, the metadata change and the emulator's warnings. Pure (no vscode import); results/view.ts
+// turns nodes into tree items.
 import * as path from 'node:path';
 import type { CallSite, LogLevel } from '../../emulator/core/protocol';
 import type { MetadataChange, RunResult } from '../../emulator/core/result';
 import { shownPayload, verdictOf } from '../runs/verdict';
-import { pathOf, requestMarkdown, toneOf } from './format';
+import { callMs, pathOf, requestMarkdown, sdkCallMarkdown, toneOf } from './format';
 
 export type ResultIcon =
     | 'pass'
@@ -20,7 +21,8 @@ export type ResultIcon =
     | 'diff-removed'
     | 'diff-modified'
     | 'circle-slash'
-    | 'json';
+    | 'json'
+    | 'symbol-method';
 
 export interface ResultNode {
     label: string;
@@ -106,6 +108,20 @@ function requestsNode(r: RunResult): ResultNode {
     return { label: 'Provider requests', description: String(r.requests.length), icon: 'globe', children, expanded: true };
 }
 
+/** Metadata, connection… calls, at their lines; absent when the run made none. */
+function sdkCallsNode(r: RunResult): ResultNode | undefined {
+    const calls = r.sdkCalls ?? [];
+    if (!calls.length) return undefined;
+    const children = calls.map((c): ResultNode => ({
+        label: `${c.method} ${c.summary}`,
+        description: [callMs(c.durationMs), c.callSite ? `${path.basename(c.callSite.file)}:${c.callSite.line}` : undefined].filter(Boolean).join(' · '),
+        icon: c.failed ? 'error' : 'symbol-method',
+        tooltip: sdkCallMarkdown(c),
+        ...(c.callSite ? { location: c.callSite } : {})
+    }));
+    return { label: 'SDK calls', description: String(calls.length), icon: 'symbol-method', children, expanded: true };
+}
+
 function logsNode(r: RunResult): ResultNode {
     const children = r.logs.map((l): ResultNode => ({
         label: firstLine(l.message),
@@ -135,11 +151,13 @@ function metadataNode(r: RunResult, changes: readonly MetadataChange[]): ResultN
 /** The view's rows for a run; `changes` is the run's metadata diff (emulator/core/result.ts diffMetadata). */
 export function resultNodes(r: RunResult, changes: readonly MetadataChange[], stale: boolean): ResultNode[] {
     const error = errorNode(r);
+    const sdkCalls = sdkCallsNode(r);
     const warnings: ResultNode[] = r.warnings.map((w) => ({ label: firstLine(w), icon: 'warning', tooltip: w }));
     return [
         outcomeNode(r, stale),
         ...(error ? [error] : []),
         requestsNode(r),
+        ...(sdkCalls ? [sdkCalls] : []),
         logsNode(r),
         metadataNode(r, changes),
         ...(warnings.length ? [{ label: 'Warnings', description: String(warnings.length), icon: 'warning' as const, children: warnings }] : [])

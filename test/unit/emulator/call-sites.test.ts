@@ -76,6 +76,30 @@ describe('call sites of provider requests', () => {
         );
     });
 
+    it('metadata and connection calls: their line and what they read or wrote, as keys, never a value', async () => {
+        const r = await runBody(
+            `const before = await nango.getMetadata();
+        await nango.updateMetadata({ webhookId: 'wh-private-4242' });
+        const connection = await nango.getConnection();
+        await nango.setMetadata(null as never).catch(() => undefined);
+        await nango.log(String(Object.keys(before ?? {}).length + connection.connection_id.length));`
+        );
+        assert.equal(r.ok, true, JSON.stringify(r.error));
+        assert.deepEqual(
+            r.sdkCalls?.map((c) => [c.method, path.basename(c.callSite?.file ?? '(none)'), c.callSite?.line, c.summary, c.failed ?? false]),
+            [
+                ['getMetadata', 'fn.ts', BODY_FIRST_LINE, '→ { organizationId }', false],
+                ['updateMetadata', 'fn.ts', BODY_FIRST_LINE + 1, '{ webhookId }', false],
+                ['getConnection', 'fn.ts', BODY_FIRST_LINE + 2, '→ sf-1', false],
+                ['setMetadata', 'fn.ts', BODY_FIRST_LINE + 3, 'threw MetadataValidationError', true]
+            ]
+        );
+        // The metadata's values (the fixture's org id, the written webhook id) never leave the worker in a summary.
+        const shown = JSON.stringify(r.sdkCalls);
+        assert.ok(!shown.includes('wh-private-4242') && !shown.includes('00DACME'), shown);
+        assert.equal(r.requests.length, 0);
+    });
+
     it('an unmatched request keeps its call site, and the user msw handlers never see the emulator tag', async () => {
         const r = await runBody(`await nango.get({ endpoint: '/nothing-here' });`, {
             files: {

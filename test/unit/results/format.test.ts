@@ -2,7 +2,17 @@
 // hover and the lens line's outcome; and what the results view lists.
 import assert from 'node:assert/strict';
 import type { RunResult } from '../../../emulator/core/result';
-import { callLinesIn, hoverMarkdown, inlineText, outcomeLensTitle, toneOf, type RunRequestEntry } from '../../../src/results/format';
+import {
+    callLinesIn,
+    hoverMarkdown,
+    inlineText,
+    lineText,
+    lineTone,
+    outcomeLensTitle,
+    toneOf,
+    type RunRequestEntry,
+    type SdkCallEntry
+} from '../../../src/results/format';
 import { resultNodes } from '../../../src/results/tree';
 
 const FILE = '/p/github/on-events/validate.ts';
@@ -17,6 +27,17 @@ function request(over: Partial<RunRequestEntry>): RunRequestEntry {
         account: 'octo',
         matchedBy: '.nango-emulator/fixtures.json integrations.github.responses[0]',
         callSite: { file: FILE, line: 12, column: 33 },
+        handler: 'github/validate',
+        ...over
+    };
+}
+
+function sdkCall(over: Partial<SdkCallEntry>): SdkCallEntry {
+    return {
+        method: 'updateMetadata',
+        summary: '{ webhookId }',
+        durationMs: 2.2,
+        callSite: { file: FILE, line: 30, column: 15 },
         handler: 'github/validate',
         ...over
     };
@@ -80,6 +101,43 @@ describe('results at the code', () => {
             'GET /flaky?a=1 → 503, 200 · 2 requests · 22 ms'
         );
         assert.equal(inlineText([request({ unmatched: true, status: null, matchedBy: undefined })]), 'GET /user → no fixture · 34 ms');
+    });
+
+    it('metadata and connection calls show at their line: method, keys, duration; the hover and the view list them', () => {
+        const r = result({
+            requests: [request({ callSite: { file: FILE, line: 30, column: 40 } })],
+            sdkCalls: [
+                sdkCall({ method: 'getMetadata', summary: '→ { organizationId, webhookId }', durationMs: 0.2, callSite: { file: FILE, line: 25, column: 32 } }),
+                sdkCall({}),
+                sdkCall({ method: 'setMetadata', summary: 'threw MetadataValidationError', failed: true, callSite: { file: FILE, line: 31, column: 15 } })
+            ]
+        });
+        const lines = callLinesIn(r, FILE);
+        assert.deepEqual(
+            lines.map((l) => [l.line, lineText(l), lineTone(l)]),
+            [
+                [25, 'getMetadata → { organizationId, webhookId } · <1 ms', 'ok'],
+                [30, 'GET /user → 200 · 34 ms; updateMetadata { webhookId } · 2 ms', 'ok'],
+                [31, 'setMetadata threw MetadataValidationError · 2 ms', 'error']
+            ]
+        );
+        assert.equal(lineText({ line: 9, column: 1, requests: [], sdkCalls: [sdkCall({}), sdkCall({})] }), 'updateMetadata { webhookId } · 2 calls · 4 ms');
+        const hover = hoverMarkdown(lines[1]!.requests, lines[1]!.sdkCalls);
+        assert.match(hover, /^\*Nango emulator: provider request and SDK call of the last run\*/);
+        assert.ok(hover.includes('**updateMetadata** `{ webhookId }` · 2 ms'), hover);
+        const group = resultNodes(r, [], false).find((n) => n.label === 'SDK calls');
+        assert.deepEqual(
+            group?.children?.map((c) => [c.label, c.description, c.icon]),
+            [
+                ['getMetadata → { organizationId, webhookId }', '<1 ms · validate.ts:25', 'symbol-method'],
+                ['updateMetadata { webhookId }', '2 ms · validate.ts:30', 'symbol-method'],
+                ['setMetadata threw MetadataValidationError', '2 ms · validate.ts:31', 'error']
+            ]
+        );
+        assert.equal(
+            resultNodes(result({}), [], false).find((n) => n.label === 'SDK calls'),
+            undefined
+        );
     });
 
     it('an unmatched or unanswered request is an error, a 4xx a warning', () => {

@@ -1,11 +1,14 @@
 // Results at the handler's code, through the real VS Code API: after a dry run from the lens, the line
 // of the nango.get call has a hover with the request's status and URL (and no credential), the lens line
-// shows the outcome, the "Run Results" view lists the run; editing the file takes the results off it.
+// shows the outcome, the "Run Results" view lists the run; editing the file takes the results off it. An
+// updateMetadata line shows the call with the keys it wrote, never their values.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateExtension, projectUri, runAcceptingFirstPick, until, type ExtensionApi } from './util';
 
 const HANDLER = 'github/on-events/validate-scopes.ts';
+/** Writes the connection's metadata with nango.updateMetadata. */
+const SEED = 'github/on-events/seed-metadata.ts';
 /** The fixture token of the account the dry run uses (.nango-emulator/fixtures.json): never shown. */
 const TOKEN = 'gho_fake0octo0admin0token000000000000';
 
@@ -106,5 +109,32 @@ describe('results at the code', function () {
         } finally {
             await vscode.commands.executeCommand('workbench.action.files.revert');
         }
+    });
+
+    it("the updateMetadata line's hover and the results view show the call with the keys it wrote, not their values", async function () {
+        this.timeout(120_000);
+        const seed = await vscode.workspace.openTextDocument(projectUri(SEED));
+        await vscode.window.showTextDocument(seed);
+        const line = seed
+            .getText()
+            .split('\n')
+            .findIndex((l) => l.includes('await nango.updateMetadata({'));
+        assert.ok(line > 0, 'the example no longer calls nango.updateMetadata');
+        const lens = (await lensesOf(seed.uri)).find((l) => l.command?.title === '▶ Dry run');
+        assert.ok(lens?.command);
+        const result = await runAcceptingFirstPick<{ ok: boolean; error: unknown } | undefined>(lens.command.command, ...(lens.command.arguments ?? []));
+        assert.equal(result?.ok, true, JSON.stringify(result?.error));
+        const text = await until(
+            'a hover on the updateMetadata line',
+            () => hoverText(seed.uri, line),
+            (t) => t.length > 0
+        );
+        assert.match(text, /\*\*updateMetadata\*\* `\{ login, accountId, defaultOrg \}`/);
+        assert.ok(!text.includes('octo-admin'), 'the hover shows a metadata value');
+        const calls = api.resultRows().find((r) => r.label === 'SDK calls');
+        assert.deepEqual(
+            calls?.children?.map((c) => [c.label, c.location?.line]),
+            [['updateMetadata { login, accountId, defaultOrg }', line + 1]]
+        );
     });
 });
