@@ -10,6 +10,7 @@ import { isAbsolutePattern, patternUnder } from '../fakes/path-pattern';
 import { joinedAbsoluteEndpoint } from '../fakes/proxy-url';
 import { secretsOf } from '../core/redact';
 import { renderTemplate } from './templates';
+import { withRawStacks } from './sdk-calls';
 
 /**
  * Ties the requests of one SDK call to where the handler made it. The SDK sets it; the fakes take it off
@@ -253,6 +254,11 @@ export class ProviderFakes {
     }
 
     use(ctx: FakeRunContext): void {
+        // msw takes a stack in every handler it makes (for its own messages): raw, it costs nothing.
+        withRawStacks(() => this.install(ctx));
+    }
+
+    private install(ctx: FakeRunContext): void {
         this.ctx = ctx;
         this.callSites.clear();
         this.matchedBy = new Map();
