@@ -51,3 +51,16 @@ export class NangoLogger {
 
 /** Nango's runtime gives user code a console that writes nowhere (packages/runner/lib/exec.ts). */
 export const CONSOLE_DROPPED = 'console output is not kept by Nango';
+
+/** One log line from nango.log's arguments: strings as they are, errors with their stack, the rest as JSON. */
+export function formatLogArgs(args: unknown[]): string {
+    return args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : safeJson(a))).join(' ');
+}
+
+function safeJson(v: unknown): string {
+    try {
+        return JSON.stringify(v) ?? String(v);
+    } catch {
+        return String(v);
+    }
+}

@@ -8,7 +8,7 @@ import type { CallSite, RunRequest, LogEntry, SdkCall } from '../core/protocol';
 import type { ConnectionRecord } from '../state/state';
 import { ActionError, EventFunctionRestrictionError, MetadataValidationError } from './sdk-errors';
 import { UnavailableInEventFunctions } from './sdk-unavailable';
-import { CONSOLE_DROPPED, NangoLogger } from './sdk-logger';
+import { CONSOLE_DROPPED, formatLogArgs, NangoLogger } from './sdk-logger';
 import { CALL_SITE_HEADER, type ProviderFakes } from './provider-fakes';
 import { callSiteOfCaller, recordSdkCall, returnedShape, shapeOf } from './sdk-calls';
 import { ProviderClient, ProviderHttpError, type AxiosLikeResponse, type ProxyConfiguration } from './sdk-proxy';
@@ -24,18 +24,6 @@ export interface SdkHooks {
     callSiteOf?(stack: string): CallSite | undefined;
     /** A metadata, connection, token… call (no provider request), keys only (sdk-calls.ts). */
     sdkCall?(call: SdkCall): void;
-}
-
-function formatLogArgs(args: unknown[]): string {
-    return args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : safeJson(a))).join(' ');
-}
-
-function safeJson(v: unknown): string {
-    try {
-        return JSON.stringify(v) ?? String(v);
-    } catch {
-        return String(v);
-    }
 }
 
 /** What a handler may not reach through `nango`: the emulator's own state (Nango hides its runner's the same way). */
