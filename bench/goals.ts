@@ -27,7 +27,8 @@ export interface GoalRow {
     verdict: Verdict;
 }
 
-function median(xs: number[]): number {
+/** The middle of the samples (NaN for none); bench/run.ts's tables use it too. */
+export function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b);
     const mid = Math.floor(s.length / 2);
     return s.length === 0 ? NaN : s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;

@@ -12,7 +12,7 @@ import { generateWorkspace } from './synthetic-workspace';
 import { scenarioBench } from './scenarios';
 import { typecheckBench } from './typecheck';
 import { editorBench } from './editor';
-import { goalRows, type GoalInputs } from './goals';
+import { goalRows, median, type GoalInputs } from './goals';
 import { applyOnEventDryrunWorkaround, ensureNango, nangoEnv, OFFLINE_FLAGS, peerDir, runNango } from '../test/nango-cli/nango';
 import { spawn } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
@@ -32,10 +32,8 @@ interface Stat {
 
 function stat(samples: number[]): Stat {
     const s = [...samples].sort((a, b) => a - b);
-    const mid = Math.floor(s.length / 2);
-    const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
     const round = (x: number) => Math.round(x * 10) / 10;
-    return { median: round(median), min: round(s[0]!), max: round(s[s.length - 1]!), n: s.length };
+    return { median: round(median(s)), min: round(s[0]!), max: round(s[s.length - 1]!), n: s.length };
 }
 
 function fmt(st: Stat): string {
