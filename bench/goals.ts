@@ -9,7 +9,7 @@ export interface Median {
 
 export interface GoalInputs {
     /** Cold CLI dry runs of an unchanged handler (caches on disk), and `node -e 0`, interleaved. */
-    coldCli?: { wall: Median; cpu: Median; nodeWall: Median; nodeCpu: Median };
+    coldCli?: { wall: Median; cpu: Median; nodeWall: Median; nodeCpu: Median; twoNodesCpu?: Median };
     /** The real `nango dryrun` of the same handler against `nango-emulator serve`. */
     realNangoMs?: number;
     editor?: EditorFigures;
@@ -41,11 +41,12 @@ const none = (goal: string, target: string, why: string): GoalRow => ({ goal, me
 export function goalRows(g: GoalInputs): GoalRow[] {
     const rows: GoalRow[] = [];
     if (g.coldCli) {
-        const { cpu, nodeCpu, wall } = g.coldCli;
+        const { cpu, nodeCpu, wall, twoNodesCpu } = g.coldCli;
         const ratio = cpu.median / nodeCpu.median;
+        const floor = twoNodesCpu ? `; two Node starts alone ${(twoNodesCpu.median / nodeCpu.median).toFixed(1)}×` : '';
         rows.push({
             goal: 'Cold CLI dry run, unchanged handler: CPU (user+sys, CLI and worker)',
-            measured: `${ms(cpu.median)} = ${ratio.toFixed(1)}× node -e 0 (${ms(nodeCpu.median)})`,
+            measured: `${ms(cpu.median)} = ${ratio.toFixed(1)}× node -e 0 (${ms(nodeCpu.median)}${floor})`,
             target: '≤ 4× node -e 0',
             verdict: verdict(ratio <= 4)
         });

@@ -153,47 +153,54 @@ function childrenCpuMs(): number | undefined {
     }
 }
 
-function measured(command: string[]): { wallMs: number; cpuMs: number } {
+function measured(command: string[], env: Record<string, string> = {}): { wallMs: number; cpuMs: number } {
     const cpuBefore = childrenCpuMs() ?? NaN;
     const started = performance.now();
-    const r = spawnSync(process.execPath, command, { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, command, { encoding: 'utf8', env: { ...process.env, ...env } });
     const wallMs = performance.now() - started;
     if (r.status !== 0) throw new Error(`${command.join(' ')} failed: ${r.stdout}${r.stderr}`);
     return { wallMs, cpuMs: (childrenCpuMs() ?? NaN) - cpuBefore };
 }
 
 /**
- * Issue #17's first goal: a cold CLI dry run of an unchanged handler (compile and type-check caches on
- * disk, the example's node_modules linked in as a user's project has them), its CPU against `node -e 0`
- * and `--help` (start-up and bundle load), interleaved so that load on the machine hits all three alike.
+ * Issue #17's first goal: a cold CLI dry run of an unchanged handler (compile, type-check and code caches
+ * on disk, the example's node_modules linked in as a user's project has them), its CPU against `node -e 0`,
+ * against the floor of the design (a Node process that starts a second one: the CLI and its sandboxed
+ * worker), against `--help` (start-up and bundle load) and against the same run with no code cache (the
+ * first run after an install or upgrade), interleaved so that load on the machine hits them all alike.
  */
-type ColdCli = Record<'nodeWall' | 'nodeCpu' | 'helpWall' | 'helpCpu' | 'wall' | 'cpu', Stat>;
+type ColdCli = Record<'nodeWall' | 'nodeCpu' | 'twoNodesWall' | 'twoNodesCpu' | 'helpWall' | 'helpCpu' | 'noCacheWall' | 'noCacheCpu' | 'wall' | 'cpu', Stat>;
 
 function coldCli(): ColdCli {
     const root = copyExample();
     const modules = path.join(example, 'node_modules');
     if (existsSync(path.join(modules, 'nango'))) symlinkSync(modules, path.join(root, 'node_modules'), 'dir');
     const dryrun = [cli, 'dryrun', 'github/seed-metadata', '--connection', 'gh-admin', '--root', root, '--json'];
-    const samples = {
-        nodeWall: [] as number[],
-        nodeCpu: [] as number[],
-        helpWall: [] as number[],
-        helpCpu: [] as number[],
-        wall: [] as number[],
-        cpu: [] as number[]
+    const twoNodes = ['-e', `require('node:child_process').spawnSync(process.execPath, ['-e', '0'])`];
+    const samples: Record<keyof ColdCli, number[]> = {
+        nodeWall: [],
+        nodeCpu: [],
+        twoNodesWall: [],
+        twoNodesCpu: [],
+        helpWall: [],
+        helpCpu: [],
+        noCacheWall: [],
+        noCacheCpu: [],
+        wall: [],
+        cpu: []
+    };
+    const sample = (wall: keyof ColdCli, cpu: keyof ColdCli, m: { wallMs: number; cpuMs: number }): void => {
+        samples[wall].push(m.wallMs);
+        samples[cpu].push(m.cpuMs);
     };
     try {
         measured(dryrun); // fills the caches: the runs below are of an unchanged handler
         for (let i = 0; i < REPEAT; i++) {
-            const node = measured(['-e', '0']);
-            const help = measured([cli, '--help']);
-            const run = measured(dryrun);
-            samples.nodeWall.push(node.wallMs);
-            samples.nodeCpu.push(node.cpuMs);
-            samples.helpWall.push(help.wallMs);
-            samples.helpCpu.push(help.cpuMs);
-            samples.wall.push(run.wallMs);
-            samples.cpu.push(run.cpuMs);
+            sample('nodeWall', 'nodeCpu', measured(['-e', '0']));
+            sample('twoNodesWall', 'twoNodesCpu', measured(twoNodes));
+            sample('helpWall', 'helpCpu', measured([cli, '--help']));
+            sample('noCacheWall', 'noCacheCpu', measured(dryrun, { NANGO_EMULATOR_CODE_CACHE: 'off' }));
+            sample('wall', 'cpu', measured(dryrun));
         }
     } finally {
         rmSync(root, { recursive: true, force: true });
@@ -201,7 +208,9 @@ function coldCli(): ColdCli {
     const out = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stat(v)])) as ColdCli;
     table('Cold CLI dry run of an unchanged handler (github/seed-metadata; CPU = user + sys of the process and its worker, 10 ms ticks)', [
         { what: 'node -e 0 (baseline)', wall: fmt(out.nodeWall), CPU: fmt(out.nodeCpu) },
+        { what: 'node starting node -e 0 (the floor: a CLI and its worker)', wall: fmt(out.twoNodesWall), CPU: fmt(out.twoNodesCpu) },
         { what: 'nango-emulator --help (start-up + bundle load)', wall: fmt(out.helpWall), CPU: fmt(out.helpCpu) },
+        { what: 'dryrun … --json, no code cache (first run after an install)', wall: fmt(out.noCacheWall), CPU: fmt(out.noCacheCpu) },
         { what: 'nango-emulator dryrun … --json (with the worker)', wall: fmt(out.wall), CPU: fmt(out.cpu) }
     ]);
     return out;
@@ -337,7 +346,7 @@ function workspaceAnalysis(): Record<string, unknown> {
 }
 
 function sizes(): Record<string, unknown> {
-    const files = ['dist/extension.js', 'dist/emulator/cli.js', 'dist/emulator/worker.js', 'dist/emulator/providers.json'];
+    const files = ['dist/extension.js', 'dist/core.js', 'dist/emulator/cli.bundle.js', 'dist/emulator/worker.bundle.js', 'dist/emulator/providers.json'];
     const out: Record<string, unknown> = {};
     for (const f of files) if (existsSync(path.join(repo, f))) out[f] = statSync(path.join(repo, f)).size;
     const vsix = readdirSync(repo).find((f) => f.endsWith('.vsix'));

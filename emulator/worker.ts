@@ -102,6 +102,10 @@ const sharedSurface = new SharedSurfaceGuard({
 });
 
 function loadUserCode(compiledFile: string): unknown {
+    // Stacks of the user's msw handlers file show its TypeScript lines. Turned on here, not with
+    // --enable-source-maps, which parsed this bundle's 4 MB map at every worker start (~50 ms CPU):
+    // Node maps only files loaded after the switch.
+    process.setSourceMapsEnabled(true);
     const resolved = require.resolve(compiledFile);
     delete require.cache[resolved];
     return require(resolved) as unknown;
@@ -391,21 +395,28 @@ if (process.send) {
     );
     watchdog.unref();
 }
-send({ type: 'ready' });
-// The provider fakes (msw's server, interceptors and request handlers, whose modules the bundle
-// initialises on first use) cost about 150 ms the first time; every run needs them. Made, and used once
-// with no fixture, right after 'ready', they are done while the orchestrator is still preparing the run
-// (or idle) instead of inside the first run; a request that comes meanwhile waits no longer than that run would have.
-setImmediate(() => {
-    fakes ??= new ProviderFakes();
-    fakes.use({
-        accounts: [],
-        responses: [],
-        integration: '',
-        fixturesFile: '',
-        userHandlers: [],
-        captureBodies: false,
-        maxBodyBytes: 0,
-        onRequest: () => undefined
+
+/**
+ * Tells the parent this worker takes requests. The entry (boot/worker-entry.ts) calls it after it has
+ * sent the code cache, so the parent takes a cache only from a worker that has not run any user code.
+ */
+export function announceReady(): void {
+    send({ type: 'ready' });
+    // The provider fakes (msw's server, interceptors and request handlers, whose modules the bundle
+    // initialises on first use) cost about 150 ms the first time; every run needs them. Made, and used once
+    // with no fixture, right after 'ready', they are done while the orchestrator is still preparing the run
+    // (or idle) instead of inside the first run; a request that comes meanwhile waits no longer than that run would have.
+    setImmediate(() => {
+        fakes ??= new ProviderFakes();
+        fakes.use({
+            accounts: [],
+            responses: [],
+            integration: '',
+            fixturesFile: '',
+            userHandlers: [],
+            captureBodies: false,
+            maxBodyBytes: 0,
+            onRequest: () => undefined
+        });
     });
-});
+}

@@ -166,8 +166,18 @@ export interface HandlerDefinition {
     version: string;
 }
 
+/** The environment variable that names the worker's code cache file (emulator/boot/code-cache.ts). */
+export const CODE_CACHE_ENV = 'NANGO_EMULATOR_WORKER_CODE_CACHE';
+
+/** A fresh V8 code cache of the worker's bundle, made before the worker ran any user code; the parent stores it. */
+export interface CodeCacheMessage {
+    type: 'codeCache';
+    data: Uint8Array;
+}
+
 export type WorkerMessage =
     | { type: 'ready' }
+    | CodeCacheMessage
     | { type: 'log'; id: number; entry: LogEntry }
     | { type: 'request'; id: number; entry: ProviderRequest }
     | { type: 'sdkCall'; id: number; entry: SdkCall }

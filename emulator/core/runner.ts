@@ -4,8 +4,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { codeCacheDir, codeCacheFile, storeCodeCache } from '../boot/code-cache';
 import { cacheDir } from '../project/compile';
 import { sandboxWorkerFlags } from '../sandbox/worker-flags';
+import { CODE_CACHE_ENV } from './protocol';
 import type {
     AnsweredResponse,
     AnswerRequest,
@@ -64,6 +66,16 @@ export interface WorkerOptions {
     memoryLimitMb?: number;
 }
 
+/** The worker bundle's code cache file, or undefined when caching is off or the folder is unknown. */
+function workerCodeCache(script: string): string | undefined {
+    const dir = codeCacheDir();
+    try {
+        return dir ? codeCacheFile(dir, path.join(path.dirname(script), 'worker.bundle.js')) : undefined;
+    } catch {
+        return undefined; // no bundle next to the entry: the worker's start reports it
+    }
+}
+
 /** Why the worker process ended, as the run reports it. */
 interface WorkerExit {
     reason: string;
@@ -85,15 +97,24 @@ export class HandlerWorker {
 
     private start(): Promise<void> {
         if (this.ready && this.child && this.child.exitCode === null && !this.child.killed) return this.ready;
-        const child = fork(workerScript(), [], {
+        const script = workerScript();
+        const codeCache = workerCodeCache(script);
+        const child = fork(script, [], {
             execArgv: [
-                '--enable-source-maps',
                 // The permission model's warnings would bury a crash's own message in the stderr tail.
                 '--no-warnings',
                 `--max-old-space-size=${this.memoryLimitMb}`,
-                ...sandboxWorkerFlags([path.dirname(workerScript()), cacheDir(this.options.projectRoot), path.join(this.options.projectRoot, 'node_modules')], {
-                    inspector: (this.options.execArgv ?? []).some((flag) => flag.startsWith('--inspect'))
-                }),
+                ...sandboxWorkerFlags(
+                    [
+                        path.dirname(script),
+                        cacheDir(this.options.projectRoot),
+                        path.join(this.options.projectRoot, 'node_modules'),
+                        ...(codeCache ? [path.dirname(codeCache)] : [])
+                    ],
+                    {
+                        inspector: (this.options.execArgv ?? []).some((flag) => flag.startsWith('--inspect'))
+                    }
+                ),
                 ...(this.options.execArgv ?? [])
             ],
             stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -103,7 +124,8 @@ export class HandlerWorker {
                 NODE_ENV: 'development',
                 NANGO_EMULATOR: '1',
                 // Inside VS Code desktop process.execPath is Electron: keep it acting as plain Node.
-                ...(process.env['ELECTRON_RUN_AS_NODE'] ? { ELECTRON_RUN_AS_NODE: '1' } : {})
+                ...(process.env['ELECTRON_RUN_AS_NODE'] ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+                ...(codeCache ? { [CODE_CACHE_ENV]: codeCache } : {})
             },
             serialization: 'advanced'
         });
@@ -130,6 +152,8 @@ export class HandlerWorker {
         });
         this.ready = new Promise((resolve, reject) => {
             const onMessage = (m: WorkerMessage): void => {
+                // Only before 'ready': after it the worker may have run user code, which must not reach a later worker.
+                if (m.type === 'codeCache' && codeCache) storeCodeCache(codeCache, m.data);
                 if (m.type === 'ready') {
                     child.off('message', onMessage);
                     resolve();

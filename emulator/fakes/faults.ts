@@ -3,7 +3,7 @@
 // (worker/provider-fakes.ts) and, through them, the server's /proxy (server/proxy.ts); the emulator's
 // SDK (worker/sdk-proxy.ts) and the /proxy read a stand-in answer back as the failure it stands for.
 import { STATUS_CODES } from 'node:http';
-import { delay, HttpResponse } from 'msw';
+import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod';
 import type { ResponseFixture } from '../fixtures/fixtures';
 
@@ -165,7 +165,7 @@ export const NETWORK_ERROR_MARKER = 'network-error';
 export async function faultResponse(fault: Fault, fixture: Pick<ResponseFixture, 'status' | 'headers'>, normalBody: unknown, url: string): Promise<Response> {
     if (fault.networkError !== undefined) {
         const message = networkErrorMessage(fault.networkError, url);
-        return HttpResponse.json(
+        return Response.json(
             { error: `${message} (the emulator's stand-in for a failed connection: fixture fault networkError)` },
             {
                 status: 502,
@@ -177,7 +177,7 @@ export async function faultResponse(fault: Fault, fixture: Pick<ResponseFixture,
     if (fault.timeout !== undefined) {
         const ms = fault.timeout === true ? DEFAULT_FAULT_TIMEOUT_MS : fault.timeout;
         await delay(ms);
-        return new HttpResponse(null, {
+        return new Response(null, {
             status: 504,
             statusText: 'Gateway Timeout',
             headers: { 'x-nango-emulator': TIMEOUT_MARKER, 'x-nango-emulator-timeout-ms': String(ms) }
@@ -189,12 +189,12 @@ export async function faultResponse(fault: Fault, fixture: Pick<ResponseFixture,
     if (fault.malformedBody !== undefined) {
         const full = JSON.stringify(fault.status !== undefined ? (fault.body ?? { error: STATUS_CODES[status] ?? 'Error' }) : (normalBody ?? {}));
         headers.set('content-type', 'application/json');
-        return new HttpResponse(fault.malformedBody === true ? full.slice(0, Math.max(1, Math.floor(full.length / 2))) : fault.malformedBody, {
+        return new Response(fault.malformedBody === true ? full.slice(0, Math.max(1, Math.floor(full.length / 2))) : fault.malformedBody, {
             status,
             headers
         });
     }
-    return HttpResponse.json(fault.body ?? { error: STATUS_CODES[status] ?? 'Error' }, { status, headers });
+    return Response.json(fault.body ?? { error: STATUS_CODES[status] ?? 'Error' }, { status, headers });
 }
 
 /** The failure a stand-in answer stands for: the code and message axios gives it, with no response. */

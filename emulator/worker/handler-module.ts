@@ -146,7 +146,7 @@ export function describeError(thrown: unknown, handlerFile: string, redactor: Re
 
 /** The stack without the emulator's own frames: what is left is the user's code and Node's. */
 function userStack(stack: string): string {
-    const own = [/[\\/]dist[\\/]emulator[\\/]worker\.js:/, /[\\/]emulator[\\/](worker|sandbox)([\\/][^:]+)?\.ts:/, /\(node:vm:/, /evalmachine\./];
+    const own = [/[\\/]dist[\\/]emulator[\\/]worker(\.bundle)?\.js:/, /[\\/]emulator[\\/](worker|sandbox)([\\/][^:]+)?\.ts:/, /\(node:vm:/, /evalmachine\./];
     return stack
         .split('\n')
         .filter((line) => !own.some((pattern) => pattern.test(line)))

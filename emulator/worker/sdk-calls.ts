@@ -17,9 +17,9 @@ export function callSiteOfCaller(callSiteOf: ((stack: string) => CallSite | unde
 }
 
 /**
- * Runs `fn` with stacks as raw positions. Node's own formatting (--enable-source-maps) maps every frame
- * through the worker bundle's 4 MB source map, parsing it on first use (about 100 ms) and mapping each
- * frame after: a cost paid for stacks nobody reads, such as the one msw takes in every handler it makes.
+ * Runs `fn` with stacks as raw positions: the cheapest form of a stack nobody reads (msw takes one in
+ * every handler it makes), and the one the call-site lookup parses. Node's own formatting names every
+ * frame and, once a user's msw handlers file has turned source maps on, looks each one up in its maps.
  */
 export function withRawStacks<T>(fn: () => T): T {
     const prepare = Error.prepareStackTrace;
