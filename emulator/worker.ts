@@ -230,6 +230,7 @@ async function handleRun(req: RunRequest): Promise<void> {
         if (req.expectedEvent && loaded.definition.event !== req.expectedEvent) {
             throw new InvalidHandlerError(`${req.handlerFile}: handles '${loaded.definition.event}', not '${req.expectedEvent}'.`);
         }
+        send({ type: 'loaded', id: req.id, definition: loaded.definition });
         const nango = new EmulatedNango(req, loaded.metadataSchema, fakes, {
             log,
             metadataChanged: (metadata) => send({ type: 'metadata', id: req.id, metadata }),
@@ -407,7 +408,9 @@ export function announceReady(): void {
     // with no fixture, right after 'ready', they are done while the orchestrator is still preparing the run
     // (or idle) instead of inside the first run; a request that comes meanwhile waits no longer than that run would have.
     setImmediate(() => {
-        fakes ??= new ProviderFakes();
+        // A request that came first has set them up for itself: using them here would take its fixtures away.
+        if (fakes) return;
+        fakes = new ProviderFakes();
         fakes.use({
             accounts: [],
             responses: [],

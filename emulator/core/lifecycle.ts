@@ -51,8 +51,13 @@ export interface EmulatorOptions {
 
 export { DEFAULT_MAX_BODY_BYTES } from './limits';
 
-interface DescribedHandler extends HandlerFile {
+interface CompiledHandler extends HandlerFile {
     compiled: string;
+    /** Undefined until a run loads it: a plain dry run needs no separate look at which event it handles. */
+    event?: EventName;
+}
+
+interface DescribedHandler extends CompiledHandler {
     event: EventName;
 }
 
@@ -177,8 +182,20 @@ export class Emulator {
         // Before the lock: the type check is synchronous, and a lock holder must keep refreshing its lock.
         const warnings = this.checkTypes();
         return this.withConnectionLock(opts.connectionId, async () => {
-            const handler = await this.describeOne(handlerFile);
             const existing = this.liveConnection(opts.connectionId);
+            if (existing && !opts.reconnect) {
+                this.assertIntegration(existing, integration);
+                if (opts.account && opts.account !== existing.account) {
+                    throw new EmulatorError(
+                        'bad_usage',
+                        `connection "${opts.connectionId}" is authorized as account "${existing.account}". Add --reconnect to re-authorize it as "${opts.account}" before the run.`
+                    );
+                }
+                // It just runs, whatever event the file handles: the run says which, so no describe first.
+                const ctx = this.newContext('dryrun', integration, opts.connectionId, existing.account, structuredClone(existing), warnings);
+                return this.runAndSave(ctx, { ...handlerFile, compiled: (await compileFile(this.root, handlerFile.file)).compiled });
+            }
+            const handler = await this.describeOne(handlerFile);
             if (!existing) {
                 if (!opts.account) {
                     const accounts = Object.keys(requireIntegration(fixtures, integration, this.fixturesFile).accounts).join(', ');
@@ -201,29 +218,20 @@ export class Emulator {
                 );
             }
             this.assertIntegration(existing, integration);
-            if (opts.reconnect) {
-                const account = opts.account ?? existing.account;
-                const connection = this.upsertAccount(existing, account, warnings);
-                const ctx = this.newContext('dryrun', integration, opts.connectionId, account, connection, warnings, existing);
-                // validate-connection decides the status; post-connection-creation runs after a successful reconnect.
-                if (handler.event !== 'pre-connection-deletion') return this.reconnectValidation(ctx, [handler], handler.event);
-                return this.runAndSave(ctx, handler);
-            }
-            if (opts.account && opts.account !== existing.account) {
-                throw new EmulatorError(
-                    'bad_usage',
-                    `connection "${opts.connectionId}" is authorized as account "${existing.account}". Add --reconnect to re-authorize it as "${opts.account}" before the run.`
-                );
-            }
-            return this.runAndSave(this.newContext('dryrun', integration, opts.connectionId, existing.account, structuredClone(existing), warnings), handler);
+            const account = opts.account ?? existing.account;
+            const connection = this.upsertAccount(existing, account, warnings);
+            const ctx = this.newContext('dryrun', integration, opts.connectionId, account, connection, warnings, existing);
+            // validate-connection decides the status; post-connection-creation runs after a successful reconnect.
+            if (handler.event !== 'pre-connection-deletion') return this.reconnectValidation(ctx, [handler], handler.event);
+            return this.runAndSave(ctx, handler);
         });
     }
 
     /** One handler run on a connection that exists, its metadata writes saved. */
-    private async runAndSave(ctx: RunContext, handler: DescribedHandler): Promise<RunResult> {
-        await this.runHandler(ctx, handler);
+    private async runAndSave(ctx: RunContext, handler: CompiledHandler): Promise<RunResult> {
+        const { event } = await this.runHandler(ctx, handler);
         await this.saveConnection(ctx.connection);
-        return finishRun(ctx, 'ran', [handler.event], handler.event);
+        return finishRun(ctx, 'ran', [event], event);
     }
 
     // ---- Lifecycle steps -------------------------------------------------------------------------
@@ -303,7 +311,11 @@ export class Emulator {
         return reconnectedRecord(this.fixtures(), this.fixturesFile, existing, account, notes);
     }
 
-    private async runHandler(ctx: RunContext, handler: DescribedHandler, opts: { awaited: boolean } = { awaited: true }): Promise<HandlerResult> {
+    private async runHandler(
+        ctx: RunContext,
+        handler: CompiledHandler,
+        opts: { awaited: boolean } = { awaited: true }
+    ): Promise<HandlerResult & { event: EventName }> {
         const startedAtMs = Math.round(performance.now() - ctx.started);
         const overlay = this.overlay?.integration === ctx.integration ? this.overlay : undefined;
         const userMsw = userMswHandlersPath(this.root);
@@ -330,17 +342,20 @@ export class Emulator {
             const where = at && path.resolve(at.file) === userMsw ? `${userMsw}:${at.line}:${at.column}` : userMsw;
             throw new EmulatorError('user_handlers_invalid', `${where}: ${ctx.redactor.text(outcome.error.message)}`);
         }
+        // A file that did not load is bad input, as when a describe finds it: nothing ran.
+        const event = handler.event ?? outcome.definition?.event;
+        if (!event) throw handlerLoadError(handler.file, outcome.error);
         // Metadata writes are API calls in Nango: they persist even when the handler fails later.
         if (outcome.metadataWritten) ctx.connection = { ...ctx.connection, metadata: outcome.metadataWritten, updatedAt: new Date().toISOString() };
         for (const entry of outcome.logs) ctx.logs.push({ ...entry, handler: label });
         for (const entry of outcome.requests)
             ctx.requests.push({ ...(overlay ? relabelRequest(entry, this.fixturesFile, ctx.integration, overlay) : entry), handler: label });
         for (const entry of outcome.sdkCalls ?? []) ctx.sdkCalls.push({ ...entry, handler: label });
-        const result: HandlerResult = {
+        const result: HandlerResult & { event: EventName } = {
             integration: handler.integration,
             name: handler.name,
             file: handler.file,
-            event: handler.event,
+            event,
             ok: outcome.ok,
             startedAtMs,
             durationMs: outcome.durationMs,

@@ -178,6 +178,8 @@ export interface CodeCacheMessage {
 export type WorkerMessage =
     | { type: 'ready' }
     | CodeCacheMessage
+    /** The handler loaded (before it runs): a run stopped later (timeout, crash) still knows which event it handles. */
+    | { type: 'loaded'; id: number; definition: HandlerDefinition }
     | { type: 'log'; id: number; entry: LogEntry }
     | { type: 'request'; id: number; entry: ProviderRequest }
     | { type: 'sdkCall'; id: number; entry: SdkCall }

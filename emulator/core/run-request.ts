@@ -22,7 +22,8 @@ export interface RunRequestInput {
     fixtures: Fixtures;
     fixturesFile: string;
     connection: ConnectionRecord;
-    handler: { compiled: string; file: string; event: EventName };
+    /** `event` undefined: run whatever the file handles (the worker's answer says which). */
+    handler: { compiled: string; file: string; event?: EventName | undefined };
     overlay: ResponseOverlay | undefined;
     /** The compiled .nango-emulator/handlers.ts, when the project has one. */
     userMswCompiled?: string;
@@ -42,7 +43,7 @@ export function buildRunRequest(input: RunRequestInput): Omit<RunRequest, 'type'
         handlerFile: handler.file,
         ...(input.userMswCompiled ? { userMswFile: input.userMswCompiled } : {}),
         fixturesFile,
-        expectedEvent: handler.event,
+        ...(handler.event ? { expectedEvent: handler.event } : {}),
         connection: {
             id: conn.id,
             numericId: conn.numericId,

@@ -235,12 +235,14 @@ export class HandlerWorker {
         const requests: ProviderRequest[] = [];
         const sdkCalls: SdkCall[] = [];
         let metadataWritten: Record<string, unknown> | undefined;
+        let loaded: HandlerDefinition | undefined;
         const outcome = await this.exchange<Omit<RunOutcome, 'logs' | 'requests' | 'sdkCalls' | 'durationMs' | 'metadataWritten'>>(
             { ...request, type: 'run', id, projectRoot: this.options.projectRoot },
             options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
             options.signal,
             (m, resolve) => {
-                if (m.type === 'log') {
+                if (m.type === 'loaded') loaded = m.definition;
+                else if (m.type === 'log') {
                     logs.push(m.entry);
                     options.onLog?.(m.entry);
                 } else if (m.type === 'request') requests.push(m.entry);
@@ -254,8 +256,10 @@ export class HandlerWorker {
             },
             (error) => ({ ok: false, error })
         );
+        const definition = outcome.definition ?? loaded;
         return {
             ...outcome,
+            ...(definition ? { definition } : {}),
             logs,
             requests,
             ...(sdkCalls.length ? { sdkCalls } : {}),
