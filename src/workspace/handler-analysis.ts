@@ -1,10 +1,11 @@
 import ts from 'typescript';
-import { scanCalls } from './handler-calls';
+import { CallScan, callScanCanReport } from './handler-calls';
 import type { BatchCall, ConnectionConfigComparison, FunctionLike } from './handler-calls';
-import { analyzeRuntime } from './runtime-analysis';
-import { KEYWORD_LITERALS, describe, hasModifier, propertyNameText, stringValue, unwrap } from './syntax';
+import { walkHandler } from './handler-walk';
+import { RuntimeScan } from './runtime-analysis';
+import { KEYWORD_LITERALS, PARSE_OPTIONS, describe, hasModifier, propertyNameText, stringValue, unwrap } from './syntax';
 import type { RuntimeFacts } from './runtime-analysis';
-import { LineMap, detectEol } from './text';
+import { LineMap, detectEol, shareIfEmpty } from './text';
 import type { Range } from './types';
 
 /** What the default export of a handler file is. */
@@ -97,55 +98,30 @@ interface TopLevel {
 }
 
 export function analyzeHandler(text: string): HandlerFacts {
-    const source = ts.createSourceFile('handler.ts', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    // setParentNodes off: nothing reads `parent` (the walk keeps its own stack), and setting them adds 40% to the parse.
+    const source = ts.createSourceFile('handler.ts', text, PARSE_OPTIONS, false, ts.ScriptKind.TS);
     const lines = new LineMap(text);
-    const top = collectTopLevel(source);
-    const rangeOf = (node: ts.Node): Range => lines.range(node.getStart(source), node.end);
-    /** From the node's start to the end of its first line: short, even for a multi-line statement. */
-    const headRangeOf = (node: ts.Node): Range => {
-        const start = node.getStart(source);
-        return lines.range(start, Math.min(node.end, lines.lineEndOffset(lines.positionAt(start).line)));
-    };
-
-    const calleeName = (call: ts.CallExpression): string | undefined => {
-        const callee = unwrap(call.expression);
-        if (isIdentifier(callee)) return top.importedAs.get(callee.text) ?? callee.text;
-        if (isPropertyAccessExpression(callee)) return callee.name.text;
-        return undefined;
-    };
-    const resolve = (expression: ts.Expression): ts.Expression => {
-        let current = unwrap(expression);
-        for (let depth = 0; depth < MAX_RESOLVE_DEPTH && isIdentifier(current); depth++) {
-            const value = top.variables.get(current.text);
-            if (!value) break;
-            current = unwrap(value);
-        }
-        return current;
-    };
-    const asCreateOnEventCall = (expression: ts.Expression | undefined): ts.CallExpression | undefined => {
-        if (!expression) return undefined;
-        const resolved = resolve(expression);
-        return isCallExpression(resolved) && calleeName(resolved) === 'createOnEvent' ? resolved : undefined;
-    };
+    const reader = new HandlerReader(source, lines, collectTopLevel(source));
 
     // The default export, and which createOnEvent(...) call the handler is.
+    const top = reader.top;
     let defaultExport: DefaultExportFacts;
-    let call = asCreateOnEventCall(top.defaultExport?.expression);
+    let call = reader.asCreateOnEventCall(top.defaultExport?.expression);
     const isDefaultExport = call !== undefined;
     if (call) {
         defaultExport = { kind: 'create-on-event' };
     } else if (top.defaultExport) {
         const { node, expression, found } = top.defaultExport;
-        const resolved = expression ? resolve(expression) : undefined;
-        const callee = resolved && isCallExpression(resolved) ? (calleeName(resolved) ?? resolved.expression.getText(source)) : undefined;
+        const resolved = expression ? reader.resolve(expression) : undefined;
+        const callee = resolved && isCallExpression(resolved) ? (reader.calleeName(resolved) ?? resolved.expression.getText(source)) : undefined;
         const what = found ?? (resolved ? describe(resolved, source, callee) : 'an unknown value');
-        defaultExport = { kind: 'other', found: what, callee, range: headRangeOf(node) };
+        defaultExport = { kind: 'other', found: what, callee, range: reader.headRangeOf(node) };
     } else {
         defaultExport = { kind: 'missing', namedExport: undefined };
     }
     if (!call) {
         for (const [name, value] of top.variables) {
-            const candidate = asCreateOnEventCall(value);
+            const candidate = reader.asCreateOnEventCall(value);
             if (!candidate) continue;
             call = candidate;
             if (defaultExport.kind === 'missing') defaultExport = { kind: 'missing', namedExport: top.exportedAs.get(name) };
@@ -153,16 +129,16 @@ export function analyzeHandler(text: string): HandlerFacts {
         }
     }
 
-    const config = call?.arguments[0] ? resolve(call.arguments[0]) : undefined;
+    const config = call?.arguments[0] ? reader.resolve(call.arguments[0]) : undefined;
     const objectConfig = config && isObjectLiteralExpression(config) ? config : undefined;
     let exec: FunctionLike | undefined;
     let createOnEvent: CreateOnEventFacts | undefined;
     if (call) {
-        const configFacts = objectConfig ? analyzeConfig(objectConfig) : undefined;
+        const configFacts = objectConfig ? reader.analyzeConfig(objectConfig) : undefined;
         exec = configFacts?.exec;
         createOnEvent = {
-            range: rangeOf(call),
-            nameRange: rangeOf(unwrap(call.expression)),
+            range: reader.rangeOf(call),
+            nameRange: reader.rangeOf(unwrap(call.expression)),
             isDefaultExport,
             event: configFacts?.event ?? { kind: 'unknown' },
             description: configFacts?.description,
@@ -170,12 +146,70 @@ export function analyzeHandler(text: string): HandlerFacts {
         };
     }
 
-    function analyzeConfig(object: ts.ObjectLiteralExpression): {
-        event: EventFacts;
-        description: string | undefined;
-        hasMetadataSchema: boolean;
-        exec: FunctionLike | undefined;
-    } {
+    // Most handlers have nothing for one scan or both: a look at the text spares the walk.
+    const calls = callScanCanReport(text) ? new CallScan(source, lines, exec) : undefined;
+    const runtime = new RuntimeScan(source, lines);
+    walkHandler(source, calls, runtime.needsWalk() ? runtime : undefined);
+    return {
+        defaultExport,
+        createOnEvent,
+        batchCalls: shareIfEmpty(calls?.batchCalls ?? []),
+        connectionConfigComparisons: shareIfEmpty(calls?.comparisons ?? []),
+        runtime: runtime.facts(),
+        firstLineRange: lines.lineRange(0)
+    };
+}
+
+interface ConfigFacts {
+    readonly event: EventFacts;
+    readonly description: string | undefined;
+    readonly hasMetadataSchema: boolean;
+    readonly exec: FunctionLike | undefined;
+}
+
+/** Readings of one handler's syntax. A class rather than closures: one per file, and the methods are not re-created for each. */
+class HandlerReader {
+    constructor(
+        private readonly source: ts.SourceFile,
+        private readonly lines: LineMap,
+        readonly top: TopLevel
+    ) {}
+
+    rangeOf(node: ts.Node): Range {
+        return this.lines.range(node.getStart(this.source), node.end);
+    }
+
+    /** From the node's start to the end of its first line: short, even for a multi-line statement. */
+    headRangeOf(node: ts.Node): Range {
+        const { lines } = this;
+        const start = node.getStart(this.source);
+        return lines.range(start, Math.min(node.end, lines.lineEndOffset(lines.positionAt(start).line)));
+    }
+
+    calleeName(call: ts.CallExpression): string | undefined {
+        const callee = unwrap(call.expression);
+        if (isIdentifier(callee)) return this.top.importedAs.get(callee.text) ?? callee.text;
+        if (isPropertyAccessExpression(callee)) return callee.name.text;
+        return undefined;
+    }
+
+    resolve(expression: ts.Expression): ts.Expression {
+        let current = unwrap(expression);
+        for (let depth = 0; depth < MAX_RESOLVE_DEPTH && isIdentifier(current); depth++) {
+            const value = this.top.variables.get(current.text);
+            if (!value) break;
+            current = unwrap(value);
+        }
+        return current;
+    }
+
+    asCreateOnEventCall(expression: ts.Expression | undefined): ts.CallExpression | undefined {
+        if (!expression) return undefined;
+        const resolved = this.resolve(expression);
+        return isCallExpression(resolved) && this.calleeName(resolved) === 'createOnEvent' ? resolved : undefined;
+    }
+
+    analyzeConfig(object: ts.ObjectLiteralExpression): ConfigFacts {
         let event: EventFacts | undefined;
         let description: string | undefined;
         let hasMetadataSchema = false;
@@ -189,55 +223,47 @@ export function analyzeHandler(text: string): HandlerFacts {
             const name = property.name ? propertyNameText(property.name) : undefined;
             // `{ event }` reads the variable of that name.
             const value = isPropertyAssignment(property) ? property.initializer : isShorthandPropertyAssignment(property) ? property.name : undefined;
-            if (name === 'event' && value) event = eventFacts(value);
-            else if (name === 'description' && value) description = stringValue(resolve(value));
+            if (name === 'event' && value) event = this.eventFacts(value);
+            else if (name === 'description' && value) description = stringValue(this.resolve(value));
             else if (name === 'metadata') hasMetadataSchema = true;
-            else if (name === 'exec') execFunction = isMethodDeclaration(property) ? property : value ? functionOf(value) : undefined;
+            else if (name === 'exec') execFunction = isMethodDeclaration(property) ? property : value ? this.functionOf(value) : undefined;
         }
-        if (!event) event = hasSpread ? { kind: 'unknown' } : { kind: 'missing', insertion: eventInsertion(object) };
+        if (!event) event = hasSpread ? { kind: 'unknown' } : { kind: 'missing', insertion: this.eventInsertion(object) };
         return { event, description, hasMetadataSchema, exec: execFunction };
     }
 
-    function eventFacts(value: ts.Expression): EventFacts {
-        const resolved = resolve(value);
+    private eventFacts(value: ts.Expression): EventFacts {
+        const resolved = this.resolve(value);
         if (isStringLiteral(resolved) || isNoSubstitutionTemplateLiteral(resolved)) {
-            const start = resolved.getStart(source);
-            return { kind: 'literal', value: resolved.text, range: lines.range(start, resolved.end), quote: text.charAt(start) };
+            const start = resolved.getStart(this.source);
+            return { kind: 'literal', value: resolved.text, range: this.lines.range(start, resolved.end), quote: this.source.text.charAt(start) };
         }
         if (isNumericLiteral(resolved) || KEYWORD_LITERALS.has(resolved.kind)) {
-            return { kind: 'not-a-string', text: resolved.getText(source), range: rangeOf(resolved) };
+            return { kind: 'not-a-string', text: resolved.getText(this.source), range: this.rangeOf(resolved) };
         }
         return { kind: 'unknown' };
     }
 
     /** Puts `event` after `description` (the docs' order), on its own line when properties are one per line. */
-    function eventInsertion(object: ts.ObjectLiteralExpression): PropertyInsertion {
+    private eventInsertion(object: ts.ObjectLiteralExpression): PropertyInsertion {
+        const { lines } = this;
+        const text = this.source.text;
         const properties = object.properties;
         const descriptionIndex = properties.findIndex((p) => p.name !== undefined && propertyNameText(p.name) === 'description');
         const anchor = properties[descriptionIndex + 1] ?? properties[0];
-        if (!anchor) return { range: rangeOf(object), prefix: '{ ', suffix: ' }' };
-        const start = anchor.getStart(source);
+        if (!anchor) return { range: this.rangeOf(object), prefix: '{ ', suffix: ' }' };
+        const start = anchor.getStart(this.source);
         const indentation = text.slice(lines.lineStartOffset(lines.positionAt(start).line), start);
         const ownLine = indentation.trim() === '';
         return { range: lines.range(start, start), prefix: '', suffix: ownLine ? `,${detectEol(text)}${indentation}` : ', ' };
     }
 
-    function functionOf(value: ts.Expression): FunctionLike | undefined {
+    private functionOf(value: ts.Expression): FunctionLike | undefined {
         const unwrapped = unwrap(value);
-        if (isIdentifier(unwrapped) && top.functions.has(unwrapped.text)) return top.functions.get(unwrapped.text);
-        const resolved = resolve(value);
+        if (isIdentifier(unwrapped) && this.top.functions.has(unwrapped.text)) return this.top.functions.get(unwrapped.text);
+        const resolved = this.resolve(value);
         return isArrowFunction(resolved) || isFunctionExpression(resolved) ? resolved : undefined;
     }
-
-    const calls = scanCalls(source, lines, exec);
-    return {
-        defaultExport,
-        createOnEvent,
-        batchCalls: calls.batchCalls,
-        connectionConfigComparisons: calls.comparisons,
-        runtime: analyzeRuntime(source, lines),
-        firstLineRange: lines.lineRange(0)
-    };
 }
 
 function collectTopLevel(source: ts.SourceFile): TopLevel {

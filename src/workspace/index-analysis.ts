@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { PARSE_OPTIONS } from './syntax';
 import { isRelativeSpecifier, specifierExtension } from './paths';
 import type { SpecifierExtension } from './paths';
 import { LineMap, detectEol } from './text';
@@ -97,7 +98,7 @@ interface ImportSpan {
  * parser is already hot from parsing the handlers.
  */
 export function parseIndex(text: string, previous?: IndexParse): IndexParse {
-    const source = ts.createSourceFile('index.ts', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    const source = ts.createSourceFile('index.ts', text, PARSE_OPTIONS, false, ts.ScriptKind.TS);
     const lines = new LineMap(text);
     const edit = previous ? { ...changedSpan(previous.text, text), lineDelta: lines.lineCount - previous.lineCount } : undefined;
     const eol = detectEol(text);

@@ -81,7 +81,13 @@ export class WorkspaceModel {
     /** Builds a model from texts held in memory (absolute path → text), without any I/O; `refresh` reads these texts. */
     static fromFiles(root: string, files: Iterable<readonly [string, string]> | Readonly<Record<string, string>>): WorkspaceModel {
         const pairs = Symbol.iterator in files ? [...(files as Iterable<readonly [string, string]>)] : Object.entries(files);
-        const model = new WorkspaceModel(path.resolve(root), createMemoryFileSystem(pairs));
+        // Indexed on the first read: only `refresh` reads it, which a model built from memory may never call.
+        let memory: WorkspaceFileSystem | undefined;
+        const memoryFs = (): WorkspaceFileSystem => (memory ??= createMemoryFileSystem(pairs));
+        const model = new WorkspaceModel(path.resolve(root), {
+            readDirectory: (dir) => memoryFs().readDirectory(dir),
+            readFile: (file) => memoryFs().readFile(file)
+        });
         for (const [file, text] of pairs) model.update(file, text);
         return model;
     }

@@ -40,10 +40,11 @@ export function isRelativeSpecifier(specifier: string): boolean {
 
 /**
  * The files a relative specifier of index.ts may load, most likely first, following TypeScript's
- * bundler resolution: './a' → a.ts, a.tsx, a/index.ts; './a.js' → a.ts (ESM style), a.js.
+ * bundler resolution: './a' → a.ts, a.tsx, a/index.ts; './a.js' → a.ts (ESM style), a.js. `root`
+ * is absolute and normalized, as the model keeps it.
  */
 export function importCandidates(root: string, specifier: string): string[] {
-    const base = path.resolve(root, specifier);
+    const base = resolveSpecifier(root, specifier);
     const swaps: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
     const extension = path.extname(base);
     if (['.ts', '.tsx', '.mts', '.cts'].includes(extension)) return [base];
@@ -52,5 +53,19 @@ export function importCandidates(root: string, specifier: string): string[] {
         const stem = base.slice(0, -extension.length);
         return [...swapped.map((e) => stem + e), base];
     }
-    return [`${base}.ts`, `${base}.tsx`, path.join(base, INDEX_FILE_NAME), `${base}.js`];
+    // path.join(base, INDEX_FILE_NAME), without normalizing `base` again: path.resolve just did.
+    const indexFile = base.endsWith(path.sep) ? base + INDEX_FILE_NAME : base + path.sep + INDEX_FILE_NAME;
+    return [`${base}.ts`, `${base}.tsx`, indexFile, `${base}.js`];
+}
+
+/** A `./a/b` specifier none of whose segments is empty, `.` or `..`: resolving it only joins it to the root. */
+const PLAIN_RELATIVE = /^\.\/(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
+
+/**
+ * path.resolve(root, specifier), for an absolute, normalized `root` (as the model keeps it). index.ts
+ * holds one import per handler, and path.resolve normalizes the whole path again for each.
+ */
+function resolveSpecifier(root: string, specifier: string): string {
+    if (path.sep === '/' && root !== '/' && PLAIN_RELATIVE.test(specifier)) return root + specifier.slice(1);
+    return path.resolve(root, specifier);
 }

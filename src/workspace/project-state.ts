@@ -8,6 +8,7 @@ import type { IndexFacts, IndexParse } from './index-analysis';
 import { IndexImports } from './index-imports';
 import { INDEX_FILE_NAME } from './paths';
 import { SortedSet } from './sorted';
+import { shareIfEmpty } from './text';
 import type { Problem } from './types';
 
 /**
@@ -81,7 +82,7 @@ export class ProjectState {
     /** A new parse of a handler (or the same parse under a new path): runs the handler rules on it. */
     setHandler(file: string, text: string, facts: HandlerFacts): void {
         const isNew = !this.handlerEntries.has(file);
-        const problems = sortProblems(handlerProblems(file, facts));
+        const problems = shareIfEmpty(sortProblems(handlerProblems(file, facts)));
         this.handlerEntries.set(file, { text, facts, problems });
         if (problems.length > 0) this.withOwnProblems.add(file);
         else this.withOwnProblems.delete(file);

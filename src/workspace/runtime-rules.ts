@@ -32,12 +32,13 @@ const WHAT_FAILS: Readonly<Record<ModuleReference['kind'], (specifier: string) =
 };
 
 export function runtimeProblems(file: string, facts: RuntimeFacts): Problem[] {
-    return [
-        ...facts.modules.flatMap((reference) => moduleProblems(file, reference)),
-        ...facts.nangoValueUses.map((use) => nangoValueProblem(file, use)),
-        ...facts.globalUses.map((use) => globalProblem(file, use, facts)),
-        ...facts.codeGeneration.map((use) => codeGenerationProblem(file, use))
-    ];
+    // Pushed, not spread from mapped lists: this runs for every handler of a full build, and most lists are empty.
+    const problems: Problem[] = [];
+    for (const reference of facts.modules) problems.push(...moduleProblems(file, reference));
+    for (const use of facts.nangoValueUses) problems.push(nangoValueProblem(file, use));
+    for (const use of facts.globalUses) problems.push(globalProblem(file, use, facts));
+    for (const use of facts.codeGeneration) problems.push(codeGenerationProblem(file, use));
+    return problems;
 }
 
 function moduleProblems(file: string, reference: ModuleReference): Problem[] {

@@ -4,6 +4,7 @@
 import ts from 'typescript';
 
 const {
+    canHaveModifiers,
     forEachChild,
     isArrowFunction,
     isBlock,
@@ -32,9 +33,13 @@ const {
     isVariableDeclarationList,
     isVariableStatement
 } = ts;
+const { DeclareKeyword } = ts.SyntaxKind;
 
+/** Whether `node` has a `declare` modifier. Reads `modifiers` directly: getModifiers copies the list, and the walk asks of every statement. */
 export function isAmbient(node: ts.Node): boolean {
-    return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.DeclareKeyword);
+    if (!canHaveModifiers(node)) return false;
+    for (const modifier of node.modifiers ?? []) if (modifier.kind === DeclareKeyword) return true;
+    return false;
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set();
