@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EmulatorOperation, OperationResult, RunOperation } from '../../emulator/core/operation';
 import type { RunResult } from '../../emulator/core/result';
+import type { ConnectionRecord } from '../../emulator/state/state';
 import { loadCore } from '../loadCore';
 import type { NangoProjects } from '../projects';
 import type { HandlerInfo } from '../workspace';
@@ -26,10 +27,19 @@ interface RunTimes {
     pickShown?: number;
 }
 
+/** What the folder's emulator lists for the quick picks: its connections, and the fixtures' integrations and accounts. */
+interface PickLists {
+    connections: ConnectionRecord[];
+    fixturesFile: string;
+    integrations: IntegrationSummary[];
+}
+
 export class DryRunController implements vscode.Disposable {
     private readonly didRun = new vscode.EventEmitter<{ root: string; result: OperationResult }>();
     /** No run got a result yet in this session (its server's worker starts on the first). */
     private firstRun = true;
+    /** What each folder's emulator listed last (asked ahead, or by the last click): a quick pick opens with it at once. */
+    private readonly listed = new Map<string, PickLists>();
     /** Fires after every run that produced a result (the emulator view refreshes on it). */
     readonly onDidRun = this.didRun.event;
 
@@ -64,15 +74,15 @@ export class DryRunController implements vscode.Disposable {
     /**
      * Starts the folder's emulator server (and asks it what the quick pick lists) as soon as one of its
      * event functions is shown in a trusted workspace, once the model is read: the first click's quick
-     * pick then waits for two loopback requests instead of the server's start (650 to 1,100 ms in the
-     * editor bench, README "Performance"). No user code runs: the server starts its worker on the first
-     * run. A failure here is reported by the click, which starts the server again.
+     * pick then opens at once with that answer instead of waiting for the server's start (650 to 1,100 ms
+     * in the editor bench, README "Performance"). No user code runs here. A failure here is reported by
+     * the click, which starts the server again.
      */
     startServersAhead(ready: Promise<void>): vscode.Disposable {
         const ahead = (editor: vscode.TextEditor | undefined): void => {
             const found = editor && vscode.workspace.isTrusted ? this.handler(editor.document.uri.fsPath) : undefined;
             if (!found?.handler.createOnEventRange) return;
-            void Promise.all([this.client.connections(found.root), this.client.integrations(found.root)]).catch(() => undefined);
+            void this.lists(found.root).catch(() => undefined);
         };
         let disposed = false;
         void ready.then(() => disposed || ahead(vscode.window.activeTextEditor)).catch(() => undefined);
@@ -92,42 +102,112 @@ export class DryRunController implements vscode.Disposable {
         return model && handler ? { handler, root: model.root } : undefined;
     }
 
-    private async pick(items: PickItem[], title: string, placeHolder: string, times?: RunTimes): Promise<string | undefined> {
+    /** Asks the folder's emulator what the quick picks list, and keeps the answer for the next click. */
+    private async lists(root: string): Promise<PickLists> {
+        const [connections, fixtures] = await Promise.all([this.client.connections(root), this.client.integrations(root)]);
+        const lists = { connections, ...fixtures };
+        this.listed.set(root, lists);
+        return lists;
+    }
+
+    /**
+     * A quick pick of `items`. `refreshed`: the items from the emulator's current answer, when `items` come
+     * from an earlier one; they replace them in place (the active item kept) if they differ.
+     */
+    private async pick(
+        items: PickItem[],
+        title: string,
+        placeHolder: string,
+        times?: RunTimes,
+        refreshed?: Promise<PickItem[] | undefined>
+    ): Promise<string | undefined> {
         if (times) times.pickShown ??= performance.now();
-        const picked = await vscode.window.showQuickPick(
-            items.map((i) => ({ ...i })),
-            { title, placeHolder, matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true }
-        );
-        return picked?.id;
+        const quickPick = vscode.window.createQuickPick<PickItem>();
+        quickPick.title = title;
+        quickPick.placeholder = placeHolder;
+        quickPick.matchOnDescription = true;
+        quickPick.matchOnDetail = true;
+        quickPick.ignoreFocusOut = true;
+        quickPick.items = items;
+        let open = true;
+        if (refreshed) {
+            quickPick.busy = true;
+            void refreshed.then((next) => {
+                if (!open) return;
+                quickPick.busy = false;
+                if (!next || JSON.stringify(next) === JSON.stringify(items)) return;
+                const active = quickPick.activeItems[0]?.id;
+                quickPick.items = next;
+                const stillThere = next.find((i) => i.id === active);
+                if (stillThere) quickPick.activeItems = [stillThere];
+            });
+        }
+        const picked = await new Promise<string | undefined>((resolve) => {
+            quickPick.onDidAccept(() => {
+                resolve(quickPick.selectedItems[0]?.id ?? quickPick.activeItems[0]?.id);
+                quickPick.hide();
+            });
+            quickPick.onDidHide(() => resolve(undefined));
+            quickPick.show();
+        });
+        open = false;
+        quickPick.dispose();
+        return picked;
     }
 
     /** Asks for what the run needs; undefined when the user cancelled or nothing fits. */
     private async buildRequest(kind: DryRunKind, handler: HandlerInfo, root: string, times?: RunTimes): Promise<DryRunRequest | undefined> {
-        let connections;
-        let accounts: Record<string, { description?: string }>;
-        let fixturesFile: string;
-        try {
-            const [list, fixtures] = await Promise.all([this.client.connections(root), this.client.integrations(root)]);
-            connections = list;
-            fixturesFile = fixtures.fixturesFile;
-            accounts = this.accountsOf(fixtures.integrations, handler.integration, fixturesFile);
-        } catch (err) {
-            this.reportProblem((err as Error).message);
-            return undefined;
-        }
+        // The pick opens at once with what the emulator listed before this click, when that holds what it
+        // needs, and takes the current answer when it comes: the click does not wait for two requests.
+        const known = this.listed.get(root);
+        const fresh = this.lists(root);
+        const answer = async (): Promise<PickLists | undefined> => {
+            try {
+                return await fresh;
+            } catch (err) {
+                this.reportProblem((err as Error).message);
+                return undefined;
+            }
+        };
         const state = this.context.workspaceState;
         const lastConnection = state.get<string>(`${LAST_CONNECTION}:${handler.integration}`);
         const lastAccount = state.get<string>(`${LAST_ACCOUNT}:${handler.integration}`);
+        const firstItems = (lists: PickLists): PickItem[] =>
+            kind === 'first-connect'
+                ? accountItems(this.accountsOf(lists.integrations, handler.integration, lists.fixturesFile), undefined, lastAccount)
+                : connectionItems(lists.connections, handler.integration, lastConnection);
+        const knownItems = known && known.integrations.some((i) => i.id === handler.integration) ? firstItems(known) : [];
+        let lists = knownItems.length ? known : await answer();
+        if (!lists) return undefined;
+        const accountsIn = (from: PickLists): Record<string, { description?: string }> | undefined => {
+            try {
+                return this.accountsOf(from.integrations, handler.integration, from.fixturesFile);
+            } catch (err) {
+                this.reportProblem((err as Error).message);
+                return undefined;
+            }
+        };
+        const accounts = accountsIn(lists);
+        if (!accounts) return undefined;
+        const refreshed = lists === known ? fresh.then(firstItems).catch(() => undefined) : undefined;
+        /** After the first pick, what follows works from the emulator's current answer. */
+        const settle = async (): Promise<boolean> => {
+            if (lists !== known) return true;
+            lists = await answer();
+            return lists !== undefined;
+        };
         const base = { kind, root, handlerFile: handler.file, integration: handler.integration };
         const title = `${LENS_TITLES[kind].replace('▶ ', '').replace('…', '')}: ${handler.integration}/${handler.name}`;
 
         let connectionId: string | undefined;
         let account: string | undefined;
         if (kind === 'first-connect') {
-            account = await this.pick(accountItems(accounts, undefined, lastAccount), title, 'Connect which provider account?', times);
-            if (!account) return undefined;
-            connectionId = freshConnectionId(handler.integration, account, new Set(connections.filter((c) => c.status !== 'deleted').map((c) => c.id)));
+            account = await this.pick(accountItems(accounts, undefined, lastAccount), title, 'Connect which provider account?', times, refreshed);
+            if (!account || !(await settle()) || !lists) return undefined;
+            connectionId = freshConnectionId(handler.integration, account, new Set(lists.connections.filter((c) => c.status !== 'deleted').map((c) => c.id)));
         } else {
+            const connections = lists.connections;
+            const fixturesFile = lists.fixturesFile;
             const items = connectionItems(connections, handler.integration, lastConnection);
             if (!items.length) {
                 const choice = await vscode.window.showWarningMessage(
@@ -139,12 +219,14 @@ export class DryRunController implements vscode.Disposable {
                 if (choice === 'Open fixtures') await vscode.window.showTextDocument(vscode.Uri.file(fixturesFile));
                 return undefined;
             }
-            connectionId = await this.pick(items, title, 'Run against which emulated connection?', times);
-            if (!connectionId) return undefined;
+            connectionId = await this.pick(items, title, 'Run against which emulated connection?', times, refreshed);
+            if (!connectionId || !(await settle()) || !lists) return undefined;
             if (kind === 'reconnect') {
-                const current = connections.find((c) => c.id === connectionId)?.account;
+                const current = lists.connections.find((c) => c.id === connectionId)?.account;
+                const accountsNow = accountsIn(lists);
+                if (!accountsNow) return undefined;
                 account = await this.pick(
-                    accountItems(accounts, current, lastAccount),
+                    accountItems(accountsNow, current, lastAccount),
                     title,
                     `Reconnect ${connectionId} as which provider account? (another one simulates an account switch)`,
                     times
