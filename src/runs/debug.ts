@@ -31,7 +31,11 @@ export function attachConfiguration(name: string, port: number, emulatorDir: str
         // The worker starts when the run needs it (after the type check): wait for it that long.
         timeout: 60_000,
         sourceMaps: true,
-        resolveSourceMapLocations: ['**', '!**/node_modules/**'],
+        // The handler's compiled code is loaded and run at once: js-debug holds each new script until it
+        // has read its source map and bound the TypeScript breakpoints in it, or a breakpoint early in a
+        // run could be passed before it binds. The emulator's own bundles are not mapped (nor held long).
+        pauseForSourceMap: true,
+        resolveSourceMapLocations: ['**', '!**/node_modules/**', `!${emulatorDir}${path.sep}**`],
         skipFiles: ['<node_internals>/**', `${emulatorDir}${path.sep}**`]
     };
 }
