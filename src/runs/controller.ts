@@ -16,6 +16,8 @@ import { verdictOf } from './verdict';
 import { accountItems, connectionItems, freshConnectionId, LENS_TITLES, operationFor, type DryRunKind, type DryRunRequest, type PickItem } from './plan';
 
 const LAST_CONNECTION = 'nango.lastConnection';
+/** A pick closed because the emulator's current answer left nothing to pick (e.g. the connections were deleted meanwhile). */
+const EMPTIED = Symbol('emptied');
 const LAST_ACCOUNT = 'nango.lastAccount';
 
 /**
@@ -112,15 +114,24 @@ export class DryRunController implements vscode.Disposable {
 
     /**
      * A quick pick of `items`. `refreshed`: the items from the emulator's current answer, when `items` come
-     * from an earlier one; they replace them in place (the active item kept) if they differ.
+     * from an earlier one; they replace them in place (the active item kept) if they differ, and close the
+     * pick (EMPTIED) if there are none.
      */
+    private pick(items: PickItem[], title: string, placeHolder: string, times?: RunTimes): Promise<string | undefined>;
+    private pick(
+        items: PickItem[],
+        title: string,
+        placeHolder: string,
+        times: RunTimes | undefined,
+        refreshed: Promise<PickItem[] | undefined> | undefined
+    ): Promise<string | typeof EMPTIED | undefined>;
     private async pick(
         items: PickItem[],
         title: string,
         placeHolder: string,
         times?: RunTimes,
         refreshed?: Promise<PickItem[] | undefined>
-    ): Promise<string | undefined> {
+    ): Promise<string | typeof EMPTIED | undefined> {
         if (times) times.pickShown ??= performance.now();
         const quickPick = vscode.window.createQuickPick<PickItem>();
         quickPick.title = title;
@@ -130,24 +141,30 @@ export class DryRunController implements vscode.Disposable {
         quickPick.ignoreFocusOut = true;
         quickPick.items = items;
         let open = true;
+        let emptied = false;
         if (refreshed) {
             quickPick.busy = true;
             void refreshed.then((next) => {
                 if (!open) return;
                 quickPick.busy = false;
                 if (!next || JSON.stringify(next) === JSON.stringify(items)) return;
+                if (!next.length) {
+                    emptied = true;
+                    quickPick.hide();
+                    return;
+                }
                 const active = quickPick.activeItems[0]?.id;
                 quickPick.items = next;
                 const stillThere = next.find((i) => i.id === active);
                 if (stillThere) quickPick.activeItems = [stillThere];
             });
         }
-        const picked = await new Promise<string | undefined>((resolve) => {
+        const picked = await new Promise<string | typeof EMPTIED | undefined>((resolve) => {
             quickPick.onDidAccept(() => {
                 resolve(quickPick.selectedItems[0]?.id ?? quickPick.activeItems[0]?.id);
                 quickPick.hide();
             });
-            quickPick.onDidHide(() => resolve(undefined));
+            quickPick.onDidHide(() => resolve(emptied ? EMPTIED : undefined));
             quickPick.show();
         });
         open = false;
@@ -202,7 +219,10 @@ export class DryRunController implements vscode.Disposable {
         let connectionId: string | undefined;
         let account: string | undefined;
         if (kind === 'first-connect') {
-            account = await this.pick(accountItems(accounts, undefined, lastAccount), title, 'Connect which provider account?', times, refreshed);
+            const picked = await this.pick(accountItems(accounts, undefined, lastAccount), title, 'Connect which provider account?', times, refreshed);
+            // Asked again from the current answer, which says why there is nothing to pick.
+            if (picked === EMPTIED) return this.buildRequest(kind, handler, root, times);
+            account = picked;
             if (!account || !(await settle()) || !lists) return undefined;
             connectionId = freshConnectionId(handler.integration, account, new Set(lists.connections.filter((c) => c.status !== 'deleted').map((c) => c.id)));
         } else {
@@ -219,7 +239,9 @@ export class DryRunController implements vscode.Disposable {
                 if (choice === 'Open fixtures') await vscode.window.showTextDocument(vscode.Uri.file(fixturesFile));
                 return undefined;
             }
-            connectionId = await this.pick(items, title, 'Run against which emulated connection?', times, refreshed);
+            const picked = await this.pick(items, title, 'Run against which emulated connection?', times, refreshed);
+            if (picked === EMPTIED) return this.buildRequest(kind, handler, root, times);
+            connectionId = picked;
             if (!connectionId || !(await settle()) || !lists) return undefined;
             if (kind === 'reconnect') {
                 const current = lists.connections.find((c) => c.id === connectionId)?.account;

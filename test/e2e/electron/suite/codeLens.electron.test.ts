@@ -1,8 +1,11 @@
 // The code lenses above each createOnEvent(...) and what clicking one does (the lens's own command
 // and arguments, answering its connection/account pick with the first item, as Enter would).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, projectUri, runAcceptingFirstPick } from './util';
+import { activateExtension, projectRoot, projectUri, repoRoot, runAcceptingFirstPick } from './util';
 
 interface RunResult {
     ok: boolean;
@@ -81,5 +84,43 @@ describe('code lenses per event', function () {
         assert.equal(result.account, 'octo-admin');
         assert.equal(result.connectionId, 'github-octo-admin');
         assert.equal(result.status, 'active');
+    });
+
+    it('the connection pick follows the emulator: connections deleted outside the editor since the last pick are not offered', async function () {
+        this.timeout(120_000);
+        const lens = (await lenses('github/on-events/validate-scopes.ts')).find((l) => l.command?.title === '▶ Dry run');
+        assert.ok(lens?.command);
+        // A dry run first: the next pick opens with the connections this one listed.
+        assert.ok(await runAcceptingFirstPick<RunResult | undefined>(lens.command.command, ...(lens.command.arguments ?? [])));
+        const stateFile = path.join(projectRoot(), '.nango-emulator', 'state.json');
+        copyFileSync(stateFile, `${stateFile}.before-test`);
+        const cli = (...args: string[]): string => {
+            const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist/emulator/cli.js'), ...args, '--root', projectRoot(), '--json'], {
+                encoding: 'utf8',
+                env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }
+            });
+            assert.equal(r.status, 0, r.stderr + r.stdout);
+            return r.stdout;
+        };
+        const warnings: string[] = [];
+        const window = vscode.window as { showWarningMessage: (message: string, ...items: string[]) => Thenable<string | undefined> };
+        const showWarningMessage = window.showWarningMessage;
+        try {
+            // In a terminal, say: every GitHub connection deleted.
+            const { connections } = JSON.parse(cli('connections')) as { connections: Array<{ id: string; integration: string; status: string }> };
+            const github = connections.filter((c) => c.integration === 'github' && c.status !== 'deleted').map((c) => c.id);
+            assert.ok(github.length >= 1, JSON.stringify(connections));
+            for (const id of github) cli('delete', 'github', '--connection', id);
+            window.showWarningMessage = (message: string) => {
+                warnings.push(message);
+                return Promise.resolve(undefined);
+            };
+            const result = await vscode.commands.executeCommand<RunResult | undefined>(lens.command.command, ...(lens.command.arguments ?? []));
+            assert.equal(result, undefined);
+            assert.deepEqual(warnings, ['No emulated github connection yet. Run a first connect, or add one under "connections" in the fixtures.']);
+        } finally {
+            window.showWarningMessage = showWarningMessage;
+            renameSync(`${stateFile}.before-test`, stateFile);
+        }
     });
 });
