@@ -48,3 +48,41 @@ export function handlerLoadError(file: string, error: HandlerErrorInfo | undefin
         `${where}: loading the file threw ${error.type}: ${message}. Top-level code runs when the file is loaded, before any event (in Nango too): fix it, or move it into exec.`
     );
 }
+
+/** A dry run as another account than the connection's, without --reconnect. */
+export function accountMismatchError(connectionId: string, authorizedAs: string, asked: string): EmulatorError {
+    return new EmulatorError(
+        'bad_usage',
+        `connection "${connectionId}" is authorized as account "${authorizedAs}". Add --reconnect to re-authorize it as "${asked}" before the run.`
+    );
+}
+
+/** A dry run on a connection that does not exist, with no --account to create it. */
+export function noConnectionToRunOn(connectionId: string, accounts: string[]): EmulatorError {
+    return new EmulatorError(
+        'unknown_connection',
+        `connection "${connectionId}" does not exist. Pass --account <account> to create it as a first connect (accounts: ${accounts.join(', ')}), or use an existing connection (see "nango-emulator connections").`
+    );
+}
+
+/** A pre-connection-deletion dry run on a connection that does not exist. */
+export function nothingToDelete(integration: string, connectionId: string, account: string): EmulatorError {
+    return new EmulatorError(
+        'unknown_connection',
+        `connection "${connectionId}" does not exist, so there is nothing to delete. Connect it first ("nango-emulator connect ${integration} --connection ${connectionId} --account ${account}").`
+    );
+}
+
+/** An operation on a connection that is not live; `live`: the connections that are. */
+export function unknownConnection(integration: string, connectionId: string, live: ReadonlyArray<{ id: string; integration: string }>): EmulatorError {
+    const known = live.map((x) => `${x.id} (${x.integration})`).join(', ') || 'none';
+    return new EmulatorError(
+        'unknown_connection',
+        `no connection "${connectionId}" (live connections: ${known}). Create it with "nango-emulator connect ${integration} --connection ${connectionId} --account <account>".`
+    );
+}
+
+/** A connection named with an integration it does not belong to. */
+export function otherIntegration(connection: { id: string; integration: string }, integration: string): EmulatorError {
+    return new EmulatorError('bad_usage', `connection "${connection.id}" belongs to integration "${connection.integration}", not "${integration}".`);
+}

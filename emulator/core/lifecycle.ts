@@ -9,7 +9,7 @@
 // - delete: pre-connection-deletion runs, then the connection is deleted whatever the hooks did.
 import path from 'node:path';
 import { compileFile } from '../project/compile';
-import { EmulatorError, handlerLoadError } from './errors';
+import { accountMismatchError, EmulatorError, handlerLoadError, noConnectionToRunOn, nothingToDelete, otherIntegration, unknownConnection } from './errors';
 import { fixturesPath, loadFixtures, requireAccount, requireIntegration, userMswHandlersPath, type EventName, type Fixtures } from '../fixtures/fixtures';
 import { Redactor, fixtureSecrets } from './redact';
 import type { HandlerResult, Operation, Outcome, RunResult } from './result';
@@ -185,31 +185,16 @@ export class Emulator {
             const existing = this.liveConnection(opts.connectionId);
             if (existing && !opts.reconnect) {
                 this.assertIntegration(existing, integration);
-                if (opts.account && opts.account !== existing.account) {
-                    throw new EmulatorError(
-                        'bad_usage',
-                        `connection "${opts.connectionId}" is authorized as account "${existing.account}". Add --reconnect to re-authorize it as "${opts.account}" before the run.`
-                    );
-                }
+                if (opts.account && opts.account !== existing.account) throw accountMismatchError(opts.connectionId, existing.account, opts.account);
                 // It just runs, whatever event the file handles: the run says which, so no describe first.
                 const ctx = this.newContext('dryrun', integration, opts.connectionId, existing.account, structuredClone(existing), warnings);
                 return this.runAndSave(ctx, { ...handlerFile, compiled: (await compileFile(this.root, handlerFile.file)).compiled });
             }
             const handler = await this.describeOne(handlerFile);
             if (!existing) {
-                if (!opts.account) {
-                    const accounts = Object.keys(requireIntegration(fixtures, integration, this.fixturesFile).accounts).join(', ');
-                    throw new EmulatorError(
-                        'unknown_connection',
-                        `connection "${opts.connectionId}" does not exist. Pass --account <account> to create it as a first connect (accounts: ${accounts}), or use an existing connection (see "nango-emulator connections").`
-                    );
-                }
-                if (handler.event === 'pre-connection-deletion') {
-                    throw new EmulatorError(
-                        'unknown_connection',
-                        `connection "${opts.connectionId}" does not exist, so there is nothing to delete. Connect it first ("nango-emulator connect ${integration} --connection ${opts.connectionId} --account ${opts.account}").`
-                    );
-                }
+                if (!opts.account)
+                    throw noConnectionToRunOn(opts.connectionId, Object.keys(requireIntegration(fixtures, integration, this.fixturesFile).accounts));
+                if (handler.event === 'pre-connection-deletion') throw nothingToDelete(integration, opts.connectionId, opts.account);
                 const connection = this.newConnection(integration, opts.connectionId, opts.account);
                 return this.firstConnect(
                     this.newContext('dryrun', integration, opts.connectionId, opts.account, connection, warnings),
@@ -425,25 +410,18 @@ export class Emulator {
 
     private requireConnection(connectionId: string, integration: string): ConnectionRecord {
         const c = this.liveConnection(connectionId);
-        if (!c) {
-            const known =
-                this.connections()
-                    .filter((x) => x.status !== 'deleted')
-                    .map((x) => `${x.id} (${x.integration})`)
-                    .join(', ') || 'none';
-            throw new EmulatorError(
-                'unknown_connection',
-                `no connection "${connectionId}" (live connections: ${known}). Create it with "nango-emulator connect ${integration} --connection ${connectionId} --account <account>".`
+        if (!c)
+            throw unknownConnection(
+                integration,
+                connectionId,
+                this.connections().filter((x) => x.status !== 'deleted')
             );
-        }
         this.assertIntegration(c, integration);
         return c;
     }
 
     private assertIntegration(c: ConnectionRecord, integration: string): void {
-        if (c.integration !== integration) {
-            throw new EmulatorError('bad_usage', `connection "${c.id}" belongs to integration "${c.integration}", not "${integration}".`);
-        }
+        if (c.integration !== integration) throw otherIntegration(c, integration);
     }
 
     private async saveConnection(connection: ConnectionRecord): Promise<void> {
